@@ -1,0 +1,69 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL := postgres://postgres@127.0.0.1:5432/liuwei_safety
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test install lint typecheck migrations-check deploy-check messages messages-check pytest worker beat
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Quick start: SQLite file, tasks run in-process, demo data, http://127.0.0.1:8000
+run: export DEBUG := true
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference_data
+	$(MANAGE) load_demo_data
+	$(MANAGE) runserver 127.0.0.1:8000
+
+# The whole suite on PostgreSQL (DATABASE_URL, default the local server), plus linters and checks.
+test: export DJANGO_SETTINGS_MODULE := liuwei_safety.settings.test
+test: export DATABASE_URL := $(or $(DATABASE_URL),$(PG_TEST_URL))
+test: install lint typecheck migrations-check deploy-check messages-check pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy .
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=liuwei_safety.settings.test $(MANAGE) makemigrations --check --dry-run
+
+# Production-like settings as the README documents them must pass Django's deployment checks.
+deploy-check: install
+	DJANGO_SETTINGS_MODULE=liuwei_safety.settings.base DEBUG=false HTTPS=true \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	ALLOWED_HOSTS=aqsc.example.gov.cn DATABASE_URL=sqlite:////tmp/liuwei-deploy-check.sqlite3 \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+# Extract every translatable string; fails when a Chinese translation is missing or fuzzy.
+messages: install
+	DJANGO_SETTINGS_MODULE=liuwei_safety.settings.test $(MANAGE) makemessages -l zh_Hans --no-location --no-obsolete \
+		--ignore=.venv --ignore=static --ignore=staticfiles --ignore=test-artifacts --ignore=tests
+	DJANGO_SETTINGS_MODULE=liuwei_safety.settings.test $(MANAGE) compilemessages -l zh_Hans --ignore=.venv
+
+messages-check: messages
+	@po=locale/zh_Hans/LC_MESSAGES/django.po; \
+	missing=$$(msgattrib --untranslated --no-obsolete $$po | grep -c '^msgid ' || true); \
+	fuzzy=$$(msgattrib --only-fuzzy --no-obsolete $$po | grep -c '^msgid ' || true); \
+	echo "$$po: $$missing untranslated, $$fuzzy fuzzy"; \
+	if [ "$$missing$$fuzzy" != "00" ]; then msgattrib --untranslated --only-fuzzy $$po | head -n 40; exit 1; fi
+
+pytest: install
+	$(BIN)/python -m pytest
+
+# Production processes (see README): workers scale out; exactly one beat.
+worker: install
+	$(BIN)/celery -A liuwei_safety worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A liuwei_safety beat --loglevel=info

@@ -1,0 +1,1 @@
+"""The hazard register (issue: hazard database)."""

@@ -1,0 +1,1 @@
+"""Inspections, checklists and plans."""

@@ -1,0 +1,22 @@
+"""Settings for the test suite: the real PostgreSQL and Redis when DATABASE_URL / REDIS_URL say so."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-key")
+os.environ.setdefault("HTTPS", "false")
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"
+# Tests decide per test whether tasks go through a broker.
+CELERY_TASK_ALWAYS_EAGER = True
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

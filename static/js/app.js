@@ -1,0 +1,20 @@
+// Site behaviour, loaded on every page. No inline scripts (CSP).
+(function () {
+  "use strict";
+  // Ask before destructive or hard-to-undo actions: <form data-confirm="…">.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  // Filter forms submit when a select changes: <form data-autosubmit>.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.tagName === "SELECT" && el.form && el.form.hasAttribute("data-autosubmit")) {
+      el.form.requestSubmit();
+    }
+  });
+})();

@@ -1,0 +1,106 @@
+"""factory_boy factories for the organisation."""
+
+from __future__ import annotations
+
+import itertools
+
+import factory
+
+from units.credit_code import ALPHABET, make_credit_code
+from units.models import Assignment, Enterprise, Role, Sector, SupervisionGroup, Township, Unit, User, Village
+
+_codes = itertools.count(1)
+
+
+def next_credit_code() -> str:
+    n = next(_codes)
+    body = ""
+    for _ in range(10):
+        n, r = divmod(n, len(ALPHABET))
+        body = ALPHABET[r] + body
+    return make_credit_code("9134132" + body)
+
+
+class TownshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Township
+        django_get_or_create = ("code",)
+
+    name = "刘圩镇"
+    code = factory.Sequence(lambda n: f"3413241{n:02d}")
+
+
+class VillageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Village
+
+    township = factory.SubFactory(TownshipFactory)
+    name = factory.Sequence(lambda n: f"测试{n}村")
+    code = factory.Sequence(lambda n: f"341324106{n:03d}")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    township = factory.SubFactory(TownshipFactory)
+    name = factory.Sequence(lambda n: f"测试站{n}")
+    kind = Unit.Kind.STATION
+    has_supervision_duty = True
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sector
+
+    township = factory.SubFactory(TownshipFactory)
+    name = factory.Sequence(lambda n: f"测试行业{n}")
+    lead_unit = factory.SubFactory(UnitFactory, township=factory.SelfAttribute("..township"))
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    village = factory.SubFactory(VillageFactory)
+    township = factory.SelfAttribute("village.township")
+    name = factory.Sequence(lambda n: f"泗县刘圩测试{n}有限公司")
+    credit_code = factory.LazyFunction(next_credit_code)
+    primary_sector = factory.SubFactory(SectorFactory, township=factory.SelfAttribute("..township"))
+    address = "刘圩镇"
+    principal_name = "张三"
+    principal_phone = "13800000001"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw-Liuwei-2024")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.OFFICE
+    township = factory.SubFactory(TownshipFactory)
+
+
+class SupervisionGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupervisionGroup
+
+    township = factory.SubFactory(TownshipFactory)
+    name = factory.Sequence(lambda n: f"第{n}督导组")
+    leader = factory.SubFactory(UserFactory)

@@ -1,0 +1,166 @@
+"""Forms for master data. Validation messages are shown to people, in Chinese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .credit_code import normalise_credit_code, validate_credit_code
+from .models import Enterprise, Role, Sector, SupervisionGroup, Unit, User, Village
+
+
+class StyledFormMixin:
+    """Bootstrap classes on every widget, so templates stay plain."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                css = ""
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if css:
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class VillageForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Village
+        fields = ["name", "code"]
+        help_texts = {"code": _("12-digit statistical division code (统计用区划代码).")}
+
+    def clean_code(self) -> str:
+        code = normalise_credit_code(self.cleaned_data["code"])
+        if not code.isdigit() or len(code) not in (9, 12):
+            raise forms.ValidationError(_("A division code is 12 digits (9 for a township)."))
+        return code
+
+
+class UnitForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "kind", "has_supervision_duty", "is_safety_office"]
+
+
+class SectorForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Sector
+        fields = ["name", "lead_unit", "participating_units", "is_high_risk", "sort_order"]
+        widgets = {"participating_units": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, township_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(township_id=township_id, is_active=True)
+        self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["participating_units"].queryset = units  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lead = data.get("lead_unit")
+        if lead and lead in (data.get("participating_units") or []):
+            self.add_error("participating_units", _("The lead unit cannot also be a participating unit."))
+        return data
+
+
+class EnterpriseForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "credit_code",
+            "village",
+            "primary_sector",
+            "other_sectors",
+            "address",
+            "principal_name",
+            "principal_phone",
+            "controller_name",
+            "controller_phone",
+            "safety_manager_name",
+            "safety_manager_phone",
+            "fire_officer_name",
+            "fire_officer_phone",
+            "is_above_scale",
+            "is_dust_explosion",
+            "is_confined_space",
+            "is_lpg_business",
+            "is_lpg_user",
+            "is_crowded_place",
+            "is_three_in_one",
+            "is_self_built_house",
+            "standardisation_grade",
+            "is_benchmark",
+        ]
+        widgets = {"other_sectors": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, township_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = Village.objects.filter(township_id=township_id, is_active=True)  # type: ignore[attr-defined]
+        sectors: QuerySet[Sector] = Sector.objects.filter(township_id=township_id, is_active=True)
+        self.fields["primary_sector"].queryset = sectors  # type: ignore[attr-defined]
+        self.fields["other_sectors"].queryset = sectors  # type: ignore[attr-defined]
+        # The model validator runs on the normalised value in clean_credit_code.
+        self.fields["credit_code"].validators = []
+
+    def clean_credit_code(self) -> str | None:
+        code = normalise_credit_code(self.cleaned_data.get("credit_code"))
+        if not code:
+            return None
+        validate_credit_code(code)
+        clash = Enterprise.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
+        if clash is not None:
+            raise forms.ValidationError(
+                _("The credit code %(code)s is already registered for “%(name)s”.") % {"code": code, "name": clash.name}
+            )
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        primary = data.get("primary_sector")
+        others = data.get("other_sectors")
+        if primary is not None and others is not None:
+            data["other_sectors"] = [s for s in others if s.pk != primary.pk]
+        return data
+
+
+class SupervisionGroupForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = SupervisionGroup
+        fields = ["name", "leader", "members", "villages", "units"]
+        widgets = {
+            "members": forms.CheckboxSelectMultiple,
+            "villages": forms.CheckboxSelectMultiple,
+            "units": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, township_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = (
+            User.objects.filter(is_active=True, assignments__township_id=township_id, assignments__is_active=True)
+            .exclude(assignments__role=Role.ENTERPRISE)
+            .distinct()
+            .order_by("full_name", "username")
+        )
+        leaders = people.filter(assignments__role__in=[Role.LEADERSHIP, Role.OFFICE]).distinct()
+        self.fields["leader"].queryset = leaders  # type: ignore[attr-defined]
+        self.fields["members"].queryset = people  # type: ignore[attr-defined]
+        self.fields["villages"].queryset = Village.objects.filter(township_id=township_id, is_active=True)  # type: ignore[attr-defined]
+        self.fields["units"].queryset = Unit.objects.filter(township_id=township_id, is_active=True)  # type: ignore[attr-defined]
+        self.fields["leader"].help_text = _("A leading cadre (分管领导) leads each group.")
+
+
+class EnterpriseImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )

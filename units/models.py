@@ -1,0 +1,386 @@
+"""Organisation: townships, villages, units, sectors, enterprises, people and their assignments (SPEC S1, S6)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .credit_code import validate_credit_code
+
+if TYPE_CHECKING:
+    from .access import Scope
+
+
+class ActiveQuerySet(models.QuerySet):
+    def active(self):  # type: ignore[no-untyped-def]
+        return self.filter(is_active=True)
+
+
+class Township(models.Model):
+    """镇. One deployment may serve several townships of a county; nothing assumes just one."""
+
+    name = models.CharField(_("name"), max_length=50)
+    code = models.CharField(_("division code"), max_length=12, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("township")
+        verbose_name_plural = _("townships")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Village(models.Model):
+    """村民委员会, identified by its 统计用区划代码."""
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="villages", verbose_name=_("township")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    code = models.CharField(_("division code"), max_length=12, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["township", "name"], name="village_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:village_edit", args=[self.pk])
+
+
+class Unit(models.Model):
+    """镇直单位 / 部门 / 站所. Only units with supervision duties verify hazards (§3, §17)."""
+
+    class Kind(models.TextChoices):
+        OFFICE = "office", _("office")
+        STATION = "station", _("station")
+        SCHOOL = "school", _("school")
+        HOSPITAL = "hospital", _("hospital")
+        POLICE = "police", _("police")
+        OTHER = "other", _("other")
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="units", verbose_name=_("township"))
+    name = models.CharField(_("name"), max_length=50)
+    # Stable key of a reference-data row, so loading reference data again finds it after the office renames it.
+    ref_key = models.CharField(_("reference key"), max_length=50, blank=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OFFICE)
+    has_supervision_duty = models.BooleanField(
+        _("has work-safety supervision duties"),
+        default=False,
+        help_text=_("负有安全生产监督管理职责: only such units verify hazards of their sectors."),
+    )
+    is_safety_office = models.BooleanField(
+        _("is the township safety office"),
+        default=False,
+        help_text=_("The office (安委办/应急办) verifies where no unit does and closes hazards."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="unit_unique_name"),
+            models.UniqueConstraint(
+                fields=["township", "ref_key"], condition=~Q(ref_key=""), name="unit_unique_ref_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:unit_edit", args=[self.pk])
+
+
+class Sector(models.Model):
+    """行业领域 with its one lead unit (牵头部门) and participating units (配合部门), 四(二) "三管三必须"."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="sectors", verbose_name=_("township"))
+    name = models.CharField(_("name"), max_length=50)
+    # Stable key of a reference-data row, so loading reference data again finds it after the office renames it.
+    ref_key = models.CharField(_("reference key"), max_length=50, blank=True, editable=False)
+    lead_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_sectors",
+        verbose_name=_("lead unit"),
+        help_text=_("牵头部门; hazards, inspections and enterprises of this sector are routed to it."),
+    )
+    participating_units = models.ManyToManyField(
+        Unit, blank=True, related_name="participating_sectors", verbose_name=_("participating units")
+    )
+    # §22 高危行业. LPG is high-risk only for businesses: see Enterprise.is_lpg_business.
+    is_high_risk = models.BooleanField(_("high-risk sector"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords(m2m_fields=[participating_units])
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="sector_unique_name"),
+            models.UniqueConstraint(
+                fields=["township", "ref_key"], condition=~Q(ref_key=""), name="sector_unique_ref_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:sector_edit", args=[self.pk])
+
+
+class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
+    def active(self) -> EnterpriseQuerySet:
+        return self.filter(is_active=True)
+
+    def high_risk(self) -> EnterpriseQuerySet:
+        """§22: 危化品, 烟花爆竹, LPG businesses, 建筑施工, 道路运输, and dust-explosion enterprises."""
+        return self.filter(self.high_risk_q()).distinct()
+
+    @staticmethod
+    def high_risk_q(prefix: str = "") -> Q:
+        return (
+            Q(**{f"{prefix}primary_sector__is_high_risk": True})
+            | Q(**{f"{prefix}other_sectors__is_high_risk": True})
+            | Q(**{f"{prefix}is_dust_explosion": True})
+            | Q(**{f"{prefix}is_lpg_business": True})
+        )
+
+    def visible_to(self, scope: Scope) -> EnterpriseQuerySet:
+        return scope.filter_enterprises(self)
+
+
+class Enterprise(models.Model):
+    """生产经营单位 / 场所 (SPEC S1)."""
+
+    class Grade(models.TextChoices):
+        NONE = "", _("not graded")
+        ONE = "1", _("grade 1")
+        TWO = "2", _("grade 2")
+        THREE = "3", _("grade 3")
+        SMALL = "small", _("small and micro")
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("township")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_credit_code],
+        help_text=_("18 characters; may be left empty for small places and self-built houses."),
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("village")
+    )
+    primary_sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="primary_enterprises", verbose_name=_("primary sector")
+    )
+    other_sectors = models.ManyToManyField(
+        Sector, blank=True, related_name="secondary_enterprises", verbose_name=_("further sectors")
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    principal_name = models.CharField(_("principal"), max_length=30, blank=True)
+    principal_phone = models.CharField(_("principal's phone"), max_length=20, blank=True)
+    controller_name = models.CharField(_("actual controller"), max_length=30, blank=True)
+    controller_phone = models.CharField(_("actual controller's phone"), max_length=20, blank=True)
+    safety_manager_name = models.CharField(_("safety manager"), max_length=30, blank=True)
+    safety_manager_phone = models.CharField(_("safety manager's phone"), max_length=20, blank=True)
+    fire_officer_name = models.CharField(_("fire-safety responsible person"), max_length=30, blank=True)
+    fire_officer_phone = models.CharField(_("fire-safety responsible person's phone"), max_length=20, blank=True)
+
+    is_above_scale = models.BooleanField(_("above designated size"), default=False)
+    is_dust_explosion = models.BooleanField(_("dust explosion hazard"), default=False)
+    is_confined_space = models.BooleanField(_("confined space work"), default=False)
+    is_lpg_business = models.BooleanField(_("LPG business or filling"), default=False)
+    is_lpg_user = models.BooleanField(_("LPG user (catering)"), default=False)
+    is_crowded_place = models.BooleanField(_("crowded place"), default=False)
+    is_three_in_one = models.BooleanField(_("three-in-one place"), default=False)
+    is_self_built_house = models.BooleanField(_("self-built commercial house"), default=False)
+    standardisation_grade = models.CharField(
+        _("standardisation grade"), max_length=10, choices=Grade.choices, blank=True, default=""
+    )
+    is_benchmark = models.BooleanField(_("standardisation benchmark"), default=False)
+
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[other_sectors])
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["village", "is_active"], name="enterprise_village_idx"),
+            models.Index(fields=["primary_sector", "is_active"], name="enterprise_sector_idx"),
+            models.Index(fields=["name"], name="enterprise_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.village_id and not self.township_id:
+            self.township_id = self.village.township_id
+        if self.credit_code == "":
+            self.credit_code = None
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:enterprise_detail", args=[self.pk])
+
+    @property
+    def is_high_risk(self) -> bool:
+        if self.is_dust_explosion or self.is_lpg_business or self.primary_sector.is_high_risk:
+            return True
+        return any(s.is_high_risk for s in self.other_sectors.all())
+
+    def all_sectors(self) -> list[Sector]:
+        return [self.primary_sector, *[s for s in self.other_sectors.all() if s.pk != self.primary_sector_id]]
+
+
+class User(AbstractUser):
+    """A person with an account. What they may see comes from their assignments, not from this row."""
+
+    full_name = models.CharField(_("full name"), max_length=30, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    email_notifications = models.BooleanField(_("receive reminders by e-mail"), default=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("township safety office")
+    DEPARTMENT = "department", _("lead-department staff")
+    VILLAGE = "village", _("village officer")
+    ENTERPRISE = "enterprise", _("enterprise contact")
+    LEADERSHIP = "leadership", _("leadership")
+    ADMIN = "admin", _("system administrator")
+
+
+class Assignment(models.Model):
+    """One role a person holds. A person may hold several (包村/包保, §1, §2)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments", verbose_name=_("unit")
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments", verbose_name=_("village")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("enterprise"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(name="assignment_role_valid", condition=Q(role__in=[r.value for r in Role])),
+            # Each role names exactly the object that bounds it.
+            models.CheckConstraint(
+                name="assignment_role_target",
+                condition=(
+                    Q(role="department", unit__isnull=False, village__isnull=True, enterprise__isnull=True)
+                    | Q(role="village", unit__isnull=True, village__isnull=False, enterprise__isnull=True)
+                    | Q(role="enterprise", unit__isnull=True, village__isnull=True, enterprise__isnull=False)
+                    | Q(
+                        role__in=["office", "leadership", "admin"],
+                        village__isnull=True,
+                        enterprise__isnull=True,
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.unit or self.village or self.enterprise or self.township
+        return f"{self.get_role_display()} · {target}"
+
+
+class SupervisionGroup(models.Model):
+    """安全生产专项督导组 (§1): led by a leading cadre, with the discipline office among its members."""
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="supervision_groups", verbose_name=_("township")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    leader = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="led_groups", verbose_name=_("group leader")
+    )
+    members = models.ManyToManyField(User, blank=True, related_name="supervision_groups", verbose_name=_("members"))
+    villages = models.ManyToManyField(
+        Village, blank=True, related_name="supervision_groups", verbose_name=_("villages covered")
+    )
+    units = models.ManyToManyField(Unit, blank=True, related_name="supervision_groups", verbose_name=_("units covered"))
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords(m2m_fields=[members, villages, units])
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supervision group")
+        verbose_name_plural = _("supervision groups")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["township", "name"], name="group_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:group_detail", args=[self.pk])

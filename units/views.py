@@ -1,0 +1,333 @@
+"""Master-data pages. Every query goes through units.access; out of scope is 404."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, ListView, UpdateView
+
+from .access import Scope, get_enterprise_for_office, get_enterprise_for_user, get_or_404, get_scope, require_any
+from .filters import EnterpriseFilter
+from .forms import EnterpriseForm, SectorForm, SupervisionGroupForm, UnitForm, VillageForm
+from .models import Enterprise, Role, Sector, SupervisionGroup, Unit, Village
+from .selectors import master_record_history
+from .services import master_record_set_active
+
+READERS = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
+PAGE_SIZE = 25
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = get_scope(request.user)
+    return render(request, "units/home.html", {"scope": scope, "roles": _role_labels(scope)})
+
+
+def _role_labels(scope: Scope) -> list[str]:
+    return [str(label) for value, label in Role.choices if value in scope.roles]
+
+
+def office_township_id(scope: Scope) -> int:
+    """The township a new record of an office user belongs to (the first they manage)."""
+    return min(scope.office_townships)
+
+
+# -- generic master data (villages, units, sectors, supervision groups) ----------------------------
+
+
+class MasterDataMixin(LoginRequiredMixin):
+    """Scoped list/create/edit for a simple master-data model; readers see, the office changes."""
+
+    model: ClassVar[type[models.Model]]
+    form_class: Any = None
+    url_prefix: ClassVar[str]
+    title: ClassVar[str]
+    search_fields: ClassVar[tuple[str, ...]] = ("name",)
+    request: HttpRequest
+
+    @property
+    def scope(self) -> Scope:
+        return get_scope(self.request.user)
+
+    def scoped_queryset(self) -> QuerySet[Any]:
+        require_any(self.scope, *READERS)
+        return self.model._default_manager.filter(township_id__in=self.scope.all_townships)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
+        ctx.update(
+            title=self.title,
+            can_change=self.scope.is_office,
+            url_prefix=self.url_prefix,
+            list_url=reverse(f"units:{self.url_prefix}_list"),
+        )
+        return ctx
+
+
+class MasterListView(MasterDataMixin, ListView):
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[Any]:
+        qs = self.scoped_queryset()
+        q = self.request.GET.get("q", "").strip()
+        if q:
+            cond = Q()
+            for f in self.search_fields:
+                cond |= Q(**{f"{f}__icontains": q})
+            qs = qs.filter(cond)
+        status = self.request.GET.get("status", "active")
+        if status == "active":
+            qs = qs.filter(is_active=True)
+        elif status == "inactive":
+            qs = qs.filter(is_active=False)
+        return self.decorate(qs)
+
+    def decorate(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        return qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["q"] = self.request.GET.get("q", "")
+        ctx["status"] = self.request.GET.get("status", "active")
+        return ctx
+
+
+class MasterFormMixin(MasterDataMixin):
+    template_name = "units/master_form.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().get_form_kwargs()  # type: ignore[misc]
+        if self.form_class in (SectorForm, SupervisionGroupForm):
+            kwargs["township_id"] = self.township_id()
+        return kwargs
+
+    def township_id(self) -> int:
+        return office_township_id(self.scope)
+
+    def get_success_url(self) -> str:
+        return reverse(f"units:{self.url_prefix}_list")
+
+
+class MasterCreateView(MasterFormMixin, CreateView):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            require_any(get_scope(request.user), Role.OFFICE, Role.ADMIN)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: BaseForm) -> HttpResponse:
+        form.instance.township_id = self.township_id()  # type: ignore[attr-defined]
+        response = super().form_valid(form)  # type: ignore[arg-type]
+        messages.success(self.request, _("“%(name)s” was created.") % {"name": self.object})
+        return response
+
+
+class MasterUpdateView(MasterFormMixin, UpdateView):
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.scoped_queryset()
+
+    def township_id(self) -> int:
+        return self.object.township_id  # type: ignore[no-any-return]
+
+    def get_form(self, form_class: Any = None) -> BaseForm:
+        form: BaseForm = super().get_form(form_class)
+        if not self.scope.is_office_for(self.object.township_id):
+            # Leadership reads the record; the form is shown but cannot be changed.
+            for field in form.fields.values():
+                field.disabled = True
+        return form
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["history"] = master_record_history(self.object)
+        return ctx
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        if not self.scope.is_office_for(self.object.township_id):
+            return render(request, "404.html", status=404)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: BaseForm) -> HttpResponse:
+        response = super().form_valid(form)  # type: ignore[arg-type]
+        messages.success(self.request, _("Changes to “%(name)s” were saved.") % {"name": self.object})
+        return response
+
+
+class MasterToggleView(MasterDataMixin, View):
+    """POST only: deactivate or reactivate (never delete), after a confirmation in the page."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = get_or_404(self.scoped_queryset(), pk=pk)
+        if not self.scope.is_office_for(record.township_id):
+            return render(request, "404.html", status=404)
+        active = request.POST.get("active") == "1"
+        master_record_set_active(record=record, active=active, actor=request.user)
+        if active:
+            messages.success(request, _("“%(name)s” is active again.") % {"name": record})
+        else:
+            messages.success(
+                request,
+                _("“%(name)s” was deactivated. Existing records keep referring to it.") % {"name": record},
+            )
+        return redirect(reverse(f"units:{self.url_prefix}_edit", args=[record.pk]))
+
+
+def master_views(
+    model: type[models.Model], form: type[BaseForm], prefix: str, title: str, **list_attrs: Any
+) -> dict[str, Any]:
+    attrs = {"model": model, "form_class": form, "url_prefix": prefix, "title": title}
+    return {
+        "list": type(f"{model.__name__}ListView", (MasterListView,), {**attrs, **list_attrs}).as_view(),
+        "create": type(f"{model.__name__}CreateView", (MasterCreateView,), attrs).as_view(),
+        "edit": type(f"{model.__name__}UpdateView", (MasterUpdateView,), attrs).as_view(),
+        "toggle": type(f"{model.__name__}ToggleView", (MasterToggleView,), attrs).as_view(),
+    }
+
+
+def _units_list(self: MasterListView, qs: QuerySet[Unit]) -> QuerySet[Unit]:
+    return qs.annotate(n_led=Count("led_sectors", filter=Q(led_sectors__is_active=True)))
+
+
+def _sectors_list(self: MasterListView, qs: QuerySet[Sector]) -> QuerySet[Sector]:
+    return qs.select_related("lead_unit").prefetch_related("participating_units")
+
+
+def _groups_list(self: MasterListView, qs: QuerySet[SupervisionGroup]) -> QuerySet[SupervisionGroup]:
+    return qs.select_related("leader").prefetch_related("members", "villages", "units")
+
+
+village_views = master_views(
+    Village,
+    VillageForm,
+    "village",
+    _("Villages"),
+    template_name="units/village_list.html",
+    search_fields=("name", "code"),
+)
+unit_views = master_views(
+    Unit, UnitForm, "unit", _("Units"), template_name="units/unit_list.html", decorate=_units_list
+)
+sector_views = master_views(
+    Sector, SectorForm, "sector", _("Sectors"), template_name="units/sector_list.html", decorate=_sectors_list
+)
+group_views = master_views(
+    SupervisionGroup,
+    SupervisionGroupForm,
+    "group",
+    _("Supervision groups"),
+    template_name="units/group_list.html",
+    decorate=_groups_list,
+)
+
+
+# -- enterprises ------------------------------------------------------------------------------------
+
+
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    scope = get_scope(request.user)
+    require_any(scope, *READERS, Role.DEPARTMENT, Role.VILLAGE)
+    base = scope.filter_enterprises(Enterprise.objects.all()).select_related("village", "primary_sector__lead_unit")
+    flt = EnterpriseFilter(request.GET or None, queryset=base, scope=scope)
+    # An unbound filter shows the active enterprises; an invalid one shows nothing rather than everything.
+    qs = (flt.qs if flt.is_valid() else base.none()) if flt.is_bound else base.filter(is_active=True)
+    page = Paginator(qs.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "units/enterprise_list.html",
+        {
+            "filter": flt,
+            "page_obj": page,
+            "querystring": params.urlencode(),
+            "can_change": scope.is_office,
+        },
+    )
+
+
+@login_required
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_enterprise_for_user(request.user, pk)
+    scope = get_scope(request.user)
+    sectors = list(enterprise.other_sectors.select_related("lead_unit"))
+    return render(
+        request,
+        "units/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "other_sectors": sectors,
+            "is_high_risk": enterprise.is_high_risk,
+            "can_change": scope.is_office_for(enterprise.township_id),
+            "history": master_record_history(enterprise) if scope.has_role(*READERS) else [],
+        },
+    )
+
+
+@login_required
+def enterprise_create(request: HttpRequest) -> HttpResponse:
+    scope = get_scope(request.user)
+    require_any(scope, Role.OFFICE, Role.ADMIN)
+    township_id = office_township_id(scope)
+    form = EnterpriseForm(request.POST or None, township_id=township_id)
+    if request.method == "POST" and form.is_valid():
+        form.instance.township_id = township_id
+        enterprise = form.save()
+        messages.success(request, _("Enterprise “%(name)s” was created.") % {"name": enterprise.name})
+        return redirect(enterprise)
+    return render(request, "units/enterprise_form.html", {"form": form, "enterprise": None})
+
+
+@login_required
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_enterprise_for_office(request.user, pk)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, township_id=enterprise.township_id)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Changes to “%(name)s” were saved.") % {"name": enterprise.name})
+        return redirect(enterprise)
+    return render(request, "units/enterprise_form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+@require_POST
+def enterprise_toggle(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    enterprise = get_enterprise_for_office(request.user, pk)
+    active = request.POST.get("active") == "1"
+    master_record_set_active(record=enterprise, active=active, actor=request.user)
+    if active:
+        messages.success(request, _("“%(name)s” is active again.") % {"name": enterprise.name})
+    else:
+        messages.success(
+            request,
+            _("“%(name)s” was deactivated. Existing records keep referring to it.") % {"name": enterprise.name},
+        )
+    return redirect(enterprise)
+
+
+@login_required
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = get_scope(request.user)
+    require_any(scope, *READERS)
+    qs = SupervisionGroup.objects.filter(township_id__in=scope.all_townships).prefetch_related(
+        "members", Prefetch("villages", Village.objects.order_by("code")), "units"
+    )
+    group = get_or_404(qs.select_related("leader"), pk=pk)
+    return render(
+        request,
+        "units/group_detail.html",
+        {"group": group, "can_change": scope.is_office_for(group.township_id), "history": master_record_history(group)},
+    )
