@@ -58,7 +58,7 @@ class World:
 
 
 def _user(username: str, role: str, township: Township, **target: object) -> User:
-    user = UserFactory(username=username, full_name=username)
+    user: User = UserFactory.create(username=username, full_name=username)
     AssignmentFactory(user=user, role=role, township=township, **target)
     return user
 

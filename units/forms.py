@@ -107,8 +107,12 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
         sectors: QuerySet[Sector] = Sector.objects.filter(township_id=township_id, is_active=True)
         self.fields["primary_sector"].queryset = sectors  # type: ignore[attr-defined]
         self.fields["other_sectors"].queryset = sectors  # type: ignore[attr-defined]
-        # The model validator runs on the normalised value in clean_credit_code.
-        self.fields["credit_code"].validators = []
+        # People paste codes with spaces (full-width too): accept more than 18 characters here,
+        # and validate the normalised value in clean_credit_code.
+        code_field = self.fields["credit_code"]
+        code_field.validators = []
+        code_field.max_length = 40  # type: ignore[attr-defined]
+        code_field.widget.attrs.update(maxlength="40", autocapitalize="characters", spellcheck="false")
 
     def clean_credit_code(self) -> str | None:
         code = normalise_credit_code(self.cleaned_data.get("credit_code"))

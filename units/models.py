@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -12,9 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .credit_code import validate_credit_code
-
-if TYPE_CHECKING:
-    from .access import Scope
 
 
 class ActiveQuerySet(models.QuerySet):
@@ -176,9 +171,6 @@ class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
             | Q(**{f"{prefix}is_lpg_business": True})
         )
 
-    def visible_to(self, scope: Scope) -> EnterpriseQuerySet:
-        return scope.filter_enterprises(self)
-
 
 class Enterprise(models.Model):
     """生产经营单位 / 场所 (SPEC S1)."""
@@ -283,7 +275,7 @@ class User(AbstractUser):
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     email_notifications = models.BooleanField(_("receive reminders by e-mail"), default=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

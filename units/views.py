@@ -51,8 +51,9 @@ def office_township_id(scope: Scope) -> int:
 class MasterDataMixin(LoginRequiredMixin):
     """Scoped list/create/edit for a simple master-data model; readers see, the office changes."""
 
-    model: ClassVar[type[models.Model]]
+    model: Any
     form_class: Any = None
+    template_name: Any
     url_prefix: ClassVar[str]
     title: ClassVar[str]
     search_fields: ClassVar[tuple[str, ...]] = ("name",)
@@ -106,7 +107,7 @@ class MasterListView(MasterDataMixin, ListView):
 
 
 class MasterFormMixin(MasterDataMixin):
-    template_name = "units/master_form.html"
+    template_name: Any = "units/master_form.html"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = super().get_form_kwargs()  # type: ignore[misc]
@@ -122,7 +123,7 @@ class MasterFormMixin(MasterDataMixin):
 
 
 class MasterCreateView(MasterFormMixin, CreateView):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated:
             require_any(get_scope(request.user), Role.OFFICE, Role.ADMIN)
         return super().dispatch(request, *args, **kwargs)
@@ -188,13 +189,19 @@ class MasterToggleView(MasterDataMixin, View):
 def master_views(
     model: type[models.Model], form: type[BaseForm], prefix: str, title: str, **list_attrs: Any
 ) -> dict[str, Any]:
+    """The four views of one simple master-data model, built from the generic ones above."""
     attrs = {"model": model, "form_class": form, "url_prefix": prefix, "title": title}
-    return {
-        "list": type(f"{model.__name__}ListView", (MasterListView,), {**attrs, **list_attrs}).as_view(),
-        "create": type(f"{model.__name__}CreateView", (MasterCreateView,), attrs).as_view(),
-        "edit": type(f"{model.__name__}UpdateView", (MasterUpdateView,), attrs).as_view(),
-        "toggle": type(f"{model.__name__}ToggleView", (MasterToggleView,), attrs).as_view(),
+    bases: dict[str, tuple[type, dict[str, Any]]] = {
+        "list": (MasterListView, {**attrs, **list_attrs}),
+        "create": (MasterCreateView, attrs),
+        "edit": (MasterUpdateView, attrs),
+        "toggle": (MasterToggleView, attrs),
     }
+    views: dict[str, Any] = {}
+    for key, (base, class_attrs) in bases.items():
+        view_class: Any = type(f"{model.__name__}{base.__name__}", (base,), class_attrs)
+        views[key] = view_class.as_view()
+    return views
 
 
 def _units_list(self: MasterListView, qs: QuerySet[Unit]) -> QuerySet[Unit]:

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from units.models import Sector, Township, Unit
+from units.reference import SECTORS, UNITS, load_reference_data
+
+pytestmark = pytest.mark.django_db
+
+
+def routing() -> dict[str, str | None]:
+    return {s.name: (s.lead_unit.name if s.lead_unit else None) for s in Sector.objects.select_related("lead_unit")}
+
+
+def test_it_routes_each_sector_to_its_lead_unit_as_the_plan_writes():
+    load_reference_data()
+    table = routing()
+    assert table["特种设备"] == "市场监管所"
+    assert table["林业"] == "国土局"
+    assert table["道路交通"] == "派出所"
+    assert table["消防"] == "派出所"
+    assert table["校园"] == "中心校"
+    assert table["危化品"] == "镇应急办"
+    assert table["液化气"] == "住建所"
+    assert table["粮油储备"] is None  # §14: the office assigns one
+    campus = Sector.objects.get(name="校园")
+    assert [u.name for u in campus.participating_units.all()] == ["中学"]
+    lpg = Sector.objects.get(name="液化气")
+    assert {u.name for u in lpg.participating_units.all()} == {"派出所", "交管站", "市场监管所"}
+
+
+def test_it_marks_the_high_risk_sectors_of_measure_22():
+    load_reference_data()
+    high = set(Sector.objects.filter(is_high_risk=True).values_list("name", flat=True))
+    assert high == {"危化品", "烟花爆竹", "建筑施工", "道路运输"}
+
+
+def test_it_loads_twice_without_duplicating_or_undoing_the_offices_edits():
+    load_reference_data()
+    counts = (Township.objects.count(), Unit.objects.count(), Sector.objects.count())
+    assert counts == (1, len(UNITS), len(SECTORS))
+    unit = Unit.objects.get(name="国土局")
+    unit.name = "自然资源所"
+    unit.save()
+    Sector.objects.filter(name="粮油储备").update(lead_unit=Unit.objects.get(name="农经站"))
+    call_command("load_reference_data")
+    assert (Township.objects.count(), Unit.objects.count(), Sector.objects.count()) == counts
+    assert routing()["林业"] == "自然资源所"
+    assert routing()["粮油储备"] == "农经站"
+
+
+def test_it_gives_supervision_duties_to_the_office_and_regulators_only():
+    load_reference_data()
+    assert Unit.objects.get(name="镇应急办").has_supervision_duty
+    assert Unit.objects.get(name="镇应急办").is_safety_office
+    assert not Unit.objects.get(name="供电站").has_supervision_duty
