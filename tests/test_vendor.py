@@ -91,9 +91,7 @@ def shipped_versions():
         ("echarts version", echarts_version),
     ]:
         assert match, f"could not find the {label} in the shipped file"
-    assert css_version.group(1) == js_version.group(1), (
-        "bootstrap css and js versions differ"
-    )
+    assert css_version.group(1) == js_version.group(1), "bootstrap css and js versions differ"
     return {
         "bootstrap": css_version.group(1),
         "htmx.org": htmx_version.group(1),

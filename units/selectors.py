@@ -34,8 +34,11 @@ def _display(record: Any, field_name: str, value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if isinstance(value, list):  # many-to-many: list of through rows as dicts
-        return "、".join(str(v) for v in value) or "—"
+    if isinstance(value, list):  # many-to-many: the through rows, as dicts naming both ends
+        field = record._meta.get_field(field_name)
+        target = field.m2m_reverse_field_name() if hasattr(field, "m2m_reverse_field_name") else None
+        names = [str(row.get(target, row)) if isinstance(row, dict) else str(row) for row in value]
+        return "、".join(names) or "—"
     return str(value)
 
 
