@@ -36,7 +36,8 @@ typecheck: install
 	$(BIN)/mypy .
 
 migrations-check: install
-	DJANGO_SETTINGS_MODULE=liuwei_safety.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=liuwei_safety.settings.test DATABASE_URL=sqlite:////tmp/liuwei-migrations-check.sqlite3 \
+		$(MANAGE) makemigrations --check --dry-run
 
 # Production-like settings as the README documents them must pass Django's deployment checks.
 deploy-check: install

@@ -1,1 +1,0 @@
-"""The hazard register (issue: hazard database)."""

@@ -1,0 +1,228 @@
+"""Listing supervision (挂牌督办), escalation, refusal to rectify and rectification notices (§7, §16–§18)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Enterprise, Township, Unit, Village
+
+from .hazard import Hazard
+
+
+class ListingLevel(models.TextChoices):
+    TOWNSHIP = "township", _("township")
+    COUNTY = "county", _("county")
+    CITY = "city", _("city")
+    PROVINCE = "province", _("province")
+
+
+class Listing(models.Model):
+    """挂牌督办 of a major hazard (§17); delisting (摘牌) only after closure."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="listings", verbose_name=_("hazard"))
+    level = models.CharField(_("listing level"), max_length=10, choices=ListingLevel.choices)
+    document_number = models.CharField(_("document number (文号)"), max_length=100)
+    supervising_leader = models.CharField(_("supervising leader"), max_length=50)
+    supervising_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("supervising unit")
+    )
+    listed_on = models.DateField(_("listed on"))
+    required_by = models.DateField(_("required completion date"))
+    # §7: the township lists a batch of typical fire hazards every year.
+    typical_fire_year = models.PositiveSmallIntegerField(_("typical fire hazard list of year"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    listed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    delisted_on = models.DateField(_("delisted on"), null=True, blank=True)
+    delisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        ordering = ["-listed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hazard"], condition=Q(delisted_on__isnull=True), name="one_active_listing_per_hazard"
+            ),
+            models.CheckConstraint(
+                name="listing_level_valid", condition=Q(level__in=["township", "county", "city", "province"])
+            ),
+        ]
+        indexes = [models.Index(fields=["delisted_on", "required_by"], name="listing_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.document_number}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.delisted_on is None
+
+
+class Rung(models.TextChoices):
+    """The escalation ladder for slow progress, in rising order (§18, 四(六))."""
+
+    LETTER = "letter", _("letter (函告)")
+    CIRCULAR = "circular", _("circular notice (通报)")
+    INTERVIEW = "interview", _("interview (约谈)")
+    EXPOSURE = "exposure", _("public exposure (曝光)")
+
+
+RUNG_ORDER = [Rung.LETTER, Rung.CIRCULAR, Rung.INTERVIEW, Rung.EXPOSURE]
+
+
+def next_rung(reached: str | None) -> str | None:
+    if reached is None:
+        return Rung.LETTER
+    index = RUNG_ORDER.index(Rung(reached))
+    return RUNG_ORDER[index + 1] if index + 1 < len(RUNG_ORDER) else None
+
+
+def escalation_path(instance: Escalation, filename: str) -> str:
+    return f"escalations/{timezone.now():%Y/%m}/{instance.token}{instance.extension}"
+
+
+class Escalation(models.Model):
+    """One rung taken against a hazard, an enterprise, a village or a unit."""
+
+    class Target(models.TextChoices):
+        HAZARD = "hazard", _("hazard")
+        ENTERPRISE = "enterprise", _("enterprise")
+        VILLAGE = "village", _("village")
+        UNIT = "unit", _("unit")
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+")
+    rung = models.CharField(_("measure"), max_length=10, choices=Rung.choices)
+    target_kind = models.CharField(_("aimed at"), max_length=12, choices=Target.choices)
+    hazard = models.ForeignKey(
+        Hazard, on_delete=models.PROTECT, null=True, blank=True, related_name="escalations", verbose_name=_("hazard")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("enterprise")
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("village")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
+    taken_on = models.DateField(_("date"))
+    document_number = models.CharField(_("document number (文号)"), max_length=100)
+    note = models.TextField(_("note"), blank=True)
+    token = models.CharField(max_length=32, blank=True, editable=False)
+    extension = models.CharField(max_length=8, blank=True, editable=False)
+    attachment = models.FileField(_("attachment"), upload_to=escalation_path, blank=True, max_length=200)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["-taken_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="escalation_one_target",
+                condition=(
+                    Q(
+                        target_kind="hazard",
+                        hazard__isnull=False,
+                        enterprise__isnull=True,
+                        village__isnull=True,
+                        unit__isnull=True,
+                    )
+                    | Q(
+                        target_kind="enterprise",
+                        hazard__isnull=True,
+                        enterprise__isnull=False,
+                        village__isnull=True,
+                        unit__isnull=True,
+                    )
+                    | Q(
+                        target_kind="village",
+                        hazard__isnull=True,
+                        enterprise__isnull=True,
+                        village__isnull=False,
+                        unit__isnull=True,
+                    )
+                    | Q(
+                        target_kind="unit",
+                        hazard__isnull=True,
+                        enterprise__isnull=True,
+                        village__isnull=True,
+                        unit__isnull=False,
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rung_display()} {self.document_number}"
+
+    @property
+    def target(self) -> object:
+        return self.hazard or self.enterprise or self.village or self.unit
+
+
+class Refusal(models.Model):
+    """拒不整改 (§16): the refusal, its referral (移送) to judicial organs and the 一案三查 record."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="refusals", verbose_name=_("hazard"))
+    recorded_on = models.DateField(_("recorded on"))
+    description = models.TextField(_("what was refused"))
+    referred_to = models.CharField(_("referred to"), max_length=100, blank=True)
+    referred_on = models.DateField(_("referred on"), null=True, blank=True)
+    referral_number = models.CharField(_("referral document number"), max_length=100, blank=True)
+    three_checks = models.TextField(
+        _("one case, three checks (一案三查)"),
+        blank=True,
+        help_text=_(
+            "Findings on the enterprise's main responsibility, the department's supervision"
+            " and the locality's management."
+        ),
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("refusal to rectify")
+        verbose_name_plural = _("refusals to rectify")
+        ordering = ["-recorded_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.recorded_on}"
+
+
+class Notice(models.Model):
+    """隐患整改通知书 with its 送达回证 (§18: the principal and actual controller are notified)."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="notices", verbose_name=_("hazard"))
+    number = models.CharField(_("notice number"), max_length=50, unique=True)
+    issued_on = models.DateField(_("issued on"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Names as they were on the day, so later edits of the enterprise do not rewrite the notice.
+    principal_name = models.CharField(_("principal"), max_length=30, blank=True)
+    controller_name = models.CharField(_("actual controller"), max_length=30, blank=True)
+    served_to = models.CharField(_("served to"), max_length=50, blank=True)
+    served_at = models.DateTimeField(_("served at"), null=True, blank=True)
+    signed_by = models.CharField(_("signed by"), max_length=50, blank=True)
+    served_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rectification notice")
+        verbose_name_plural = _("rectification notices")
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_served(self) -> bool:
+        return self.served_at is not None
