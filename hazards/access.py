@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from units.access import Scope, get_or_404, get_scope
-from units.models import Role as UnitRole
 from units.models import Sector, Unit
 
 from .models import ENTERPRISE_VISIBLE_STATUSES, Hazard, Role
@@ -18,6 +17,7 @@ def hazard_scope_q(scope: Scope, prefix: str = "") -> Q:
 
     Village officers: their villages. Lead units: their sectors (as lead or participant) and the hazards recorded
     against their unit. Enterprise contacts: their enterprise's hazards once registered, plus what they reported.
+    Everyone also sees the hazards they reported themselves.
     """
     p = prefix
     q = scope.q(township=f"{p}township", village=f"{p}village", sector=f"{p}sector")
@@ -25,7 +25,8 @@ def hazard_scope_q(scope: Scope, prefix: str = "") -> Q:
         q |= Q(**{f"{p}lead_unit__in": scope.unit_ids})
     if scope.enterprise_ids:
         q |= Q(**{f"{p}enterprise__in": scope.enterprise_ids, f"{p}status__in": ENTERPRISE_VISIBLE_STATUSES})
-    if scope.user_id is not None and scope.has_role(UnitRole.ENTERPRISE, UnitRole.VILLAGE):
+    if scope.user_id is not None and scope.roles:
+        # Whoever reported a hazard can follow it, even where it lies outside their area.
         q |= Q(**{f"{p}reported_by": scope.user_id})
     return q
 

@@ -15,5 +15,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("units/", include("units.urls")),
+    path("hazards/", include("hazards.urls")),
     path("admin/", admin.site.urls),
 ]

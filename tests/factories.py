@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import factory
+from django.utils import timezone
 
 from units.credit_code import ALPHABET, make_credit_code
 from units.models import Assignment, Enterprise, Role, Sector, SupervisionGroup, Township, Unit, User, Village
@@ -104,3 +105,22 @@ class SupervisionGroupFactory(factory.django.DjangoModelFactory):
     township = factory.SubFactory(TownshipFactory)
     name = factory.Sequence(lambda n: f"第{n}督导组")
     leader = factory.SubFactory(UserFactory)
+
+
+class HazardFactory(factory.django.DjangoModelFactory):
+    """A hazard in a given state; pass village/sector/enterprise from the world."""
+
+    class Meta:
+        model = "hazards.Hazard"
+
+    village = factory.SubFactory(VillageFactory)
+    township = factory.SelfAttribute("village.township")
+    sector = factory.SubFactory(SectorFactory, township=factory.SelfAttribute("..township"))
+    lead_unit = factory.SelfAttribute("sector.lead_unit")
+    title = factory.Sequence(lambda n: f"消防通道堵塞{n}")
+    description = "安全出口被货物堵塞"
+    hazard_type = "fire"
+    level = "general"
+    channel = "department"
+    status = "reported"
+    found_on = factory.LazyFunction(timezone.localdate)

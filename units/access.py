@@ -147,6 +147,14 @@ def get_scope(user: Any) -> Scope:
     return cached
 
 
+def current_user(request: Any) -> User:
+    """The signed-in user of a view behind @login_required, typed as our User."""
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404
+    return user  # type: ignore[no-any-return]
+
+
 def get_or_404(qs: QuerySet[M], **lookup: Any) -> M:
     """Fetch one row of an already scoped queryset; 'missing' and 'not yours' look the same."""
     try:

@@ -12,6 +12,22 @@ from .credit_code import normalise_credit_code, validate_credit_code
 from .models import Enterprise, Role, Sector, SupervisionGroup, Unit, User, Village
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker; its value must be ISO whatever the language (zh-hans formats dates as 2026/11/28)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class StyledFormMixin:
     """Bootstrap classes on every widget, so templates stay plain."""
 

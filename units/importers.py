@@ -11,7 +11,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import IO, Any
@@ -108,7 +108,7 @@ _GRADES = {
 }
 # Lines under the table such as "填报人：张三  审核人：李四" or "合计：35家". 注 only with what
 # follows a note ("注：", "注1"), so that a place named 注塑厂 is never mistaken for one.
-_FOOTER = re.compile(r"^(填报|填表|制表|审核|合计|总计|备注|说明|注\s*[:：\d、.])")
+FOOTER_LINE = re.compile(r"^(填报|填表|制表|审核|合计|总计|备注|说明|注\s*[:：\d、.])")
 # 、 separates sectors but also occurs inside "商贸服务(含餐饮业、住宿业)": split outside brackets only.
 # Line breaks within a cell reach here as spaces (see cell_text).
 _SECTOR_SEPARATORS = frozenset("、,，;； ")
@@ -163,7 +163,7 @@ class SheetRow:
     cells: dict[str, str]  # field -> text, for the columns the file has
 
 
-def _read_limited(file: IO[bytes]) -> bytes:
+def read_upload(file: IO[bytes]) -> bytes:
     if hasattr(file, "seek"):
         file.seek(0)
     data = file.read(MAX_BYTES + 1)
@@ -174,7 +174,7 @@ def _read_limited(file: IO[bytes]) -> bytes:
     return data
 
 
-def _check_zip(data: bytes) -> None:
+def check_xlsx_archive(data: bytes) -> None:
     not_xlsx = _(
         "This is not an Excel .xlsx file. If it is an old .xls file or a WPS file, open it and save it as"
         " “Excel workbook (*.xlsx)”, then upload it again."
@@ -190,10 +190,14 @@ def _check_zip(data: bytes) -> None:
         raise ImportFileError(_("The workbook is too large to import. Please split it into smaller files."))
 
 
-def read_enterprise_rows(file: IO[bytes]) -> list[SheetRow]:
-    """The data rows of the first sheet, below its header row, without blank, footer and example rows."""
-    data = _read_limited(file)
-    _check_zip(data)
+def read_workbook_rows(file: IO[bytes], sheet_rows: Callable[[Any], list[SheetRow]]) -> list[SheetRow]:
+    """The data rows of the first sheet that has the expected header row (read by `sheet_rows`).
+
+    Shared by every Excel import: size and zip-bomb checks first, formulas kept as their text, and any way a
+    damaged workbook can fail turned into one clear message.
+    """
+    data = read_upload(file)
+    check_xlsx_archive(data)
     unreadable = _(
         "The file could not be read as an Excel workbook; it may be damaged or protected by a password."
         " Please open it, save it again as .xlsx and upload it again."
@@ -204,7 +208,7 @@ def read_enterprise_rows(file: IO[bytes]) -> list[SheetRow]:
     except Exception as exc:  # openpyxl signals a broken file with many kinds of error
         raise ImportFileError(unreadable) from exc
     try:
-        return _first_sheet_rows(workbook.worksheets)
+        return _first_sheet_rows(workbook.worksheets, sheet_rows)
     except ImportFileError:
         raise
     except Exception as exc:  # the sheet XML is parsed lazily, so a broken one fails only here
@@ -213,15 +217,20 @@ def read_enterprise_rows(file: IO[bytes]) -> list[SheetRow]:
         workbook.close()
 
 
-def _first_sheet_rows(sheets: Sequence[Any]) -> list[SheetRow]:
+def _first_sheet_rows(sheets: Sequence[Any], sheet_rows: Callable[[Any], list[SheetRow]]) -> list[SheetRow]:
     """The rows of the first sheet with the header row: people move the notes sheet to the front, too."""
     first_error: HeaderNotFoundError | None = None
     for sheet in sheets:
         try:
-            return _sheet_rows(sheet)
+            return sheet_rows(sheet)
         except HeaderNotFoundError as exc:
             first_error = first_error or exc
     raise first_error or HeaderNotFoundError(_("The workbook contains no worksheet."))
+
+
+def read_enterprise_rows(file: IO[bytes]) -> list[SheetRow]:
+    """The data rows of the first sheet, below its header row, without blank, footer and example rows."""
+    return read_workbook_rows(file, _sheet_rows)
 
 
 def _sheet_rows(sheet: Any) -> list[SheetRow]:
@@ -273,7 +282,7 @@ def _data_row(number: int, raw: Sequence[Any], columns: dict[str, int]) -> Sheet
 
 
 def _is_footer(filled: list[str], cells: dict[str, str]) -> bool:
-    if not _FOOTER.match(filled[0]):
+    if not FOOTER_LINE.match(filled[0]):
         return False
     return len(filled) < 2 or not (cells["village"] or cells["primary_sector"])
 

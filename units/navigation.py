@@ -23,7 +23,14 @@ class NavEntry:
     roles: tuple[str, ...]
 
 
+ALL_ROLES = (*FIELD, Role.ENTERPRISE)
+
 ENTRIES: list[NavEntry] = [
+    NavEntry(_("Hazards"), "hazards:list", ALL_ROLES),
+    NavEntry(_("Overdue"), "hazards:overdue", FIELD),
+    NavEntry(_("Listed supervision"), "hazards:listings", FIELD),
+    NavEntry(_("Escalations"), "hazards:escalations", READERS),
+    NavEntry(_("Import ledger"), "hazards:ledger_import", (Role.OFFICE, Role.ADMIN)),
     NavEntry(_("Enterprises"), "units:enterprise_list", FIELD),
     NavEntry(_("Villages"), "units:village_list", READERS),
     NavEntry(_("Units"), "units:unit_list", READERS),

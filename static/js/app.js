@@ -10,6 +10,14 @@
       event.stopImmediatePropagation();
     }
   }, true);
+  // Print buttons: <button data-print>.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) {
+      event.preventDefault();
+      window.print();
+    }
+  });
   // Filter forms submit when a select changes: <form data-autosubmit>.
   document.addEventListener("change", function (event) {
     var el = event.target;

@@ -1,0 +1,192 @@
+"""Excel pages of the hazard register: the ledger export (direct or as a job) and the ledger import.
+
+Who may export: anyone who sees the hazard list; the scope rule decides the rows. Who may import: the township
+safety office; to anyone else the import pages do not exist.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import uuid
+from functools import partial
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from units import importers
+from units.access import Scope, get_or_404, get_scope, require_any
+from units.forms import StyledFormMixin
+from units.models import Role, Township, User
+from units.views import office_township_id
+
+from . import ledger_export as exporter
+from . import ledger_import as importer
+from . import tasks
+from .ledger_import import LedgerImportResult
+from .models import ExportJob
+
+logger = logging.getLogger(__name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Up to this many rows the file is written within the request; beyond it a Celery job writes it.
+EXPORT_SYNC_LIMIT = 3000
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 - every view here is behind login_required
+    return request.user
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    return response
+
+
+# -- export -------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    """The ledger of exactly the list the same query string shows on the hazard list page."""
+    if not get_scope(request.user).roles:
+        raise Http404  # like the list page: an account without a role has no list to export
+    hazards = exporter.ledger_hazards(request.user, request.GET)
+    if hazards.count() > EXPORT_SYNC_LIMIT:
+        job = ExportJob.objects.create(user=_user(request), kind="ledger", query=request.GET.urlencode())
+        # delay_on_commit, with a broker outage caught: the job page then says the export failed (S7).
+        transaction.on_commit(partial(_enqueue, job.pk))
+        return redirect("hazards:export_job", pk=job.pk)
+    buffer = io.BytesIO()
+    exporter.write_ledger(
+        hazards,
+        township=exporter.ledger_township_name(request.user),
+        filler=request.user,
+        out=buffer,
+    )
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    return _attachment(response, exporter.ledger_filename())
+
+
+def _enqueue(job_id: uuid.UUID) -> None:
+    try:
+        tasks.export_ledger.delay(str(job_id))
+    except Exception as exc:  # Redis unreachable: the page must still work, and the job must not wait forever
+        logger.exception("could not queue ledger export %s", job_id)
+        ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED).update(
+            state=ExportJob.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+        )
+
+
+def _own_job(request: HttpRequest, pk: object) -> ExportJob:
+    # Only the job's own user: anyone else gets the same 404 as for a job that does not exist.
+    return get_or_404(ExportJob.objects.filter(user=_user(request)), pk=pk)
+
+
+@login_required
+@require_GET
+def export_job(request: HttpRequest, pk: object) -> HttpResponse:
+    job = _own_job(request, pk)
+    context = {"job": job, "running": job.state in (ExportJob.State.QUEUED, ExportJob.State.RUNNING)}
+    # The partial replaces itself every 2 s while the job runs (htmx polling; no inline script).
+    template = "hazards/excel/_export_job_status.html" if request.htmx else "hazards/excel/export_job.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: object) -> FileResponse:
+    job = _own_job(request, pk)
+    if job.state != ExportJob.State.DONE or not job.file:
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.filename or exporter.ledger_filename(), content_type=XLSX
+    )
+
+
+# -- import -------------------------------------------------------------------------------------------------
+
+
+class LedgerImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX}"}),
+    )
+    create_missing_enterprises = forms.BooleanField(
+        label=gettext_lazy("Register enterprises whose credit code is not yet known"),
+        required=False,
+        help_text=gettext_lazy(
+            "Otherwise a row whose enterprise is not registered is reported as a problem. A new enterprise takes"
+            " its name, village and sector from the row."
+        ),
+    )
+
+
+def _office_township(request: HttpRequest) -> Township:
+    scope: Scope = get_scope(request.user)
+    require_any(scope, Role.OFFICE, Role.ADMIN)
+    return get_object_or_404(Township, pk=office_township_id(scope))
+
+
+def _report_success(request: HttpRequest, result: LedgerImportResult, *, dry_run: bool) -> None:
+    counts = {"created": result.created, "enterprises": result.enterprises_created}
+    if dry_run:
+        text = _(
+            "The file is valid: %(created)d hazards and %(enterprises)d new enterprises would be imported."
+            " Nothing has been saved yet."
+        )
+        messages.info(request, text % counts)
+        return
+    text = _("Import finished: %(created)d hazards imported.") % counts
+    if result.enterprises_created:
+        text += " " + _("%(enterprises)d enterprises were registered.") % counts
+    messages.success(request, text)
+
+
+@login_required
+def ledger_import(request: HttpRequest) -> HttpResponse:
+    township = _office_township(request)
+    form = LedgerImportForm(request.POST or None, request.FILES or None)
+    result: LedgerImportResult | None = None
+    if request.method == "POST" and form.is_valid():
+        dry_run = "dry_run" in request.POST
+        upload = form.cleaned_data["file"]
+        result = importer.ledger_import(
+            township=township,
+            file=upload,
+            filename=upload.name or "",
+            actor=_user(request),
+            create_missing_enterprises=form.cleaned_data["create_missing_enterprises"],
+            dry_run=dry_run,
+        )
+        if result.ok:
+            _report_success(request, result, dry_run=dry_run)
+            if not dry_run:
+                return redirect("hazards:list")
+            result = None
+    context = {
+        "form": form,
+        "township": township,
+        "result": result,
+        "max_rows": importers.MAX_ROWS,
+        "max_mb": importers.MAX_BYTES // 2**20,
+    }
+    return render(request, "hazards/excel/ledger_import.html", context)
+
+
+@login_required
+@require_GET
+def ledger_import_template(request: HttpRequest) -> HttpResponse:
+    township = _office_township(request)
+    response = HttpResponse(importer.build_ledger_template(township), content_type=XLSX)
+    return _attachment(response, importer.TEMPLATE_FILENAME)

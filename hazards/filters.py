@@ -1,0 +1,135 @@
+"""The hazard list's filters. The ledger export uses the same FilterSet, so it holds exactly the filtered list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from units.access import Scope
+from units.credit_code import normalise_credit_code
+from units.models import Sector, Unit, Village
+
+from .models import DEADLINE_STATUSES, Channel, Hazard, HazardType, Level, Listing, Status, local_today, stock_cutoff
+
+SORTS = {
+    "found": ("found_on", "id"),
+    "-found": ("-found_on", "-id"),
+    "deadline": ("deadline", "id"),
+    "-deadline": ("-deadline", "-id"),
+    "status": ("status", "-found_on", "-id"),
+    "village": ("village__code", "-found_on", "-id"),
+}
+DEFAULT_SORT = "-found"
+
+
+class HazardFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    village = django_filters.ModelChoiceFilter(label=_("village"), queryset=Village.objects.none())
+    sector = django_filters.ModelChoiceFilter(label=_("sector"), queryset=Sector.objects.none())
+    lead_unit = django_filters.ModelChoiceFilter(label=_("lead unit"), queryset=Unit.objects.none())
+    level = django_filters.ChoiceFilter(label=_("level"), choices=Level.choices)
+    hazard_type = django_filters.ChoiceFilter(label=_("hazard type"), choices=HazardType.choices)
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=Status.choices)
+    open = django_filters.BooleanFilter(label=_("open"), method="filter_open")
+    channel = django_filters.ChoiceFilter(label=_("source channel"), choices=Channel.choices)
+    overdue = django_filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
+    listed = django_filters.BooleanFilter(label=_("listed for supervision"), method="filter_listed")
+    stock = django_filters.ChoiceFilter(
+        label=_("stock / increment"),
+        choices=[("stock", _("stock (found before the cut-off)")), ("increment", _("increment"))],
+        method="filter_stock",
+    )
+    enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id")
+    found_from = django_filters.DateFilter(label=_("found from"), field_name="found_on", lookup_expr="gte")
+    found_to = django_filters.DateFilter(label=_("found until"), field_name="found_on", lookup_expr="lte")
+    deadline_from = django_filters.DateFilter(label=_("deadline from"), field_name="deadline", lookup_expr="gte")
+    deadline_to = django_filters.DateFilter(label=_("deadline until"), field_name="deadline", lookup_expr="lte")
+    sort = django_filters.ChoiceFilter(
+        label=_("sort"),
+        choices=[
+            ("-found", _("newest found first")),
+            ("found", _("oldest found first")),
+            ("deadline", _("earliest deadline first")),
+            ("-deadline", _("latest deadline first")),
+            ("status", _("by status")),
+            ("village", _("by village")),
+        ],
+        method="filter_sort",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Hazard
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["village"].queryset = scope.filter_villages(Village.objects.all())  # type: ignore[attr-defined]
+        self.filters["sector"].queryset = scope.filter_sectors(Sector.objects.all())  # type: ignore[attr-defined]
+        towns = scope.township_ids
+        self.filters["lead_unit"].queryset = Unit.objects.filter(township_id__in=towns)  # type: ignore[attr-defined]
+        for name, field in self.form.fields.items():
+            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            if name == "status":
+                css = "form-select form-select-sm"
+            field.widget.attrs["class"] = css
+            if name.endswith(("_from", "_to")):
+                field.widget.input_type = "date"
+
+    @property
+    def qs(self) -> QuerySet[Hazard]:
+        qs = super().qs
+        if not self.form.cleaned_data.get("sort"):
+            qs = qs.order_by(*SORTS[DEFAULT_SORT])
+        return qs
+
+    def filter_q(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
+        value = value.strip()
+        if not value:
+            return qs
+        code = normalise_credit_code(value)
+        return qs.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(enterprise__name__icontains=value)
+            | Q(enterprise__credit_code__startswith=code)
+        )
+
+    def filter_open(self, qs: QuerySet[Hazard], name: str, value: bool | None) -> QuerySet[Hazard]:
+        if value is None:
+            return qs
+        open_statuses = [Status.REPORTED, Status.CONFIRMED, Status.RECTIFYING, Status.PENDING_ACCEPTANCE]
+        return qs.filter(status__in=open_statuses) if value else qs.exclude(status__in=open_statuses)
+
+    def filter_overdue(self, qs: QuerySet[Hazard], name: str, value: bool | None) -> QuerySet[Hazard]:
+        if value is None:
+            return qs
+        overdue = Q(status__in=DEADLINE_STATUSES, deadline__lt=local_today())
+        return qs.filter(overdue) if value else qs.exclude(overdue)
+
+    def filter_listed(self, qs: QuerySet[Hazard], name: str, value: bool | None) -> QuerySet[Hazard]:
+        if value is None:
+            return qs
+        active = Listing.objects.filter(delisted_on__isnull=True).values("hazard_id")
+        return qs.filter(pk__in=active) if value else qs.exclude(pk__in=active)
+
+    def filter_stock(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
+        if value == "stock":
+            return qs.filter(found_on__lt=stock_cutoff())
+        if value == "increment":
+            return qs.filter(found_on__gte=stock_cutoff())
+        return qs
+
+    def filter_sort(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
+        return qs.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT]))
+
+
+def filtered_hazards(data: Any, base: QuerySet[Hazard], scope: Scope) -> tuple[HazardFilter, QuerySet[Hazard]]:
+    """The list (and the export) for a query string: an invalid filter yields nothing rather than everything."""
+    flt = HazardFilter(data or None, queryset=base, scope=scope)
+    if not flt.is_bound:
+        return flt, base.order_by(*SORTS[DEFAULT_SORT])
+    return flt, (flt.qs if flt.is_valid() else base.none())

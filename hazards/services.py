@@ -1,0 +1,463 @@
+"""Every write to a hazard goes through here: reporting, each workflow step, evidence, deadline extensions.
+
+Each step locks the hazard row, checks the transition table (models.TRANSITIONS) and the actor's right for this
+hazard (access.hazard_roles), writes, and records an event with its evidence. Two people acting at once: the second
+one waits for the lock, then finds the hazard already moved and gets a clear message; nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units.access import Scope, get_scope
+from units.models import Enterprise, Sector, User, Village
+
+from .access import hazard_roles
+from .evidence import CheckedFile
+from .models import (
+    DEADLINE_STATUSES,
+    TRANSITIONS,
+    Channel,
+    DeadlineExtension,
+    Evidence,
+    Hazard,
+    HazardEvent,
+    Level,
+    Role,
+    Status,
+    local_today,
+)
+
+Action = HazardEvent.Action
+
+
+class WorkflowError(Exception):
+    """A step that may not be taken; the message tells the user why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+
+
+def _locked(hazard_id: int) -> Hazard:
+    return Hazard.objects.select_for_update().get(pk=hazard_id)
+
+
+def _record(
+    hazard: Hazard,
+    *,
+    action: str,
+    actor: User | None,
+    note: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    files: Sequence[tuple[str, CheckedFile]] = (),
+) -> HazardEvent:
+    event = HazardEvent.objects.create(
+        hazard=hazard, action=action, actor=actor, note=note, from_status=from_status, to_status=to_status
+    )
+    for kind, checked in files:
+        _store_evidence(hazard, event, kind, checked, actor)
+    return event
+
+
+def _store_evidence(hazard: Hazard, event: HazardEvent, kind: str, checked: CheckedFile, actor: User | None) -> None:
+    evidence = Evidence(
+        hazard=hazard,
+        event=event,
+        kind=kind,
+        token=checked.token,
+        extension=checked.extension,
+        content_type=checked.content_type,
+        original_name=checked.original_name,
+        size=checked.size,
+        width=checked.width,
+        height=checked.height,
+        uploaded_by=actor,
+    )
+    evidence.file.save(f"{evidence.token}{evidence.extension}", checked.content, save=False)
+    evidence.save()
+
+
+def _check_step(hazard: Hazard, name: str, scope: Scope, expected_status: str | None) -> None:
+    transition = TRANSITIONS[name]
+    if expected_status and hazard.status != expected_status:
+        raise WorkflowError(
+            _(
+                "Someone else has just acted on this hazard: it is now “%(status)s”. "
+                "Your change was not saved; please look at the hazard again."
+            )
+            % {"status": hazard.get_status_display()}
+        )
+    if hazard.status not in transition.source:
+        raise WorkflowError(
+            _("“%(step)s” is not possible while the hazard is “%(status)s”.")
+            % {"step": transition.label, "status": hazard.get_status_display()}
+        )
+    if not hazard_roles(scope, hazard) & transition.roles:
+        raise WorkflowError(_("You may not take the step “%(step)s” on this hazard.") % {"step": transition.label})
+
+
+def _move(
+    hazard_id: int,
+    name: str,
+    *,
+    actor: User,
+    note: str,
+    expected_status: str | None,
+    files: Sequence[tuple[str, CheckedFile]] = (),
+    changes: dict[str, Any] | None = None,
+    validate: Any = None,
+) -> Hazard:
+    """The one path of every workflow step (inside the caller's transaction)."""
+    hazard = _locked(hazard_id)
+    scope = get_scope(actor)
+    _check_step(hazard, name, scope, expected_status)
+    transition = TRANSITIONS[name]
+    if transition.needs_note and not note.strip():
+        raise WorkflowError(_("Please give the reason for “%(step)s”.") % {"step": transition.label})
+    for field, value in (changes or {}).items():
+        setattr(hazard, field, value)
+    if validate is not None:
+        validate(hazard)
+    old = hazard.status
+    hazard.status = transition.target
+    hazard._history_user = actor  # type: ignore[attr-defined]
+    hazard.save()
+    _record(hazard, action=name, actor=actor, note=note, from_status=old, to_status=hazard.status, files=files)
+    return hazard
+
+
+# -- reporting ----------------------------------------------------------------------------------------
+
+
+def _check_report_scope(scope: Scope, *, village: Village, enterprise: Enterprise | None, sector: Sector) -> None:
+    if scope.is_read_only or not scope.roles:
+        raise WorkflowError(_("Your role does not report hazards."))
+    if scope.is_office_for(village.township_id):
+        return
+    if enterprise is not None and enterprise.pk in scope.enterprise_ids:
+        return
+    if village.pk in scope.village_ids:
+        return
+    # Department staff inspect across the township and find hazards of other sectors too (a fire hazard on a
+    # building site); the hazard is routed to its own sector's lead unit.
+    if scope.unit_ids and village.township_id in scope.township_ids:
+        return
+    raise WorkflowError(_("This village, sector or enterprise is outside your responsibility."))
+
+
+def _check_place(*, village: Village, enterprise: Enterprise | None) -> None:
+    if enterprise is not None and enterprise.village_id != village.pk:
+        raise WorkflowError(_("The enterprise “%(name)s” is not in this village.") % {"name": enterprise.name})
+
+
+@transaction.atomic
+def hazard_report(*, actor: User, fields: dict[str, Any], photos: Sequence[CheckedFile] = ()) -> Hazard:
+    """A new hazard in `reported`, with its problem photos.
+
+    1. Check the reporter's scope over the village, sector or enterprise.
+    2. Record the sector's lead unit on the hazard (routing changes later do not rewrite it).
+    3. Create the hazard and its first event with the photos.
+    """
+    scope = get_scope(actor)
+    village, enterprise, sector = fields["village"], fields.get("enterprise"), fields["sector"]
+    _check_report_scope(scope, village=village, enterprise=enterprise, sector=sector)
+    _check_place(village=village, enterprise=enterprise)
+    if scope.has_role("enterprise") and not scope.is_office and enterprise and enterprise.pk in scope.enterprise_ids:
+        fields.setdefault("channel", Channel.SELF_REPORT)
+    hazard = Hazard(township_id=village.township_id, lead_unit=sector.lead_unit, reported_by=actor, **fields)
+    if not hazard.found_by:
+        hazard.found_by = actor.display_name
+    hazard._history_user = actor  # type: ignore[attr-defined]
+    hazard.save()
+    _record(
+        hazard,
+        action=Action.REPORTED,
+        actor=actor,
+        to_status=hazard.status,
+        files=[(Evidence.Kind.PROBLEM, p) for p in photos],
+    )
+    return hazard
+
+
+@transaction.atomic
+def hazard_fix_on_the_spot(
+    *, actor: User, fields: dict[str, Any], before: Sequence[CheckedFile], after: Sequence[CheckedFile]
+) -> Hazard:
+    """立查立改 (三(二)): a general hazard found and fixed during the inspection, closed in one step.
+
+    It counts in every statistic like any other hazard: found, rectified, closed on time (the same day).
+    """
+    scope = get_scope(actor)
+    if not scope.has_role("office", "admin", "department", "village"):
+        raise WorkflowError(_("Only inspectors record hazards fixed on the spot."))
+    if not before or not after:
+        raise WorkflowError(_("A hazard fixed on the spot needs at least one photo before and one after."))
+    village, enterprise, sector = fields["village"], fields.get("enterprise"), fields["sector"]
+    _check_report_scope(scope, village=village, enterprise=enterprise, sector=sector)
+    _check_place(village=village, enterprise=enterprise)
+    now = timezone.now()
+    found_on = fields["found_on"]
+    hazard = Hazard(
+        township_id=village.township_id,
+        lead_unit=sector.lead_unit,
+        reported_by=actor,
+        level=Level.GENERAL,
+        status=Status.CLOSED,
+        is_fixed_on_the_spot=True,
+        deadline=found_on,
+        completed_on=found_on,
+        confirmed_at=now,
+        verified_at=now,
+        closed_at=now,
+        **fields,
+    )
+    hazard.found_by = hazard.found_by or actor.display_name
+    hazard._history_user = actor  # type: ignore[attr-defined]
+    hazard.save()
+    files = [(Evidence.Kind.PROBLEM, p) for p in before] + [(Evidence.Kind.RECTIFICATION, p) for p in after]
+    _record(hazard, action=Action.FIXED_ON_THE_SPOT, actor=actor, to_status=Status.CLOSED, files=files)
+    return hazard
+
+
+# -- the workflow steps -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hazard_confirm(
+    *, hazard_id: int, actor: User, expected_status: str | None = None, note: str = "", **classification: Any
+) -> Hazard:
+    """登记/判定: level, type, sector, standard and clause; the lead unit follows the (possibly corrected) sector."""
+    changes = dict(classification)
+    if "sector" in changes:
+        changes["lead_unit"] = changes["sector"].lead_unit
+    changes["confirmed_at"] = timezone.now()
+    return _move(hazard_id, "confirm", actor=actor, note=note, expected_status=expected_status, changes=changes)
+
+
+@transaction.atomic
+def hazard_dismiss(*, hazard_id: int, actor: User, note: str, expected_status: str | None = None) -> Hazard:
+    return _move(hazard_id, "dismiss", actor=actor, note=note, expected_status=expected_status)
+
+
+def _require_five(hazard: Hazard) -> None:
+    if hazard.deadline is None:
+        raise WorkflowError(_("Set the rectification deadline first."))
+    if hazard.deadline < local_today():
+        raise WorkflowError(_("The deadline cannot lie in the past."))
+    missing = hazard.missing_five() if hazard.level == Level.MAJOR else []
+    if missing:
+        raise WorkflowError(
+            _("A major hazard enters rectification only with all five implementations recorded; missing: %(items)s.")
+            % {"items": "、".join(missing)}
+        )
+
+
+@transaction.atomic
+def hazard_start_rectification(
+    *, hazard_id: int, actor: User, expected_status: str | None = None, note: str = "", **five: Any
+) -> Hazard:
+    """整改: the five implementations (措施, 责任, 资金, 时限, 预案); the deadline is set here, once."""
+    return _move(
+        hazard_id,
+        "start_rectification",
+        actor=actor,
+        note=note,
+        expected_status=expected_status,
+        changes=five,
+        validate=_require_five,
+    )
+
+
+@transaction.atomic
+def hazard_request_acceptance(
+    *,
+    hazard_id: int,
+    actor: User,
+    note: str = "",
+    expected_status: str | None = None,
+    photos: Sequence[CheckedFile] = (),
+) -> Hazard:
+    """申请验收: needs at least one rectification photo or document, uploaded now or before."""
+
+    def has_rectification_evidence(hazard: Hazard) -> None:
+        if not photos and not hazard.evidence.filter(kind=Evidence.Kind.RECTIFICATION).exists():
+            raise WorkflowError(_("Add at least one rectification photo or document before asking for acceptance."))
+
+    return _move(
+        hazard_id,
+        "request_acceptance",
+        actor=actor,
+        note=note,
+        expected_status=expected_status,
+        files=[(Evidence.Kind.RECTIFICATION, p) for p in photos],
+        validate=has_rectification_evidence,
+    )
+
+
+def _last_requester_id(hazard: Hazard) -> int | None:
+    event = hazard.events.filter(action=Action.REQUEST_ACCEPTANCE).order_by("-created_at", "-pk").first()
+    return event.actor_id if event else None
+
+
+@transaction.atomic
+def hazard_verify(
+    *,
+    hazard_id: int,
+    actor: User,
+    note: str = "",
+    funds_spent: Decimal | None = None,
+    expected_status: str | None = None,
+    photos: Sequence[CheckedFile] = (),
+) -> Hazard:
+    """验收 by a unit with supervision duties for the sector (else the office); never by the one who asked."""
+
+    def not_the_requester(hazard: Hazard) -> None:
+        if _last_requester_id(hazard) == actor.pk:
+            raise WorkflowError(_("The person who asked for acceptance cannot also accept the rectification."))
+
+    return _move(
+        hazard_id,
+        "verify",
+        actor=actor,
+        note=note,
+        expected_status=expected_status,
+        files=[(Evidence.Kind.REVIEW, p) for p in photos],
+        changes={"verified_at": timezone.now(), **({"funds_spent": funds_spent} if funds_spent is not None else {})},
+        validate=not_the_requester,
+    )
+
+
+@transaction.atomic
+def hazard_refuse_acceptance(
+    *, hazard_id: int, actor: User, note: str, expected_status: str | None = None, photos: Sequence[CheckedFile] = ()
+) -> Hazard:
+    return _move(
+        hazard_id,
+        "refuse_acceptance",
+        actor=actor,
+        note=note,
+        expected_status=expected_status,
+        files=[(Evidence.Kind.REVIEW, p) for p in photos],
+    )
+
+
+@transaction.atomic
+def hazard_close(*, hazard_id: int, actor: User, note: str = "", expected_status: str | None = None) -> Hazard:
+    """销号, by the office only; the day of closing decides whether it was on time."""
+    return _move(
+        hazard_id,
+        "close",
+        actor=actor,
+        note=note,
+        expected_status=expected_status,
+        changes={"closed_at": timezone.now(), "completed_on": local_today()},
+    )
+
+
+# -- evidence and edits outside the steps -------------------------------------------------------------
+
+
+@transaction.atomic
+def hazard_add_evidence(
+    *, hazard_id: int, actor: User, kind: str, photos: Sequence[CheckedFile], note: str = ""
+) -> Hazard:
+    hazard = _locked(hazard_id)
+    roles = hazard_roles(get_scope(actor), hazard)
+    if not roles & {Role.REPORTER, Role.HANDLER, Role.OFFICE, Role.VERIFIER}:
+        raise WorkflowError(_("You may not add evidence to this hazard."))
+    if not hazard.is_open and hazard.status != Status.VERIFIED:
+        raise WorkflowError(_("Evidence can no longer be added to a closed or dismissed hazard."))
+    if not photos:
+        raise WorkflowError(_("Choose at least one file."))
+    _record(hazard, action=Action.EVIDENCE, actor=actor, note=note, files=[(kind, p) for p in photos])
+    return hazard
+
+
+EDITABLE_FIELDS = ("title", "description", "location", "basis", "clause", "measures", "responsible_person",
+                   "responsible_phone", "funds", "contingency_plan", "hazard_type", "is_major_fire")  # fmt: skip
+
+
+@transaction.atomic
+def hazard_update(*, hazard_id: int, actor: User, changes: dict[str, Any]) -> Hazard:
+    """Corrections to an open hazard by the office or its lead department; kept in the field history."""
+    hazard = _locked(hazard_id)
+    if not hazard_roles(get_scope(actor), hazard) & {Role.HANDLER, Role.OFFICE}:
+        raise WorkflowError(_("You may not edit this hazard."))
+    if not hazard.is_open:
+        raise WorkflowError(_("A closed or dismissed hazard can no longer be edited."))
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise WorkflowError(
+            _("These fields cannot be edited here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for field, value in changes.items():
+        setattr(hazard, field, value)
+    hazard._history_user = actor  # type: ignore[attr-defined]
+    hazard.save()
+    return hazard
+
+
+# -- deadline extensions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def extension_request(*, hazard_id: int, actor: User, new_deadline: dt.date, reason: str) -> DeadlineExtension:
+    hazard = _locked(hazard_id)
+    if not hazard_roles(get_scope(actor), hazard) & {Role.REPORTER, Role.HANDLER, Role.OFFICE}:
+        raise WorkflowError(_("You may not ask for a longer deadline on this hazard."))
+    if hazard.status not in DEADLINE_STATUSES or hazard.deadline is None:
+        raise WorkflowError(_("Only a hazard under rectification with a deadline can be given more time."))
+    if new_deadline <= hazard.deadline:
+        raise WorkflowError(_("The new deadline must be later than the current one (%(d)s).") % {"d": hazard.deadline})
+    if not reason.strip():
+        raise WorkflowError(_("Please give the reason for the extension."))
+    if hazard.extensions.filter(decision=DeadlineExtension.Decision.PENDING).exists():
+        raise WorkflowError(_("An extension request for this hazard is already waiting for a decision."))
+    extension = DeadlineExtension.objects.create(
+        hazard=hazard, old_deadline=hazard.deadline, new_deadline=new_deadline, reason=reason, requested_by=actor
+    )
+    _record(
+        hazard,
+        action=Action.EXTENSION_REQUESTED,
+        actor=actor,
+        note=_("%(old)s → %(new)s: %(reason)s") % {"old": hazard.deadline, "new": new_deadline, "reason": reason},
+    )
+    return extension
+
+
+@transaction.atomic
+def extension_decide(*, extension_id: int, actor: User, approve: bool, note: str = "") -> DeadlineExtension:
+    """The office or the lead department decides; an approved request is the only way a deadline moves."""
+    extension = DeadlineExtension.objects.select_for_update().get(pk=extension_id)
+    hazard = _locked(extension.hazard_id)
+    if not hazard_roles(get_scope(actor), hazard) & {Role.HANDLER, Role.OFFICE}:
+        raise WorkflowError(_("You may not decide on this extension."))
+    if extension.decision != DeadlineExtension.Decision.PENDING:
+        raise WorkflowError(_("This request has already been decided."))
+    if extension.requested_by_id == actor.pk:
+        raise WorkflowError(_("The person who asked for the extension cannot also decide on it."))
+    if not approve and not note.strip():
+        raise WorkflowError(_("Please give the reason for refusing the extension."))
+    extension.decision = DeadlineExtension.Decision.APPROVED if approve else DeadlineExtension.Decision.REJECTED
+    extension.decided_by, extension.decided_at, extension.decision_note = actor, timezone.now(), note
+    extension.save()
+    if approve and hazard.status in DEADLINE_STATUSES:
+        hazard.deadline = extension.new_deadline
+        hazard._history_user = actor  # type: ignore[attr-defined]
+        hazard.save()
+    _record(
+        hazard, action=Action.EXTENSION_DECIDED, actor=actor, note=f"{extension.get_decision_display()} {note}".strip()
+    )
+    return extension

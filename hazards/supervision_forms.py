@@ -1,0 +1,185 @@
+"""Forms of the supervision pages. They only parse input; the rules live in hazards.supervision_services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from units.forms import DateInput, DateTimeInput, StyledFormMixin
+from units.models import Enterprise, Unit, Village
+
+from .evidence import CheckedFile, EvidenceError, check_upload
+from .models import Escalation, Hazard, Listing, ListingLevel, Notice, Refusal, local_today
+
+
+class ServiceForm(StyledFormMixin, forms.ModelForm):
+    """A model form that only parses: the service checks the rules and writes, with clearer messages."""
+
+    def _post_clean(self) -> None:
+        # Skip the model's validation and the copy into the instance: nothing is written but by the service.
+        pass
+
+
+class ListingForm(ServiceForm):
+    class Meta:
+        model = Listing
+        fields = [
+            "level",
+            "document_number",
+            "supervising_leader",
+            "supervising_unit",
+            "listed_on",
+            "required_by",
+            "typical_fire_year",
+            "note",
+        ]
+        widgets = {"listed_on": DateInput, "required_by": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "typical_fire_year": _(
+                "Fill in the year to put this fire hazard on that year's typical fire hazards list."
+            ),
+        }
+
+    def __init__(self, *args: Any, hazard: Hazard, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"listed_on": local_today(), "level": ListingLevel.TOWNSHIP})
+        super().__init__(*args, **kwargs)
+        units: QuerySet[Unit] = Unit.objects.filter(township_id=hazard.township_id, is_active=True)
+        self.fields["supervising_unit"].queryset = units  # type: ignore[attr-defined]
+        year = self.fields["typical_fire_year"]
+        year.validators += [MinValueValidator(2000), MaxValueValidator(2100)]
+        year.widget.attrs.update(min=2000, max=2100)
+
+
+class DelistForm(forms.Form):
+    delisted_on = forms.DateField(label=_("delisted on"), widget=DateInput)
+
+
+class EscalationForm(ServiceForm):
+    """One rung against one target; only the field of the chosen kind is used (the others are ignored)."""
+
+    hazard = forms.ModelChoiceField(
+        label=_("hazard number"),
+        queryset=Hazard.objects.none(),
+        required=False,
+        widget=forms.NumberInput,
+        help_text=_("Easier: open the hazard and use “Record a measure” on its page."),
+    )
+    upload = forms.FileField(
+        label=_("attachment"),
+        required=False,
+        help_text=_("The signed document: a PDF or a photo."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
+    )
+
+    class Meta:
+        model = Escalation
+        fields = [
+            "rung",
+            "target_kind",
+            "hazard",
+            "enterprise",
+            "village",
+            "unit",
+            "taken_on",
+            "document_number",
+            "note",
+        ]
+        widgets = {"taken_on": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"note": _("Needed when a rung is skipped: say why this measure is taken at once.")}
+
+    def __init__(
+        self, *args: Any, township_id: int, hazards: QuerySet[Hazard], fixed_hazard: Hazard | None = None, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("initial", {}).setdefault("taken_on", local_today())
+        super().__init__(*args, **kwargs)
+        self.fixed_hazard = fixed_hazard
+        if fixed_hazard is not None:
+            # Opened from a hazard (its page or the overdue list): the target is that hazard, nothing to choose.
+            for name in ("target_kind", "hazard", "enterprise", "village", "unit"):
+                del self.fields[name]
+        else:
+            self._limit_targets(township_id, hazards)
+        self.checked_file: CheckedFile | None = None
+
+    def _limit_targets(self, township_id: int, hazards: QuerySet[Hazard]) -> None:
+        choices: dict[str, QuerySet[Any]] = {
+            "hazard": hazards.filter(township_id=township_id),
+            "enterprise": Enterprise.objects.filter(township_id=township_id, is_active=True).order_by("name"),
+            "village": Village.objects.filter(township_id=township_id, is_active=True),
+            "unit": Unit.objects.filter(township_id=township_id, is_active=True),
+        }
+        for name, qs in choices.items():
+            self.fields[name].queryset = qs  # type: ignore[attr-defined]
+
+    def clean_upload(self) -> Any:
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            try:
+                self.checked_file = check_upload(upload)
+            except EvidenceError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.fixed_hazard is not None:
+            data["target_kind"], data["hazard"] = Escalation.Target.HAZARD, self.fixed_hazard
+        kind = data.get("target_kind")
+        if kind and not data.get(kind):
+            self.add_error(kind, _("Choose the target of the measure."))
+        for other in ("hazard", "enterprise", "village", "unit"):
+            if other != kind:
+                data[other] = None
+        return data
+
+
+class RefusalForm(ServiceForm):
+    class Meta:
+        model = Refusal
+        fields = ["recorded_on", "description", "referred_to", "referred_on", "referral_number", "three_checks"]
+        widgets = {
+            "recorded_on": DateInput,
+            "referred_on": DateInput,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "three_checks": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"referred_to": _("E.g. the public security organ, for referral to the judicial organs (移送).")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("recorded_on", local_today())
+        super().__init__(*args, **kwargs)
+
+
+class ReferralForm(ServiceForm):
+    """The referral and the 一案三查 record added later; a recorded referral is shown but not changed."""
+
+    class Meta:
+        model = Refusal
+        fields = ["referred_to", "referred_on", "referral_number", "three_checks"]
+        widgets = {"referred_on": DateInput, "three_checks": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.referred_on:
+            for name in ("referred_to", "referred_on", "referral_number"):
+                self.fields[name].disabled = True
+
+
+class NoticeIssueForm(forms.Form):
+    issued_on = forms.DateField(label=_("issued on"), widget=DateInput)
+
+
+class NoticeServiceForm(ServiceForm):
+    class Meta:
+        model = Notice
+        fields = ["served_to", "served_at", "signed_by"]
+        widgets = {"served_at": DateTimeInput}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].required = True

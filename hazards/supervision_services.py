@@ -1,0 +1,482 @@
+"""Writes of listing supervision, escalation, refusal to rectify and rectification notices (§7, §16–§18).
+
+The same pattern as hazards.services: keyword-only arguments, one transaction, the hazard row locked while the rule
+is checked, a WorkflowError with a message for the user when the step may not be taken, and a HazardEvent on the
+hazard for every write that concerns it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import cast
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units.access import get_scope
+from units.models import Enterprise, Township, Unit, User, Village
+
+from .access import hazard_roles
+from .evidence import CheckedFile
+from .models import (
+    DEADLINE_STATUSES,
+    RUNG_ORDER,
+    Escalation,
+    Hazard,
+    HazardEvent,
+    HazardType,
+    Level,
+    Listing,
+    ListingLevel,
+    Notice,
+    Refusal,
+    Role,
+    Rung,
+    Status,
+    local_today,
+)
+from .services import WorkflowError, _locked, _record
+
+Action = HazardEvent.Action
+Target = Escalation.Target
+
+# Who takes which step, in the terms of access.hazard_roles.
+OFFICE_ONLY = frozenset({Role.OFFICE})
+OFFICE_OR_HANDLER = frozenset({Role.OFFICE, Role.HANDLER})
+# A rectification notice orders rectification: it makes sense from registration until acceptance (§18).
+NOTICE_STATUSES = DEADLINE_STATUSES
+# A refusal to rectify (§16) can only happen while rectification is owed.
+REFUSAL_STATUSES = DEADLINE_STATUSES
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+
+
+def _require_roles(actor: User, hazard: Hazard, roles: frozenset[str], message: str) -> None:
+    if not hazard_roles(get_scope(actor), hazard) & roles:
+        raise WorkflowError(message)
+
+
+def _not_in_future(day: dt.date | None, what: str) -> None:
+    if day is not None and day > local_today():
+        raise WorkflowError(_("The %(what)s cannot lie in the future.") % {"what": what})
+
+
+def _required(value: str, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise WorkflowError(_("Please fill in the %(what)s.") % {"what": what})
+    return value
+
+
+# -- listing supervision (挂牌督办, §7, §17) -------------------------------------------------------------
+
+
+def _check_listable(hazard: Hazard, typical_fire_year: int | None) -> None:
+    if hazard.level != Level.MAJOR:
+        raise WorkflowError(_("Only a major hazard can be listed for supervision."))
+    if hazard.status in (Status.CLOSED, Status.DISMISSED):
+        raise WorkflowError(
+            _("A hazard that is “%(status)s” cannot be listed.") % {"status": hazard.get_status_display()}
+        )
+    if hazard.listings.filter(delisted_on__isnull=True).exists():
+        raise WorkflowError(_("This hazard is already listed; delist it before listing it again."))
+    # §7: the yearly list is of typical *fire* hazards.
+    if typical_fire_year is not None and hazard.hazard_type != HazardType.FIRE and not hazard.is_major_fire:
+        raise WorkflowError(_("Only a fire hazard can be put on the yearly list of typical fire hazards."))
+
+
+@transaction.atomic
+def listing_create(
+    *,
+    hazard_id: int,
+    actor: User,
+    level: str,
+    document_number: str,
+    supervising_leader: str,
+    supervising_unit: Unit | None,
+    listed_on: dt.date,
+    required_by: dt.date,
+    typical_fire_year: int | None = None,
+    note: str = "",
+) -> Listing:
+    """挂牌督办 of a major hazard by the township office.
+
+    1. Lock the hazard; only the office of its township lists, only a major hazard that is neither closed nor
+       dismissed, and never twice at once (the partial unique constraint backs this up under concurrency).
+    2. Create the listing and record a LISTED event.
+    """
+    hazard = _locked(hazard_id)
+    _require_roles(actor, hazard, OFFICE_ONLY, _("Only the township safety office lists hazards for supervision."))
+    _check_listable(hazard, typical_fire_year)
+    if level not in ListingLevel.values:
+        raise WorkflowError(_("Choose the level of the listing."))
+    if supervising_unit is not None and supervising_unit.township_id != hazard.township_id:
+        raise WorkflowError(_("The supervising unit must belong to the hazard's township."))
+    _not_in_future(listed_on, _("listing date"))
+    if required_by < listed_on:
+        raise WorkflowError(_("The required completion date cannot be before the listing date."))
+    listing = Listing(
+        hazard=hazard,
+        level=level,
+        document_number=_required(document_number, _("document number (文号)")),
+        supervising_leader=_required(supervising_leader, _("supervising leader")),
+        supervising_unit=supervising_unit,
+        listed_on=listed_on,
+        required_by=required_by,
+        typical_fire_year=typical_fire_year,
+        note=note.strip(),
+        listed_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            listing.save()
+    except IntegrityError as exc:
+        raise WorkflowError(_("This hazard is already listed; delist it before listing it again.")) from exc
+    _record(hazard, action=Action.LISTED, actor=actor, note=str(listing))
+    return listing
+
+
+@transaction.atomic
+def listing_delist(*, listing_id: int, actor: User, delisted_on: dt.date) -> Listing:
+    """摘牌: only after the hazard is closed (销号, §17), by the township office."""
+    hazard_id = Listing.objects.values_list("hazard_id", flat=True).get(pk=listing_id)
+    hazard = _locked(hazard_id)  # the hazard first, as every other step locks it first
+    listing = Listing.objects.select_for_update().get(pk=listing_id)
+    _require_roles(actor, hazard, OFFICE_ONLY, _("Only the township safety office delists hazards."))
+    if not listing.is_active:
+        raise WorkflowError(_("This listing was already delisted on %(day)s.") % {"day": listing.delisted_on})
+    if hazard.status != Status.CLOSED:
+        raise WorkflowError(
+            _("A listed hazard is delisted only after it is closed (销号); it is now “%(status)s”.")
+            % {"status": hazard.get_status_display()}
+        )
+    _not_in_future(delisted_on, _("delisting date"))
+    if delisted_on < listing.listed_on:
+        raise WorkflowError(_("The delisting date cannot be before the listing date."))
+    listing.delisted_on, listing.delisted_by = delisted_on, actor
+    listing.save(update_fields=["delisted_on", "delisted_by"])
+    _record(
+        hazard, action=Action.DELISTED, actor=actor, note=f"{listing.get_level_display()} {listing.document_number}"
+    )
+    return listing
+
+
+# -- escalation (函告 → 通报 → 约谈 → 曝光, §18, 四(六)) ------------------------------------------------------
+
+TargetObject = Hazard | Enterprise | Village | Unit
+TARGET_MODELS: dict[str, type[models.Model]] = {
+    Target.HAZARD: Hazard,
+    Target.ENTERPRISE: Enterprise,
+    Target.VILLAGE: Village,
+    Target.UNIT: Unit,
+}
+
+
+def rung_rank(rung: str) -> int:
+    return RUNG_ORDER.index(Rung(rung))
+
+
+def _lock_target(target_kind: str, targets: dict[str, TargetObject | None]) -> TargetObject:
+    """The one target the kind names, locked, so that two escalations of one target are ordered one after the other."""
+    if target_kind not in TARGET_MODELS:
+        raise WorkflowError(_("Choose what the measure is aimed at."))
+    chosen = targets[target_kind]
+    if chosen is None:
+        raise WorkflowError(_("Choose the %(kind)s the measure is aimed at.") % {"kind": Target(target_kind).label})
+    if any(obj is not None for kind, obj in targets.items() if kind != target_kind):
+        raise WorkflowError(_("A measure is aimed at one target only."))
+    return cast(TargetObject, TARGET_MODELS[target_kind]._default_manager.select_for_update().get(pk=chosen.pk))
+
+
+def highest_rung(target_kind: str, target: TargetObject, year: int) -> str | None:
+    escalations = Escalation.objects.filter(target_kind=target_kind, **{target_kind: target})
+    if target_kind != Target.HAZARD:
+        # An enterprise, village or unit is assessed year by year (四(六) 考核): its ladder starts again each year.
+        escalations = escalations.filter(taken_on__year=year)
+    rungs = set(escalations.values_list("rung", flat=True))
+    return max(rungs, key=rung_rank) if rungs else None
+
+
+def _check_ladder(rung: str, reached: str | None, note: str) -> None:
+    """The ordering rule (§18 "函告、通报、约谈、曝光", taken in rising order).
+
+    - Going back down is refused: a 函告 after a 约谈 on the same target would make the ladder meaningless.
+    - Repeating the rung reached is allowed (a second 通报 when progress is still slow).
+    - Skipping a rung upwards is allowed, because a grave case may call for an interview at once, but only with
+      a note that says why, so the record explains itself.
+    """
+    wanted = rung_rank(rung)
+    current = -1 if reached is None else rung_rank(reached)
+    if wanted < current:
+        raise WorkflowError(
+            _(
+                "“%(rung)s” is lower than “%(reached)s”, already taken against this target: "
+                "measures are taken in rising order (函告 → 通报 → 约谈 → 曝光)."
+            )
+            % {"rung": Rung(rung).label, "reached": Rung(reached).label if reached else ""}
+        )
+    if wanted > current + 1 and not note.strip():
+        expected = RUNG_ORDER[current + 1]
+        raise WorkflowError(
+            _("“%(rung)s” skips “%(expected)s”: please say in the note why this measure is taken at once.")
+            % {"rung": Rung(rung).label, "expected": expected.label}
+        )
+
+
+def _store_attachment(escalation: Escalation, attachment: CheckedFile | None) -> None:
+    if attachment is None:
+        return
+    # The stored name is ours (a random token), never the uploader's; CheckedFile.token is new on every read.
+    token = attachment.token
+    escalation.token, escalation.extension = token, attachment.extension
+    escalation.attachment_name = attachment.original_name
+    escalation.attachment.save(f"{token}{attachment.extension}", attachment.content, save=False)
+
+
+@transaction.atomic
+def escalation_create(
+    *,
+    actor: User,
+    township: Township,
+    rung: str,
+    target_kind: str,
+    hazard: Hazard | None = None,
+    enterprise: Enterprise | None = None,
+    village: Village | None = None,
+    unit: Unit | None = None,
+    taken_on: dt.date,
+    document_number: str,
+    note: str = "",
+    attachment: CheckedFile | None = None,
+) -> Escalation:
+    """One rung of the ladder for slow progress, taken by the township office.
+
+    1. Only the office of the township; the rung and the one target must be valid and in the township.
+    2. Lock the target and check the ordering rule against the rungs already taken against it.
+    3. Store the record with its attachment; when aimed at a hazard, record an ESCALATED event on it.
+    """
+    if not get_scope(actor).is_office_for(township.pk):
+        raise WorkflowError(_("Only the township safety office takes these measures."))
+    if rung not in Rung.values:
+        raise WorkflowError(_("Choose the measure (函告, 通报, 约谈 or 曝光)."))
+    targets: dict[str, TargetObject | None] = {
+        Target.HAZARD: hazard,
+        Target.ENTERPRISE: enterprise,
+        Target.VILLAGE: village,
+        Target.UNIT: unit,
+    }
+    target = _lock_target(target_kind, targets)
+    if target.township_id != township.pk:
+        raise WorkflowError(_("The target of the measure is not in this township."))
+    if isinstance(target, Hazard) and target.status in (Status.CLOSED, Status.DISMISSED):
+        raise WorkflowError(_("A closed or dismissed hazard is not escalated."))
+    _not_in_future(taken_on, _("date of the measure"))
+    document_number = _required(document_number, _("document number (文号)"))
+    _check_ladder(rung, highest_rung(target_kind, target, taken_on.year), note)
+    escalation = Escalation(
+        township=township,
+        rung=rung,
+        target_kind=target_kind,
+        taken_on=taken_on,
+        document_number=document_number,
+        note=note.strip(),
+        created_by=actor,
+        **{target_kind: target},
+    )
+    _store_attachment(escalation, attachment)
+    escalation.save()
+    if isinstance(target, Hazard):
+        _record(target, action=Action.ESCALATED, actor=actor, note=f"{escalation.get_rung_display()} {document_number}")
+    return escalation
+
+
+# -- refusal to rectify (拒不整改, §16) ---------------------------------------------------------------------
+
+
+def _check_referral(*, referred_to: str, referred_on: dt.date | None, referral_number: str, since: dt.date) -> None:
+    if not (referred_to.strip() or referred_on or referral_number.strip()):
+        return
+    if not referred_to.strip() or referred_on is None:
+        raise WorkflowError(_("A referral (移送) needs the organ it was referred to and the date."))
+    _not_in_future(referred_on, _("referral date"))
+    if referred_on < since:
+        raise WorkflowError(_("The referral date cannot be before the refusal was recorded."))
+
+
+@transaction.atomic
+def refusal_record(
+    *,
+    hazard_id: int,
+    actor: User,
+    recorded_on: dt.date,
+    description: str,
+    referred_to: str = "",
+    referred_on: dt.date | None = None,
+    referral_number: str = "",
+    three_checks: str = "",
+) -> Refusal:
+    """拒不整改, with its referral (移送) to the judicial organs and the 一案三查 record if already known."""
+    hazard = _locked(hazard_id)
+    _require_roles(actor, hazard, OFFICE_OR_HANDLER, _("You may not record a refusal to rectify on this hazard."))
+    if hazard.status not in REFUSAL_STATUSES:
+        raise WorkflowError(
+            _("A refusal to rectify is recorded while rectification is owed; the hazard is “%(status)s”.")
+            % {"status": hazard.get_status_display()}
+        )
+    _not_in_future(recorded_on, _("date of the refusal"))
+    _check_referral(
+        referred_to=referred_to, referred_on=referred_on, referral_number=referral_number, since=recorded_on
+    )
+    refusal = Refusal.objects.create(
+        hazard=hazard,
+        recorded_on=recorded_on,
+        description=_required(description, _("description of what was refused")),
+        referred_to=referred_to.strip(),
+        referred_on=referred_on,
+        referral_number=referral_number.strip(),
+        three_checks=three_checks.strip(),
+        recorded_by=actor,
+    )
+    _record(hazard, action=Action.REFUSAL, actor=actor, note=_refusal_note(refusal))
+    return refusal
+
+
+def _refusal_note(refusal: Refusal) -> str:
+    if refusal.referred_on:
+        return _("Refusal to rectify of %(day)s; referred to %(organ)s on %(referred)s.") % {
+            "day": refusal.recorded_on,
+            "organ": refusal.referred_to,
+            "referred": refusal.referred_on,
+        }
+    return _("Refusal to rectify of %(day)s.") % {"day": refusal.recorded_on}
+
+
+@transaction.atomic
+def refusal_update(
+    *,
+    refusal_id: int,
+    actor: User,
+    referred_to: str = "",
+    referred_on: dt.date | None = None,
+    referral_number: str = "",
+    three_checks: str = "",
+) -> Refusal:
+    """Add the referral later, and the 一案三查 findings as the investigation concludes.
+
+    A referral, once recorded, is a fact with a document number: it is not rewritten here.
+    """
+    hazard_id = Refusal.objects.values_list("hazard_id", flat=True).get(pk=refusal_id)
+    hazard = _locked(hazard_id)
+    refusal = Refusal.objects.select_for_update().get(pk=refusal_id)
+    _require_roles(actor, hazard, OFFICE_OR_HANDLER, _("You may not change this refusal record."))
+    changed = []
+    referral = (referred_to.strip(), referred_on, referral_number.strip())
+    if refusal.referred_on is None and any(referral):
+        _check_referral(
+            referred_to=referred_to, referred_on=referred_on, referral_number=referral_number, since=refusal.recorded_on
+        )
+        refusal.referred_to, refusal.referred_on, refusal.referral_number = referral
+        changed += ["referred_to", "referred_on", "referral_number"]
+    elif any(referral) and referral != (refusal.referred_to, refusal.referred_on, refusal.referral_number):
+        raise WorkflowError(_("The referral is already recorded and cannot be changed."))
+    if three_checks.strip() and three_checks.strip() != refusal.three_checks:
+        refusal.three_checks = three_checks.strip()
+        changed.append("three_checks")
+    if not changed:
+        raise WorkflowError(_("Nothing was changed."))
+    refusal.save(update_fields=changed)
+    _record(hazard, action=Action.REFUSAL, actor=actor, note=_refusal_note(refusal))
+    return refusal
+
+
+# -- rectification notice (隐患整改通知书) and its 送达回证 (§18) -----------------------------------------------
+
+
+def notice_prefix(township: Township, year: int) -> str:
+    """E.g. 刘圩安隐改〔2026〕第 — the township's short name (刘圩镇 → 刘圩), the year, then the serial."""
+    short = re.sub(r"(镇|乡|街道)$", "", township.name) or township.name
+    return f"{short}安隐改〔{year}〕第"
+
+
+def _next_notice_number(township: Township, year: int) -> str:
+    prefix = notice_prefix(township, year)
+    serials = [
+        int(match.group(1))
+        for number in Notice.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+        if (match := re.fullmatch(re.escape(prefix) + r"(\d+)号", number))
+    ]
+    return f"{prefix}{max(serials, default=0) + 1:04d}号"
+
+
+@transaction.atomic
+def notice_issue(*, hazard_id: int, actor: User, issued_on: dt.date) -> Notice:
+    """隐患整改通知书 to the enterprise's principal and actual controller (§18).
+
+    1. Lock the hazard; the office or a handler issues it, for a registered hazard of an enterprise, while
+       rectification is owed, and not while an earlier notice still waits to be served (a double click).
+    2. Lock the township row: it is the counter of the year's serial numbers, so two notices issued at the same
+       moment get consecutive numbers instead of the same one.
+    3. Keep the names of the principal and actual controller as they are today, and record NOTICE_ISSUED.
+    """
+    hazard = _locked(hazard_id)
+    _require_roles(actor, hazard, OFFICE_OR_HANDLER, _("You may not issue a rectification notice for this hazard."))
+    if hazard.status not in NOTICE_STATUSES:
+        raise WorkflowError(
+            _("A rectification notice is issued from registration until acceptance; the hazard is “%(status)s”.")
+            % {"status": hazard.get_status_display()}
+        )
+    if hazard.enterprise_id is None:
+        raise WorkflowError(_("A rectification notice is addressed to an enterprise; this hazard has none."))
+    if hazard.notices.filter(served_at__isnull=True).exists():
+        raise WorkflowError(_("A notice for this hazard has not been served yet: record its service first."))
+    _not_in_future(issued_on, _("date of issue"))
+    if issued_on < hazard.found_on:
+        raise WorkflowError(_("A notice cannot be issued before the hazard was found."))
+    township = Township.objects.select_for_update().get(pk=hazard.township_id)
+    enterprise = Enterprise.objects.get(pk=hazard.enterprise_id)
+    notice = Notice(
+        hazard=hazard,
+        number=_next_notice_number(township, issued_on.year),
+        issued_on=issued_on,
+        issued_by=actor,
+        principal_name=enterprise.principal_name,
+        controller_name=enterprise.controller_name,
+    )
+    try:
+        with transaction.atomic():
+            notice.save()
+    except IntegrityError as exc:  # a number taken outside this counter (e.g. by hand): never a duplicate
+        raise WorkflowError(_("The notice number is already taken; please try again.")) from exc
+    _record(hazard, action=Action.NOTICE_ISSUED, actor=actor, note=notice.number)
+    return notice
+
+
+@transaction.atomic
+def notice_record_service(
+    *, notice_id: int, actor: User, served_to: str, served_at: dt.datetime, signed_by: str
+) -> Notice:
+    """送达回证: to whom, when and who signed; recorded once (the signed paper does not change)."""
+    hazard_id = Notice.objects.values_list("hazard_id", flat=True).get(pk=notice_id)
+    hazard = _locked(hazard_id)
+    notice = Notice.objects.select_for_update().get(pk=notice_id)
+    _require_roles(actor, hazard, OFFICE_OR_HANDLER, _("You may not record the service of this notice."))
+    if notice.is_served:
+        raise WorkflowError(_("The service of this notice is already recorded."))
+    if served_at > timezone.now():
+        raise WorkflowError(_("The time of service cannot lie in the future."))
+    if timezone.localdate(served_at) < notice.issued_on:
+        raise WorkflowError(_("A notice cannot be served before it was issued."))
+    notice.served_to = _required(served_to, _("person served"))
+    notice.signed_by = _required(signed_by, _("signature"))
+    notice.served_at, notice.served_recorded_by = served_at, actor
+    notice.save(update_fields=["served_to", "signed_by", "served_at", "served_recorded_by"])
+    note = _("%(number)s served to %(to)s, signed by %(by)s") % {
+        "number": notice.number,
+        "to": notice.served_to,
+        "by": notice.signed_by,
+    }
+    _record(hazard, action=Action.NOTICE_SERVED, actor=actor, note=note)
+    return notice

@@ -1,0 +1,413 @@
+"""Pages of listing supervision, escalation, refusal to rectify, rectification notices and the enterprise's list.
+
+Thin views: fetch through the scoping rule (404 for "missing" and "not yours" alike), a form, one service call,
+a message and a redirect. A user without the right role for the object gets 404 on the write pages too, so
+leadership (read-only) and people outside the scope never learn more than the read pages show them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Model, OuterRef, QuerySet, Subquery, Value, When
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from units.access import get_enterprise_for_user, get_or_404, get_scope, require_any
+from units.models import Role as UnitRole
+from units.models import Township, User
+
+from . import supervision_services as services
+from .access import get_hazard_for_user, hazard_roles, hazard_scope_q, hazards_visible_to
+from .models import (
+    OPEN_STATUSES,
+    RUNG_ORDER,
+    Escalation,
+    Hazard,
+    HazardQuerySet,
+    Listing,
+    ListingLevel,
+    Notice,
+    Refusal,
+    Rung,
+    Status,
+    local_today,
+    next_rung,
+)
+from .services import WorkflowError
+from .supervision_forms import (
+    DelistForm,
+    EscalationForm,
+    ListingForm,
+    NoticeIssueForm,
+    NoticeServiceForm,
+    ReferralForm,
+    RefusalForm,
+)
+
+M = TypeVar("M", bound=Model)
+PAGE_SIZE = 50
+OFFICE_ONLY = services.OFFICE_ONLY
+OFFICE_OR_HANDLER = services.OFFICE_OR_HANDLER
+READERS = (UnitRole.OFFICE, UnitRole.LEADERSHIP, UnitRole.ADMIN)
+# The enterprise's list (清单制管理, §18) keeps a hazard until it is closed.
+ENTERPRISE_LIST_STATUSES = (*OPEN_STATUSES, Status.VERIFIED)
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _hazard_for(request: HttpRequest, pk: int, roles: frozenset[str]) -> Hazard:
+    """The hazard, if the user sees it and holds one of the roles; otherwise the page does not exist."""
+    hazard = get_hazard_for_user(request.user, pk)
+    if not hazard_roles(get_scope(request.user), hazard) & roles:
+        raise Http404
+    return hazard
+
+
+def _scoped(request: HttpRequest, qs: QuerySet[M]) -> QuerySet[M]:
+    """Listings, notices, refusals: visible when their hazard is."""
+    return qs.filter(hazard_scope_q(get_scope(request.user), "hazard__"))
+
+
+def _child_for(request: HttpRequest, qs: QuerySet[M], pk: int, roles: frozenset[str]) -> M:
+    obj = get_or_404(_scoped(request, qs.select_related("hazard")), pk=pk)
+    if not hazard_roles(get_scope(request.user), obj.hazard) & roles:  # type: ignore[attr-defined]
+        raise Http404
+    return obj
+
+
+def _querystring(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+# -- listing supervision (挂牌督办, §7, §17) -------------------------------------------------------------
+
+
+@login_required
+def list_hazard(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = _hazard_for(request, pk, OFFICE_ONLY)
+    form = ListingForm(request.POST or None, hazard=hazard)
+    if request.method == "POST" and form.is_valid():
+        try:
+            listing = services.listing_create(hazard_id=hazard.pk, actor=_user(request), **form.cleaned_data)
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The hazard is listed for supervision (%(doc)s).") % {"doc": listing})
+            return redirect(hazard)
+    return render(request, "hazards/supervision/listing_form.html", {"hazard": hazard, "form": form})
+
+
+@login_required
+@require_POST
+def delist(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _child_for(request, Listing.objects.all(), pk, OFFICE_ONLY)
+    form = DelistForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give the date of delisting."))
+        return redirect(listing.hazard)
+    try:
+        services.listing_delist(listing_id=listing.pk, actor=_user(request), **form.cleaned_data)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The hazard was delisted (摘牌)."))
+    return redirect(listing.hazard)
+
+
+@login_required
+def listing_print(request: HttpRequest, pk: int) -> HttpResponse:
+    qs = Listing.objects.select_related(
+        "hazard__township", "hazard__enterprise", "hazard__village", "hazard__lead_unit", "supervising_unit"
+    )
+    listing = get_or_404(_scoped(request, qs), pk=pk)
+    return render(request, "hazards/supervision/listing_print.html", {"listing": listing, "hazard": listing.hazard})
+
+
+@login_required
+def listings(request: HttpRequest) -> HttpResponse:
+    """Active listings; with a year, that year's list of typical fire hazards (§7), delisted ones included."""
+    qs = _scoped(request, Listing.objects.all()).select_related(
+        "hazard__village", "hazard__enterprise", "supervising_unit"
+    )
+    years = sorted(
+        {y for y in qs.order_by().values_list("typical_fire_year", flat=True).distinct() if y is not None}, reverse=True
+    )
+    level = request.GET.get("level", "")
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
+    if level in ListingLevel.values:
+        qs = qs.filter(level=level)
+    if year is not None:
+        qs = qs.filter(typical_fire_year=year).order_by("listed_on", "pk")
+    else:
+        qs = qs.filter(delisted_on__isnull=True).order_by("required_by", "pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "levels": ListingLevel.choices,
+        "level": level,
+        "years": years,
+        "year": year,
+        "today": local_today(),
+        "querystring": _querystring(request),
+    }
+    return render(request, "hazards/supervision/listing_list.html", context)
+
+
+# -- overdue hazards and the escalation ladder (§18, 四(六)) --------------------------------------------
+
+
+def _rung_rank() -> Case:
+    return Case(*(When(rung=r, then=Value(i)) for i, r in enumerate(RUNG_ORDER)), output_field=IntegerField())
+
+
+def overdue_hazards(user: Any) -> QuerySet[Hazard]:
+    """Every overdue hazard the user sees, most overdue first, with the highest rung taken against it."""
+    highest = (
+        Escalation.objects.filter(hazard=OuterRef("pk"))
+        .annotate(rank=_rung_rank())
+        .order_by("-rank")
+        .values("rung")[:1]
+    )
+    active_listing = Listing.objects.filter(hazard=OuterRef("pk"), delisted_on__isnull=True).values("level")[:1]
+    return (
+        cast(HazardQuerySet, hazards_visible_to(user))
+        .overdue()
+        .select_related("village", "enterprise", "lead_unit")
+        .annotate(highest_rung=Subquery(highest), listing_level=Subquery(active_listing))
+        .order_by("deadline", "pk")  # the earliest deadline is the most days overdue
+    )
+
+
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    scope = get_scope(request.user)
+    page = Paginator(overdue_hazards(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    today = local_today()
+    for hazard in page:
+        hazard.overdue_days = hazard.days_overdue(today)  # type: ignore[attr-defined]
+        reached = hazard.highest_rung  # type: ignore[attr-defined]
+        hazard.reached_label = Rung(reached).label if reached else ""  # type: ignore[attr-defined]
+        proposed = next_rung(reached)
+        hazard.proposed_rung = proposed  # type: ignore[attr-defined]
+        hazard.proposed_label = Rung(proposed).label if proposed else ""  # type: ignore[attr-defined]
+        hazard.can_escalate = scope.is_office_for(hazard.township_id)  # type: ignore[attr-defined]
+    context = {"page_obj": page, "querystring": _querystring(request), "next": request.get_full_path()}
+    return render(request, "hazards/supervision/overdue.html", context)
+
+
+def _escalation_township(request: HttpRequest) -> tuple[Township, Hazard | None]:
+    """The township the office acts in: the hazard's when one is named, else the first it manages."""
+    hazard_pk = request.GET.get("hazard", "")
+    if hazard_pk.isdigit():
+        hazard = _hazard_for(request, int(hazard_pk), OFFICE_ONLY)
+        return hazard.township, hazard
+    scope = get_scope(request.user)
+    if not scope.office_townships:
+        raise Http404
+    return Township.objects.get(pk=min(scope.office_townships)), None
+
+
+def _escalation_initial(request: HttpRequest, hazard: Hazard | None) -> dict[str, Any]:
+    if hazard is None:
+        return {}
+    reached = services.highest_rung(Escalation.Target.HAZARD, hazard, local_today().year)
+    rung = request.GET.get("rung", "")
+    return {"rung": rung if rung in Rung.values else next_rung(reached) or Rung.EXPOSURE}
+
+
+@login_required
+def escalation_create(request: HttpRequest) -> HttpResponse:
+    township, hazard = _escalation_township(request)
+    form = EscalationForm(
+        request.POST or None,
+        request.FILES or None,
+        township_id=township.pk,
+        hazards=hazards_visible_to(request.user),
+        fixed_hazard=hazard,
+        initial=_escalation_initial(request, hazard),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "upload"}
+        try:
+            escalation = services.escalation_create(
+                actor=_user(request), township=township, attachment=form.checked_file, **data
+            )
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("%(measure)s recorded.") % {"measure": escalation})
+            default = escalation.hazard.get_absolute_url() if escalation.hazard else reverse("hazards:escalations")
+            return redirect(_safe_next(request, default))
+    context = {"form": form, "hazard": hazard, "next": _safe_next(request, "")}
+    return render(request, "hazards/supervision/escalation_form.html", context)
+
+
+@login_required
+def escalations(request: HttpRequest) -> HttpResponse:
+    """Every measure of the township(s) the user reads (office and leadership)."""
+    scope = get_scope(request.user)
+    require_any(scope, *READERS)
+    qs = Escalation.objects.filter(township__in=scope.all_townships).select_related(
+        "hazard", "enterprise", "village", "unit"
+    )
+    rung, kind = request.GET.get("rung", ""), request.GET.get("target_kind", "")
+    if rung in Rung.values:
+        qs = qs.filter(rung=rung)
+    if kind in Escalation.Target.values:
+        qs = qs.filter(target_kind=kind)
+    context = {
+        "page_obj": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "rungs": Rung.choices,
+        "kinds": Escalation.Target.choices,
+        "rung": rung,
+        "kind": kind,
+        "can_add": scope.is_office,
+        "querystring": _querystring(request),
+    }
+    return render(request, "hazards/supervision/escalation_list.html", context)
+
+
+@login_required
+def escalation_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed document, only to the office and leadership of its township; never shown inline."""
+    scope = get_scope(request.user)
+    escalation = get_or_404(Escalation.objects.filter(township__in=scope.all_townships).exclude(attachment=""), pk=pk)
+    try:
+        handle = escalation.attachment.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    name = f"{Path(escalation.attachment_name).stem or escalation.token}{escalation.extension}"
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- refusal to rectify (拒不整改, §16) ---------------------------------------------------------------------
+
+
+@login_required
+def refusal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = _hazard_for(request, pk, OFFICE_OR_HANDLER)
+    form = RefusalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.refusal_record(hazard_id=hazard.pk, actor=_user(request), **form.cleaned_data)
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The refusal to rectify was recorded."))
+            return redirect(hazard)
+    context = {"hazard": hazard, "form": form, "refusal": None}
+    return render(request, "hazards/supervision/refusal_form.html", context)
+
+
+@login_required
+def refusal_update(request: HttpRequest, pk: int) -> HttpResponse:
+    refusal = _child_for(request, Refusal.objects.all(), pk, OFFICE_OR_HANDLER)
+    form = ReferralForm(request.POST or None, instance=refusal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.refusal_update(refusal_id=refusal.pk, actor=_user(request), **form.cleaned_data)
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The refusal record was updated."))
+            return redirect(refusal.hazard)
+    context = {"hazard": refusal.hazard, "form": form, "refusal": refusal}
+    return render(request, "hazards/supervision/refusal_form.html", context)
+
+
+# -- rectification notice (隐患整改通知书) and 送达回证 (§18) ----------------------------------------------------
+
+
+@login_required
+@require_POST
+def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = _hazard_for(request, pk, OFFICE_OR_HANDLER)
+    form = NoticeIssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give the date of issue."))
+        return redirect(hazard)
+    try:
+        notice = services.notice_issue(hazard_id=hazard.pk, actor=_user(request), **form.cleaned_data)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Rectification notice %(number)s issued.") % {"number": notice.number})
+    return redirect(hazard)
+
+
+@login_required
+def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
+    qs = Notice.objects.select_related("hazard__township", "hazard__enterprise", "hazard__village", "issued_by")
+    notice = get_or_404(_scoped(request, qs), pk=pk)
+    return render(request, "hazards/supervision/notice_print.html", {"notice": notice, "hazard": notice.hazard})
+
+
+@login_required
+def notice_service(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _child_for(request, Notice.objects.all(), pk, OFFICE_OR_HANDLER)
+    if notice.is_served and request.method != "POST":
+        messages.info(request, _("The service of notice %(number)s is already recorded.") % {"number": notice.number})
+        return redirect(notice.hazard)
+    form = NoticeServiceForm(request.POST or None, initial={"served_to": notice.principal_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notice_record_service(notice_id=notice.pk, actor=_user(request), **form.cleaned_data)
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The service of notice %(number)s was recorded.") % {"number": notice.number})
+            return redirect(notice.hazard)
+    context = {"notice": notice, "hazard": notice.hazard, "form": form}
+    return render(request, "hazards/supervision/notice_service.html", context)
+
+
+# -- the enterprise's hazard list (清单, §18) ---------------------------------------------------------------
+
+
+@login_required
+def enterprise_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything not yet closed for one enterprise, as the user may see it (an enterprise: from registration)."""
+    enterprise = get_enterprise_for_user(request.user, pk)
+    active_listing = Listing.objects.filter(hazard=OuterRef("pk"), delisted_on__isnull=True)
+    hazards = list(
+        hazards_visible_to(request.user)
+        .filter(enterprise=enterprise, status__in=ENTERPRISE_LIST_STATUSES)
+        .annotate(
+            listing_level=Subquery(active_listing.values("level")[:1]),
+            listing_document=Subquery(active_listing.values("document_number")[:1]),
+        )
+        .order_by("deadline", "found_on", "pk")
+    )
+    today = local_today()
+    for hazard in hazards:
+        hazard.overdue_days = hazard.days_overdue(today)  # type: ignore[attr-defined]
+        level = hazard.listing_level  # type: ignore[attr-defined]
+        hazard.listing_label = ListingLevel(level).label if level else ""  # type: ignore[attr-defined]
+    context = {"enterprise": enterprise, "hazards": hazards, "today": today}
+    return render(request, "hazards/supervision/enterprise_list.html", context)

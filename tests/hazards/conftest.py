@@ -1,0 +1,51 @@
+"""Hazards in the shared world, and photos to upload."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from hazards.evidence import check_upload
+from tests.factories import HazardFactory
+
+
+def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (64, 48), color: str = "red") -> bytes:
+    out = BytesIO()
+    Image.new("RGB", size, color).save(out, fmt)
+    return out.getvalue()
+
+
+def upload(name: str = "photo.jpg", fmt: str = "JPEG", **kwargs) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, image_bytes(fmt, **kwargs), content_type="image/jpeg")
+
+
+def checked(name: str = "photo.jpg"):
+    return check_upload(upload(name))
+
+
+@pytest.fixture
+def hazard_a(world):
+    """A reported general hazard in village A, sector A (lead unit A has supervision duties)."""
+    return HazardFactory(
+        village=world.village_a,
+        sector=world.sector_a,
+        enterprise=world.enterprise_a,
+        reported_by=world.village_a_officer,
+    )
+
+
+@pytest.fixture
+def hazard_b(world):
+    """A reported hazard in village B, sector B (lead unit B has no supervision duties)."""
+    return HazardFactory(village=world.village_b, sector=world.sector_b, enterprise=world.enterprise_b)
+
+
+@pytest.fixture
+def future() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate() + dt.timedelta(days=30)

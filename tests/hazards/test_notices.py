@@ -1,0 +1,206 @@
+"""The rectification notice (隐患整改通知书) and its 送达回证 (§18: the principal and actual controller are told)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from hazards import supervision_services as services
+from hazards.models import HazardEvent, Notice, local_today
+from hazards.services import WorkflowError
+from tests.factories import HazardFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def days(n: int) -> dt.date:
+    return local_today() + dt.timedelta(days=n)
+
+
+def registered(world, **kw):
+    fields = {
+        "village": world.village_a,
+        "sector": world.sector_a,
+        "enterprise": world.enterprise_a,
+        "level": "major",
+        "status": "rectifying",
+        "deadline": days(30),
+        "found_on": days(-10),
+        "basis": "《重大火灾隐患判定方法》GB 35181",
+        "clause": "第5.1条",
+        "measures": "清理疏散通道",
+        "responsible_person": "赵六",
+    }
+    fields.update(kw)
+    return HazardFactory(**fields)
+
+
+@pytest.fixture
+def names(world):
+    world.enterprise_a.principal_name = "张主要"
+    world.enterprise_a.controller_name = "钱实控"
+    world.enterprise_a.save()
+
+
+def issue(world, hazard, actor=None, on=None):
+    return services.notice_issue(hazard_id=hazard.pk, actor=actor or world.office, issued_on=on or days(0))
+
+
+def serve(world, notice, actor=None, at=None):
+    return services.notice_record_service(
+        notice_id=notice.pk,
+        actor=actor or world.office,
+        served_to="张主要",
+        served_at=at or timezone.now(),
+        signed_by="张主要",
+    )
+
+
+def test_it_issues_a_numbered_notice_with_the_names_of_the_day(world, names):
+    hazard = registered(world)
+    notice = issue(world, hazard)
+    assert notice.number == f"刘圩安隐改〔{days(0).year}〕第0001号"
+    assert (notice.principal_name, notice.controller_name) == ("张主要", "钱实控")
+    world.enterprise_a.principal_name = "新负责人"
+    world.enterprise_a.save()
+    notice.refresh_from_db()
+    assert notice.principal_name == "张主要"  # the paper that was served does not change
+    assert hazard.events.get(action=HazardEvent.Action.NOTICE_ISSUED).note == notice.number
+
+
+def test_it_numbers_notices_in_sequence_per_year(world):
+    year = days(0).year
+    first = issue(world, registered(world, found_on=dt.date(year - 1, 12, 1)), on=dt.date(year - 1, 12, 30))
+    second = issue(world, registered(world))
+    serve(world, second)
+    third = issue(world, registered(world))
+    assert first.number == f"刘圩安隐改〔{year - 1}〕第0001号"
+    assert second.number == f"刘圩安隐改〔{year}〕第0001号"
+    assert third.number == f"刘圩安隐改〔{year}〕第0002号"
+
+
+def test_it_lets_the_lead_department_issue(world):
+    assert issue(world, registered(world), actor=world.dept_a).issued_by == world.dept_a
+
+
+@pytest.mark.parametrize("who", ["village_a_officer", "ent_a", "leader", "dept_b", "other_office"])
+def test_it_refuses_a_notice_from_others(world, who):
+    with pytest.raises(WorkflowError):
+        issue(world, registered(world), actor=getattr(world, who))
+    assert not Notice.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["reported", "dismissed", "verified", "closed"])
+def test_it_issues_only_from_registration_until_acceptance(world, status):
+    with pytest.raises(WorkflowError):
+        issue(world, registered(world, status=status))
+
+
+def test_it_needs_an_enterprise_to_address(world):
+    with pytest.raises(WorkflowError, match="企业"):
+        issue(world, registered(world, enterprise=None, location="县道X032"))
+
+
+def test_it_refuses_a_second_notice_while_the_first_is_not_served(world):
+    hazard = registered(world)
+    notice = issue(world, hazard)
+    with pytest.raises(WorkflowError, match="尚未送达"):
+        issue(world, hazard)
+    serve(world, notice)
+    assert issue(world, hazard).number.endswith("第0002号")
+
+
+def test_it_records_the_service_once(world):
+    hazard = registered(world)
+    notice = serve(world, issue(world, hazard))
+    assert notice.is_served and notice.served_recorded_by == world.office
+    assert hazard.events.filter(action=HazardEvent.Action.NOTICE_SERVED).count() == 1
+    with pytest.raises(WorkflowError, match="已登记"):
+        serve(world, notice)
+
+
+def test_it_refuses_a_service_before_the_issue_or_in_the_future(world):
+    notice = issue(world, registered(world))
+    with pytest.raises(WorkflowError):
+        serve(world, notice, at=timezone.now() - dt.timedelta(days=3))
+    with pytest.raises(WorkflowError, match="晚于"):
+        serve(world, notice, at=timezone.now() + dt.timedelta(hours=2))
+    with pytest.raises(WorkflowError):
+        services.notice_record_service(
+            notice_id=notice.pk, actor=world.office, served_to=" ", served_at=timezone.now(), signed_by="x"
+        )
+
+
+def test_it_prints_the_notice_with_a_blank_receipt_then_the_recorded_one(world, names, client_for):
+    hazard = registered(world, title="安全出口锁闭", description="二楼安全出口上锁")
+    notice = issue(world, hazard)
+    client = client_for(world.ent_a)  # the enterprise may print what it was served
+    page = client.get(reverse("hazards:notice_print", args=[notice.pk])).content.decode()
+    assert notice.number in page and "张主要" in page and "钱实控" in page
+    assert "送达回证" in page and "二楼安全出口上锁" in page and "第5.1条" in page
+    assert days(30).isoformat() in page and "清理疏散通道" in page
+    assert page.count('class="fill-line"') == 3
+    serve(world, notice)
+    page = client.get(reverse("hazards:notice_print", args=[notice.pk])).content.decode()
+    assert 'class="fill-line"' not in page
+    assert '<td data-testid="receipt-signed-by">张主要</td>' in page
+
+
+def test_it_issues_and_records_service_through_the_pages(world, client_for):
+    hazard = registered(world)
+    client = client_for(world.office)
+    response = client.post(reverse("hazards:notice_issue", args=[hazard.pk]), {"issued_on": days(0).isoformat()})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("hazards:detail", args=[hazard.pk])
+    notice = hazard.notices.get()
+    url = reverse("hazards:notice_service", args=[notice.pk])
+    assert client.get(url).status_code == 200
+    served_at = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    data = {"served_to": "张三", "served_at": served_at, "signed_by": "张三"}
+    assert client.post(url, data).status_code == 302
+    notice.refresh_from_db()
+    assert notice.served_to == "张三"
+    response = client.post(url, {**data, "served_to": "李四"})
+    assert response.status_code == 200
+    notice.refresh_from_db()
+    assert notice.served_to == "张三"
+    assert client.get(url)["Location"] == reverse("hazards:detail", args=[hazard.pk])
+
+
+def test_it_explains_a_refused_notice_by_a_message(world, client_for):
+    hazard = registered(world, status="closed")
+    response = client_for(world.office).post(
+        reverse("hazards:notice_issue", args=[hazard.pk]), {"issued_on": days(0).isoformat()}, follow=True
+    )
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not Notice.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_gives_two_notices_issued_at_once_different_numbers(world):
+    hazards = [registered(world), registered(world)]
+    barrier = threading.Barrier(2)
+    numbers: list[str] = []
+    errors: list[Exception] = []
+
+    def run(hazard):
+        try:
+            barrier.wait()
+            numbers.append(issue(world, hazard).number)
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(h,)) for h in hazards]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sorted(n[-6:] for n in numbers) == ["第0001号", "第0002号"]
