@@ -21,6 +21,7 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
 	$(MANAGE) load_demo_data
+	$(MANAGE) load_checklists
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # The whole suite on PostgreSQL (DATABASE_URL, default the local server), plus linters and checks.

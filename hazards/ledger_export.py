@@ -11,7 +11,6 @@ import datetime as dt
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
 from typing import IO, Any
 
 from django.core.files import File
@@ -19,13 +18,9 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 from units.access import get_scope
-from units.excel import safe_cell
+from units.excel import filler_line, report_cells, write_report_head
 from units.models import Township
 
 from .access import hazards_visible_to
@@ -66,8 +61,6 @@ LEDGER_COLUMNS: list[tuple[str, int]] = [
 ]
 HEADER_ROW = 3  # title, 填报 line, header
 SHEET_TITLE = "隐患台账"
-DATE_FORMAT = "yyyy-mm-dd"
-MONEY_FORMAT = "#,##0.00"
 PROGRESS_EVERY = 500
 CHUNK_SIZE = 2000
 RELATED = ("township", "enterprise", "village", "sector", "lead_unit")
@@ -110,9 +103,6 @@ LISTING_LABELS = {
 
 Progress = Callable[[int], None]
 
-_THIN = Side(style="thin", color="808080")
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-
 
 def ledger_filename(day: dt.date | None = None) -> str:
     return f"隐患台账-{(day or local_today()).isoformat()}.xlsx"
@@ -121,11 +111,6 @@ def ledger_filename(day: dt.date | None = None) -> str:
 def ledger_title(township_name: str, *, major_only: bool) -> str:
     # The county's form is the major-hazard ledger; a list with general hazards too is the plain ledger.
     return f"{township_name}{'重大事故' if major_only else ''}隐患排查整治台账"
-
-
-def filler_line(township_name: str, filler: str, day: dt.date) -> str:
-    date_text = f"{day.year}年{day.month}月{day.day}日"
-    return f"填报单位：{township_name}安委办    填报人：{filler}    审核人：        填报日期：{date_text}"
 
 
 # -- what goes into the ledger --------------------------------------------------------------------------
@@ -205,49 +190,6 @@ def ledger_row(number: int, hazard: Hazard, today: dt.date) -> list[Any]:
 # -- writing the sheet ------------------------------------------------------------------------------------
 
 
-def _cell(ws: Any, value: Any, **style: Any) -> Cell:
-    cell = WriteOnlyCell(ws, value=value)
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
-
-
-def _data_cells(ws: Any, values: list[Any]) -> list[Any]:
-    cells: list[Any] = []
-    for value in values:
-        if isinstance(value, dt.date):
-            # A real date cell: sortable and filterable in Excel/WPS, shown the way county forms write dates.
-            cells.append(_cell(ws, value, number_format=DATE_FORMAT))
-        elif isinstance(value, Decimal):
-            cells.append(_cell(ws, value, number_format=MONEY_FORMAT))
-        else:
-            # Every text through safe_cell: a description starting with "=" must stay text, not run.
-            cells.append(safe_cell(value))
-    return cells
-
-
-def _write_head(ws: Any, title: str, line: str) -> None:
-    last = get_column_letter(len(LEDGER_COLUMNS))
-    for index, (_header, width) in enumerate(LEDGER_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    # Write-only sheets take layout only before the first row is written.
-    ws.freeze_panes = f"C{HEADER_ROW + 1}"
-    ws.merged_cells.add(f"A1:{last}1")
-    ws.merged_cells.add(f"A2:{last}2")
-    ws.row_dimensions[1].height = 30
-    ws.row_dimensions[HEADER_ROW].height = 32
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.append([_cell(ws, safe_cell(title), font=Font(bold=True, size=16), alignment=center)])
-    ws.append([_cell(ws, safe_cell(line), alignment=Alignment(vertical="center"))])
-    header_style = {
-        "font": Font(bold=True),
-        "fill": _HEADER_FILL,
-        "alignment": center,
-        "border": Border(_THIN, _THIN, _THIN, _THIN),
-    }
-    ws.append([_cell(ws, header, **header_style) for header, _width in LEDGER_COLUMNS])
-
-
 def write_ledger(
     hazards_iterable: Iterable[Hazard],
     *,
@@ -267,13 +209,14 @@ def write_ledger(
     filler_name = getattr(filler, "display_name", None) or str(filler or "")
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(SHEET_TITLE)
-    _write_head(ws, ledger_title(name, major_only=_major_only(hazards_iterable)), filler_line(name, filler_name, today))
+    title = ledger_title(name, major_only=_major_only(hazards_iterable))
+    write_report_head(ws, title, filler_line(name, filler_name, today), LEDGER_COLUMNS, freeze=f"C{HEADER_ROW + 1}")
     rows = (
         hazards_iterable.iterator(chunk_size=CHUNK_SIZE) if isinstance(hazards_iterable, QuerySet) else hazards_iterable
     )
     count = 0
     for count, hazard in enumerate(rows, start=1):
-        ws.append(_data_cells(ws, ledger_row(count, hazard, today)))
+        ws.append(report_cells(ws, ledger_row(count, hazard, today)))
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(count)
     if progress is not None:

@@ -16,5 +16,6 @@ urlpatterns = [
     ),
     path("units/", include("units.urls")),
     path("hazards/", include("hazards.urls")),
+    path("inspections/", include("inspections.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -37,7 +37,7 @@ class VillageFactory(factory.django.DjangoModelFactory):
 
     township = factory.SubFactory(TownshipFactory)
     name = factory.Sequence(lambda n: f"测试{n}村")
-    code = factory.Sequence(lambda n: f"341324106{n:03d}")
+    code = factory.Sequence(lambda n: f"3413241{n % 100000:05d}")
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .navigation import menu_for
+from .navigation import flat_menu, menu_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     if not request.user.is_authenticated:
-        return {"nav_items": []}
-    return {"nav_items": menu_for(request.user, request.path)}
+        return {"nav_groups": [], "nav_items": []}
+    groups = menu_for(request.user, request.path)
+    return {"nav_groups": groups, "nav_items": flat_menu(groups)}

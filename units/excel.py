@@ -10,6 +10,10 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
 T = TypeVar("T")
 
 # C0 controls except tab, newline and carriage return, plus DEL: Excel rejects them in cells
@@ -128,3 +132,58 @@ def header_index(
         if len(found) > len(best):
             best = found
     raise MissingHeadersError([labels[field] for field in needed if field not in best])
+
+
+# -- report sheets in the county's format (title row, 填报 line, header, data) -----------------------------
+
+DATE_FORMAT = "yyyy-mm-dd"
+MONEY_FORMAT = "#,##0.00"
+_THIN = Side(style="thin", color="808080")
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def filler_line(township_name: str, filler: str, day: date) -> str:
+    """The line county forms carry under the title: who fills in, who reviews, when."""
+    date_text = f"{day.year}年{day.month}月{day.day}日"
+    return f"填报单位：{township_name}安委办    填报人：{filler}    审核人：        填报日期：{date_text}"
+
+
+def _cell(ws: Any, value: Any, **style: Any) -> Any:
+    cell = WriteOnlyCell(ws, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def write_report_head(
+    ws: Any, title: str, line: str, columns: Sequence[tuple[str, int]], *, freeze: str = "A4"
+) -> None:
+    """Title, 填报 line and header of a write-only sheet; column widths and frozen panes are set first, since
+    write-only sheets take layout only before the first row."""
+    last = get_column_letter(len(columns))
+    for index, (_header, width) in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = freeze
+    ws.merged_cells.add(f"A1:{last}1")
+    ws.merged_cells.add(f"A2:{last}2")
+    ws.row_dimensions[1].height = 30
+    ws.row_dimensions[3].height = 32
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.append([_cell(ws, safe_cell(title), font=Font(bold=True, size=16), alignment=center)])
+    ws.append([_cell(ws, safe_cell(line), alignment=Alignment(vertical="center"))])
+    header_style = {"font": Font(bold=True), "fill": _HEADER_FILL, "alignment": center,
+                    "border": Border(_THIN, _THIN, _THIN, _THIN)}  # fmt: skip
+    ws.append([_cell(ws, header, **header_style) for header, _width in columns])
+
+
+def report_cells(ws: Any, values: Sequence[Any]) -> list[Any]:
+    """One data row: dates as real date cells, money as numbers, every text made harmless (safe_cell)."""
+    cells: list[Any] = []
+    for value in values:
+        if isinstance(value, date):
+            cells.append(_cell(ws, value, number_format=DATE_FORMAT))
+        elif isinstance(value, Decimal):
+            cells.append(_cell(ws, value, number_format=MONEY_FORMAT))
+        else:
+            cells.append(safe_cell(value))
+    return cells

@@ -23,35 +23,74 @@ class NavEntry:
     roles: tuple[str, ...]
 
 
-ALL_ROLES = (*FIELD, Role.ENTERPRISE)
+@dataclass(frozen=True)
+class NavGroup:
+    label: str | Promise
+    entries: tuple[NavEntry, ...]
 
-ENTRIES: list[NavEntry] = [
-    NavEntry(_("Hazards"), "hazards:list", ALL_ROLES),
-    NavEntry(_("Overdue"), "hazards:overdue", FIELD),
-    NavEntry(_("Listed supervision"), "hazards:listings", FIELD),
-    NavEntry(_("Escalations"), "hazards:escalations", READERS),
-    NavEntry(_("Import ledger"), "hazards:ledger_import", (Role.OFFICE, Role.ADMIN)),
-    NavEntry(_("Enterprises"), "units:enterprise_list", FIELD),
-    NavEntry(_("Villages"), "units:village_list", READERS),
-    NavEntry(_("Units"), "units:unit_list", READERS),
-    NavEntry(_("Sectors"), "units:sector_list", READERS),
-    NavEntry(_("Supervision groups"), "units:group_list", READERS),
-    NavEntry(_("Import enterprises"), "units:enterprise_import", (Role.OFFICE, Role.ADMIN)),
-    NavEntry(_("Administration"), "admin:index", (Role.ADMIN,)),
+
+ALL_ROLES = (*FIELD, Role.ENTERPRISE)
+OFFICE = (Role.OFFICE, Role.ADMIN)
+
+MENU: list[NavGroup] = [
+    NavGroup(
+        _("Hazards"),
+        (
+            NavEntry(_("Hazard ledger"), "hazards:list", ALL_ROLES),
+            NavEntry(_("Overdue"), "hazards:overdue", FIELD),
+            NavEntry(_("Listed supervision"), "hazards:listings", FIELD),
+            NavEntry(_("Escalations"), "hazards:escalations", READERS),
+            NavEntry(_("Import ledger"), "hazards:ledger_import", OFFICE),
+        ),
+    ),
+    NavGroup(
+        _("Inspections"),
+        (
+            NavEntry(_("Inspections"), "inspections:list", ALL_ROLES),
+            NavEntry(_("Quarterly supervision"), "inspections:quarter_board", FIELD),
+            NavEntry(_("Handed-over problems"), "inspections:problems", FIELD),
+            NavEntry(_("Self-inspections"), "inspections:self_inspections", ALL_ROLES),
+            NavEntry(_("Places at risk"), "inspections:places", FIELD),
+            NavEntry(_("Referrals to discipline"), "inspections:referrals", READERS),
+            NavEntry(_("Checklists"), "inspections:checklist_list", FIELD),
+            NavEntry(_("Random draws"), "inspections:draw_list", READERS),
+            NavEntry(_("Inspector pool"), "inspections:inspector_list", READERS),
+        ),
+    ),
+    NavGroup(
+        _("Organisation"),
+        (
+            NavEntry(_("Enterprises"), "units:enterprise_list", FIELD),
+            NavEntry(_("Villages"), "units:village_list", READERS),
+            NavEntry(_("Units"), "units:unit_list", READERS),
+            NavEntry(_("Sectors"), "units:sector_list", READERS),
+            NavEntry(_("Supervision groups"), "units:group_list", READERS),
+            NavEntry(_("Import enterprises"), "units:enterprise_import", OFFICE),
+        ),
+    ),
+    NavGroup(_("Administration"), (NavEntry(_("Administration"), "admin:index", (Role.ADMIN,)),)),
 ]
 
 
+def _item(label: str | Promise, url: str, path: str) -> dict[str, Any]:
+    return {"label": label, "url": url, "active": path.startswith(url)}
+
+
 def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
+    """The groups of the navigation bar the user may use; a group with one entry shows as a plain link."""
     scope = get_scope(user)
-    items: list[dict[str, Any]] = []
-    for entry in ENTRIES:
-        if not scope.has_role(*entry.roles):
-            continue
-        url = reverse(entry.url_name)
-        items.append({"label": entry.label, "url": url, "active": path.startswith(url)})
+    groups: list[dict[str, Any]] = []
     # An enterprise contact goes straight to their own enterprise(s).
     if scope.has_role(Role.ENTERPRISE):
         for pk in sorted(scope.enterprise_ids):
             url = reverse("units:enterprise_detail", args=[pk])
-            items.insert(0, {"label": _("My enterprise"), "url": url, "active": path.startswith(url)})
-    return items
+            groups.append({"label": _("My enterprise"), "items": [_item(_("My enterprise"), url, path)]})
+    for group in MENU:
+        items = [_item(e.label, reverse(e.url_name), path) for e in group.entries if scope.has_role(*e.roles)]
+        if items:
+            groups.append({"label": group.label, "items": items, "active": any(i["active"] for i in items)})
+    return groups
+
+
+def flat_menu(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [item for group in groups for item in group["items"]]

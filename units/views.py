@@ -19,6 +19,8 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 
+from inspections.plans import self_inspection_status
+
 from .access import Scope, get_enterprise_for_office, get_enterprise_for_user, get_or_404, get_scope, require_any
 from .filters import EnterpriseFilter
 from .forms import EnterpriseForm, SectorForm, SupervisionGroupForm, UnitForm, VillageForm
@@ -280,6 +282,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_high_risk": enterprise.is_high_risk,
             "can_change": scope.is_office_for(enterprise.township_id),
             "history": master_record_history(enterprise) if scope.has_role(*READERS) else [],
+            "status": self_inspection_status(enterprise),
         },
     )
 

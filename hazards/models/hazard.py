@@ -218,6 +218,15 @@ class Hazard(models.Model):
         _("funds actually spent (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
 
+    # The inspection it was found in (§1 督导 findings, checklist items that failed).
+    inspection = models.ForeignKey(
+        "inspections.Inspection",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazards",
+        verbose_name=_("found in inspection"),
+    )
     is_fixed_on_the_spot = models.BooleanField(_("fixed on the spot (立查立改)"), default=False)
     is_imported = models.BooleanField(_("imported from a ledger"), default=False)
     confirmed_at = models.DateTimeField(_("registered at"), null=True, blank=True)
@@ -253,6 +262,12 @@ class Hazard(models.Model):
             models.Index(fields=["lead_unit", "status"], name="hazard_unit_status_idx"),
             models.Index(fields=["enterprise", "status"], name="hazard_enterprise_status_idx"),
             models.Index(fields=["status", "deadline"], name="hazard_status_deadline_idx"),
+            # The overdue list and page read open hazards in deadline order: this index hands them over sorted.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(status__in=["confirmed", "rectifying", "pending_acceptance"]),
+                name="hazard_open_deadline_idx",
+            ),
             models.Index(fields=["found_on", "id"], name="hazard_found_idx"),
             models.Index(fields=["channel", "status"], name="hazard_channel_idx"),
         ]

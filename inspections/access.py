@@ -1,0 +1,71 @@
+"""Which inspections a user may see and log — built on units.access, the one scoping rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from units.access import Scope, get_or_404, get_scope
+
+from .models import Inspection, Status
+
+
+def inspection_scope_q(scope: Scope) -> Q:
+    """Office, leadership: the township. Village officers: their villages. Departments: their sectors and the
+    supervision of their own unit. Enterprises: their own inspections once done (四不两直, §28: the target learns of
+    a visit only when it happens) and their self-inspections. Everyone: what they created or took part in."""
+    q = scope.q(township="township", village="village", sector="sector")
+    if scope.unit_ids:
+        q |= Q(unit__in=scope.unit_ids)
+    if scope.enterprise_ids:
+        q |= Q(enterprise__in=scope.enterprise_ids) & (Q(status=Status.SUBMITTED) | Q(kind="self"))
+    if scope.user_id is not None and scope.roles:
+        q |= (
+            Q(created_by=scope.user_id)
+            | Q(inspectors__user=scope.user_id)
+            | Q(group__leader=scope.user_id)
+            | Q(group__members=scope.user_id)
+        )
+    return q
+
+
+def inspections_visible_to(user: Any) -> QuerySet[Inspection]:
+    scope = get_scope(user)
+    # The joins through inspectors and group members can repeat a row: filter by id instead.
+    ids = Inspection.objects.filter(inspection_scope_q(scope)).values("pk")
+    return Inspection.objects.filter(pk__in=ids)
+
+
+def get_inspection_for_user(user: Any, pk: Any) -> Inspection:
+    qs = inspections_visible_to(user).select_related(
+        "township", "enterprise", "place", "unit", "village", "sector", "checklist__template", "group"
+    )
+    return get_or_404(qs, pk=pk)
+
+
+def may_log_inspection(user: Any, inspection: Inspection) -> bool:
+    """Who fills in and submits an inspection they can see: the office; village officers of its village;
+    department staff (but never the supervision of their own unit); its supervision group; its inspectors;
+    the enterprise for its own self-inspection only. Leadership reads."""
+    scope = get_scope(user)
+    # A group's leader is usually leadership (read-only elsewhere) but does the group's own inspections (§1).
+    if inspection.group_id and (
+        inspection.group.leader_id == user.pk or inspection.group.members.filter(pk=user.pk).exists()  # type: ignore[union-attr]
+    ):
+        return True
+    if scope.is_read_only or not scope.roles:
+        return False
+    if scope.is_office_for(inspection.township_id):
+        return True
+    if inspection.kind == "self":
+        return inspection.enterprise_id in scope.enterprise_ids or inspection.village_id in scope.village_ids
+    if inspection.enterprise_id in scope.enterprise_ids:
+        return False
+    if inspection.unit_id and inspection.unit_id in scope.unit_ids:
+        return False
+    if inspection.village_id in scope.village_ids or inspection.created_by_id == user.pk:
+        return True
+    if inspection.inspectors.filter(user=user).exists():
+        return True
+    return bool(scope.unit_ids) and inspection.sector_id in scope.sector_ids

@@ -1,1 +1,0 @@
-"""Inspections, checklists and plans."""

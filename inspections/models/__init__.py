@@ -1,0 +1,33 @@
+from .checklists import ChecklistItem, ChecklistTemplate, ChecklistVersion
+from .inspection import (
+    DEFAULT_CHANNEL,
+    UNANNOUNCED_KINDS,
+    Inspection,
+    InspectionAnswer,
+    InspectionPhoto,
+    Inspector,
+    Kind,
+    PlaceAtRisk,
+    Status,
+)
+from .plans import DisciplineReferral, RandomDraw, RandomShareTarget, SupervisionVisit, WorkProblem
+
+__all__ = [
+    "DEFAULT_CHANNEL",
+    "UNANNOUNCED_KINDS",
+    "ChecklistItem",
+    "ChecklistTemplate",
+    "ChecklistVersion",
+    "DisciplineReferral",
+    "Inspection",
+    "InspectionAnswer",
+    "InspectionPhoto",
+    "Inspector",
+    "Kind",
+    "PlaceAtRisk",
+    "RandomDraw",
+    "RandomShareTarget",
+    "Status",
+    "SupervisionVisit",
+    "WorkProblem",
+]

@@ -1,0 +1,294 @@
+"""Inspections: who inspected what, when, with which checklist, item by item, and who signed (SPEC S3)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from hazards.models import Channel, Hazard
+from units.models import Enterprise, Sector, SupervisionGroup, Township, Unit, User, Village
+
+from .checklists import ChecklistItem, ChecklistVersion
+
+
+class Kind(models.TextChoices):
+    SUPERVISION = "supervision", _("supervision inspection (督导检查)")
+    SPECIAL = "special", _("special campaign (专项检查)")
+    HOLIDAY = "holiday", _("holiday / major-event check")
+    FIRE_KNOCK = "fire_knock", _("fire-safety door-knocking (敲门行动)")
+    GRID_PATROL = "grid_patrol", _("grid patrol (网格巡查)")
+    UNANNOUNCED = "unannounced", _("unannounced visit (四不两直)")
+    RANDOM = "random", _("double-random check (双随机)")
+    SELF = "self", _("enterprise self-inspection (企业自查)")
+
+
+# The hazard channel a finding gets by default; the inspector may change it (§18's channels).
+DEFAULT_CHANNEL = {
+    Kind.SUPERVISION: Channel.SUPERVISION,
+    Kind.SPECIAL: Channel.DEPARTMENT,
+    Kind.HOLIDAY: Channel.DEPARTMENT,
+    Kind.FIRE_KNOCK: Channel.DEPARTMENT,
+    Kind.GRID_PATROL: Channel.DEPARTMENT,
+    Kind.UNANNOUNCED: Channel.ENFORCEMENT,
+    Kind.RANDOM: Channel.ENFORCEMENT,
+    Kind.SELF: Channel.SELF_REPORT,
+}
+# §28 四不两直: the target is told nothing in advance — no reminder, no visible plan.
+UNANNOUNCED_KINDS = (Kind.UNANNOUNCED,)
+
+
+class Inspector(models.Model):
+    """The inspector pool (§30): township staff, experts, technical inspectors, social supervisors, providers."""
+
+    class Pool(models.TextChoices):
+        STAFF = "staff", _("township staff")
+        EXPERT = "expert", _("expert")
+        TECHNICAL = "technical", _("technical inspector")
+        SOCIAL = "social", _("social supervisor")
+        CONTRACTOR = "contractor", _("contracted service provider")
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township"))
+    name = models.CharField(_("name"), max_length=50)
+    pool = models.CharField(_("pool"), max_length=12, choices=Pool.choices, default=Pool.STAFF)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspector_profiles",
+        verbose_name=_("account"),
+    )
+    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    speciality = models.CharField(_("speciality"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("inspector")
+        verbose_name_plural = _("inspectors")
+        ordering = ["pool", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlaceAtRisk(models.Model):
+    """§13: rented houses, idle factories, abandoned yards and markets, registered one by one per village."""
+
+    class PlaceKind(models.TextChoices):
+        RENTED_HOUSE = "rented_house", _("rented house")
+        IDLE_FACTORY = "idle_factory", _("idle factory")
+        ABANDONED_YARD = "abandoned_yard", _("abandoned yard")
+        MARKET = "market", _("market")
+        OTHER = "other", _("other")
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township"))
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="places_at_risk", verbose_name=_("village")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=PlaceKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    grid = models.CharField(_("grid (网格)"), max_length=50, blank=True)
+    keeper_name = models.CharField(_("owner or keeper"), max_length=30, blank=True)
+    keeper_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("place at risk")
+        verbose_name_plural = _("places at risk")
+        ordering = ["village", "kind", "name"]
+        indexes = [models.Index(fields=["village", "is_active"], name="place_village_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:place_detail", args=[self.pk])
+
+
+class Status(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    SUBMITTED = "submitted", _("submitted")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Inspection(models.Model):
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("hazard channel"), max_length=20, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    planned_on = models.DateField(_("planned for"), null=True, blank=True)
+    done_on = models.DateField(_("inspected on"), null=True, blank=True)
+    # What was inspected: an enterprise, a place at risk, a village's or unit's work, or a place in a village.
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("enterprise"),
+    )
+    place = models.ForeignKey(
+        PlaceAtRisk,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("place at risk"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="inspections", verbose_name=_("unit")
+    )
+    # Always set when the target lies in a village: it decides who sees the inspection.
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="inspections", verbose_name=_("village")
+    )
+    place_text = models.CharField(_("place"), max_length=200, blank=True)
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="inspections", verbose_name=_("sector")
+    )
+    checklist = models.ForeignKey(
+        ChecklistVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("checklist"),
+    )
+    inspectors = models.ManyToManyField(Inspector, blank=True, related_name="inspections", verbose_name=_("inspectors"))
+    group = models.ForeignKey(
+        SupervisionGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("supervision group"),
+    )
+    draw = models.ForeignKey(
+        "inspections.RandomDraw", on_delete=models.PROTECT, null=True, blank=True, related_name="inspections"
+    )
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    no_findings = models.BooleanField(_("no hazard found (本次未发现隐患)"), default=False)
+    signer_name = models.CharField(_("responsible person of the inspected party"), max_length=30, blank=True)
+    signature = models.FileField(_("signature"), upload_to="signatures/%Y/%m/", blank=True, max_length=200)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["signature"])
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-done_on", "-planned_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="inspection_status_valid", condition=Q(status__in=Status.values)),
+            models.CheckConstraint(name="inspection_kind_valid", condition=Q(kind__in=Kind.values)),
+            models.CheckConstraint(
+                name="inspection_has_target",
+                condition=Q(enterprise__isnull=False)
+                | Q(place__isnull=False)
+                | Q(unit__isnull=False)
+                | Q(village__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["township", "kind", "status"], name="inspection_kind_idx"),
+            models.Index(fields=["enterprise", "kind", "done_on"], name="inspection_enterprise_idx"),
+            models.Index(fields=["village", "done_on"], name="inspection_village_idx"),
+            models.Index(fields=["unit", "done_on"], name="inspection_unit_idx"),
+            models.Index(fields=["planned_on"], name="inspection_planned_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.target_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:detail", args=[self.pk])
+
+    @property
+    def target_label(self) -> str:
+        if self.enterprise_id:
+            return self.enterprise.name  # type: ignore[union-attr]
+        if self.place_id:
+            return self.place.name  # type: ignore[union-attr]
+        if self.unit_id:
+            return self.unit.name  # type: ignore[union-attr]
+        return f"{self.village}{(' · ' + self.place_text) if self.place_text else ''}"
+
+    @property
+    def is_unannounced(self) -> bool:
+        return self.kind in UNANNOUNCED_KINDS
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (Status.PLANNED, Status.IN_PROGRESS)
+
+
+def inspection_photo_path(instance: InspectionPhoto, filename: str) -> str:
+    return f"inspections/{timezone.now():%Y/%m}/{instance.token}{instance.extension}"
+
+
+class InspectionAnswer(models.Model):
+    class Result(models.TextChoices):
+        PASS = "pass", _("compliant (合格)")
+        FAIL = "fail", _("non-compliant (不合格)")
+        NOT_APPLICABLE = "na", _("not applicable (不适用)")
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="answers")
+    result = models.CharField(_("result"), max_length=4, choices=Result.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    hazard = models.ForeignKey(
+        Hazard,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspection_answers",
+        verbose_name=_("hazard"),
+    )
+    answered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(default=timezone.now)
+    # The browser's clock when the answer was given (offline answers arrive later).
+    client_time = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["item__order"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="one_answer_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.result}"
+
+
+class InspectionPhoto(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    extension = models.CharField(max_length=8, editable=False)
+    file = models.FileField(upload_to=inspection_photo_path, max_length=200)
+    content_type = models.CharField(max_length=50, editable=False)
+    original_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("inspection photo")
+        verbose_name_plural = _("inspection photos")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.token

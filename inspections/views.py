@@ -1,0 +1,298 @@
+"""Inspection pages: the list, planning, the phone page that saves each answer as it goes, submitting, findings."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hazards.models import local_today
+from hazards.services import WorkflowError
+from units.access import current_user, get_or_404, get_scope
+
+from . import plans, services
+from .access import get_inspection_for_user, inspections_visible_to, may_log_inspection
+from .exports import inspections_workbook
+from .forms import AnswerForm, FindingForm, InspectionCreateForm, InspectionFilterForm, PhotoForm, SubmitForm
+from .models import InspectionAnswer, InspectionPhoto
+
+PAGE_SIZE = 30
+
+
+def _filtered(request: HttpRequest) -> tuple[InspectionFilterForm, Any]:
+    scope = get_scope(request.user)
+    if not scope.roles:
+        raise Http404
+    form = InspectionFilterForm(request.GET or None, scope=scope)
+    qs = inspections_visible_to(request.user).select_related("enterprise", "place", "unit", "village", "group")
+    if form.is_bound:
+        qs = form.apply(qs)
+    return form, qs.order_by("-planned_on", "-done_on", "-pk")
+
+
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    form, qs = _filtered(request)
+    qs = qs.annotate(
+        n_fail=Count("answers", filter=Q(answers__result="fail")), n_hazards=Count("hazards", distinct=True)
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    scope = get_scope(request.user)
+    return render(
+        request,
+        "inspections/inspection_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "querystring": params.urlencode(),
+            "may_plan": bool(scope.roles) and not scope.is_read_only and scope.roles != {"enterprise"},
+        },
+    )
+
+
+@login_required
+def inspection_export(request: HttpRequest) -> HttpResponse:
+    _form, qs = _filtered(request)
+    user = current_user(request)
+    qs = qs.select_related("sector").annotate(
+        n_fail=Count("answers", filter=Q(answers__result="fail")), n_hazards=Count("hazards", distinct=True)
+    )
+    towns = sorted(set(user.assignments.filter(is_active=True).values_list("township__name", flat=True)))
+    content = inspections_workbook(qs[:20000], filler=user.display_name, township_name="、".join(towns))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition_header(True, f"检查记录-{local_today():%Y-%m-%d}.xlsx") or ""
+    return response
+
+
+@login_required
+def inspection_create(request: HttpRequest) -> HttpResponse:
+    scope = get_scope(request.user)
+    if not scope.roles or scope.is_read_only or scope.roles == {"enterprise"}:
+        raise Http404
+    form = InspectionCreateForm(request.POST or None, scope=scope, initial={"planned_on": local_today()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        target = d["enterprise"] or d["place"] or d["unit"] or d["village"]
+        try:
+            inspection = services.inspection_plan(
+                actor=current_user(request),
+                township=target.township,
+                kind=d["kind"],
+                planned_on=d["planned_on"],
+                enterprise=d["enterprise"],
+                place=d["place"],
+                unit=d["unit"],
+                village=d["village"],
+                place_text=d["place_text"],
+                checklist=d["checklist"],
+                inspectors=d["inspectors"],
+                channel=d["channel"] or None,
+            )
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The inspection was planned."))
+            return redirect("inspections:fill", pk=inspection.pk)
+    return render(request, "inspections/inspection_form.html", {"form": form})
+
+
+def _answers_by_item(inspection: Any) -> dict[int, InspectionAnswer]:
+    return {a.item_id: a for a in inspection.answers.select_related("hazard")}
+
+
+def _items(inspection: Any) -> list[Any]:
+    if not inspection.checklist_id:
+        return []
+    return list(inspection.checklist.items.select_related("sector").order_by("order", "pk"))
+
+
+def _photos_by_item(inspection: Any) -> dict[int | None, list[InspectionPhoto]]:
+    photos: dict[int | None, list[InspectionPhoto]] = {}
+    for photo in inspection.photos.all():
+        photos.setdefault(photo.item_id, []).append(photo)
+    return photos
+
+
+def _rows(inspection: Any) -> list[dict[str, Any]]:
+    answers, photos = _answers_by_item(inspection), _photos_by_item(inspection)
+    return [{"item": i, "answer": answers.get(i.pk), "photos": photos.get(i.pk, [])} for i in _items(inspection)]
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_inspection_for_user(request.user, pk)
+    may_log = may_log_inspection(request.user, inspection)
+    hazards = inspection.hazards.select_related("village").order_by("pk")
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "rows": _rows(inspection),
+            "general_photos": _photos_by_item(inspection).get(None, []),
+            "hazards": hazards,
+            "may_log": may_log,
+            "inspectors": inspection.inspectors.all(),
+            **plans.inspection_plan_flags(request.user, inspection),
+        },
+    )
+
+
+@login_required
+def inspection_fill(request: HttpRequest, pk: int) -> HttpResponse:
+    """The phone page: each answer is saved as it is given, kept in the browser while offline."""
+    inspection = get_inspection_for_user(request.user, pk)
+    if not may_log_inspection(request.user, inspection):
+        raise Http404
+    if not inspection.is_editable:
+        return redirect(inspection)
+    return render(
+        request,
+        "inspections/inspection_fill.html",
+        {"inspection": inspection, "rows": _rows(inspection), "submit_form": SubmitForm()},
+    )
+
+
+def _json_error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": message}, status=status)
+
+
+@login_required
+@require_POST
+def answer_save(request: HttpRequest, pk: int) -> JsonResponse:
+    inspection = get_inspection_for_user(request.user, pk)
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        return _json_error(_("The answer could not be read."))
+    form = AnswerForm(payload if isinstance(payload, dict) else {})
+    if not form.is_valid():
+        return _json_error(_("The answer could not be read."))
+    d = form.cleaned_data
+    try:
+        answer = services.answer_save(
+            inspection_id=inspection.pk,
+            actor=current_user(request),
+            item_id=d["item"],
+            result=d["result"],
+            note=d["note"],
+            client_time=d["client_time"],
+        )
+    except WorkflowError as exc:
+        return _json_error(exc.message, status=409)
+    finding_url = ""
+    if answer.result == "fail" and not answer.hazard_id:
+        finding_url = reverse("inspections:finding", args=[inspection.pk, answer.pk])
+    return JsonResponse({"ok": True, "item": answer.item_id, "result": answer.result, "finding_url": finding_url})
+
+
+@login_required
+@require_POST
+def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_inspection_for_user(request.user, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    if not form.is_valid():
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return _json_error(message) if wants_json else _back_with_error(request, inspection, message)
+    item_id = form.cleaned_data["item"]
+    if item_id is not None and not (inspection.checklist and inspection.checklist.items.filter(pk=item_id).exists()):
+        raise Http404
+    try:
+        for photo in form.cleaned_data["photo"]:
+            services.photo_add(inspection_id=inspection.pk, actor=current_user(request), photo=photo, item_id=item_id)
+    except WorkflowError as exc:
+        return _json_error(exc.message, 409) if wants_json else _back_with_error(request, inspection, exc.message)
+    count = inspection.photos.filter(item_id=item_id).count()
+    if wants_json:
+        return JsonResponse({"ok": True, "item": item_id, "count": count})
+    messages.success(request, _("The photo was saved."))
+    return redirect("inspections:fill", pk=inspection.pk)
+
+
+def _back_with_error(request: HttpRequest, inspection: Any, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return redirect("inspections:fill", pk=inspection.pk)
+
+
+@login_required
+@require_POST
+def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_inspection_for_user(request.user, pk)
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        return _back_with_error(request, inspection, _("Please check the form."))
+    d = form.cleaned_data
+    try:
+        services.inspection_submit(
+            inspection_id=inspection.pk,
+            actor=current_user(request),
+            conclusion=d["conclusion"],
+            signer_name=d["signer_name"],
+            signature=services.signature_from_data_url(d["signature"]),
+            no_findings=d["no_findings"],
+        )
+    except WorkflowError as exc:
+        return _back_with_error(request, inspection, exc.message)
+    messages.success(request, _("The inspection was submitted."))
+    return redirect(inspection)
+
+
+@login_required
+def finding_to_hazard(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    inspection = get_inspection_for_user(request.user, pk)
+    answer = get_or_404(inspection.answers.select_related("item__sector", "inspection"), pk=answer_pk)
+    if not may_log_inspection(request.user, inspection) or answer.result != "fail" or answer.hazard_id:
+        raise Http404
+    scope = get_scope(request.user)
+    initial = services.finding_prefill(answer)
+    form = FindingForm(request.POST or None, request.FILES or None, scope=scope, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = form.hazard_fields()
+        fields.update(basis=form.cleaned_data["basis"], clause=form.cleaned_data["clause"])
+        try:
+            hazard = services.finding_to_hazard(
+                answer_id=answer.pk,
+                actor=current_user(request),
+                fields=fields,
+                fixed_on_the_spot=form.cleaned_data["fixed_on_the_spot"],
+                after=form.cleaned_data["after"],
+            )
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The hazard “%(title)s” was recorded.") % {"title": hazard.title})
+            return redirect(reverse("inspections:fill", args=[inspection.pk]) if inspection.is_editable else inspection)
+    return render(request, "inspections/finding_form.html", {"form": form, "inspection": inspection, "answer": answer})
+
+
+@login_required
+def photo_file(request: HttpRequest, token: str) -> FileResponse:
+    qs = InspectionPhoto.objects.filter(inspection__in=inspections_visible_to(request.user))
+    photo = get_or_404(qs, token=token)
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def signature_file(request: HttpRequest, pk: int) -> FileResponse:
+    inspection = get_inspection_for_user(request.user, pk)
+    if not inspection.signature:
+        raise Http404
+    response = FileResponse(inspection.signature.open("rb"), content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

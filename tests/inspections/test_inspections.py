@@ -1,0 +1,228 @@
+"""Doing an inspection: planning, answering item by item, submitting, failed items → hazards, scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from hazards.models import Hazard
+from hazards.services import WorkflowError
+from inspections import services
+from inspections.access import inspections_visible_to, may_log_inspection
+from inspections.models import DEFAULT_CHANNEL, Inspection, Kind
+from tests.hazards.conftest import checked
+
+pytestmark = pytest.mark.django_db
+
+
+def answer_all(inspection, actor, results=("pass", "pass", "pass")):
+    items = list(inspection.checklist.items.order_by("order"))
+    return [
+        services.answer_save(inspection_id=inspection.pk, actor=actor, item_id=item.pk, result=r)
+        for item, r in zip(items, results, strict=False)
+    ]
+
+
+@pytest.mark.parametrize(("kind", "channel"), [
+    ("supervision", "supervision"), ("special", "department"), ("holiday", "department"),
+    ("fire_knock", "department"), ("grid_patrol", "department"), ("unannounced", "enforcement"),
+    ("random", "enforcement"), ("self", "self_report"),
+])  # fmt: skip
+def test_it_gives_each_kind_its_default_channel(world, kind, channel):
+    assert DEFAULT_CHANNEL[Kind(kind)] == channel
+    inspection = services.inspection_plan(
+        actor=world.office, township=world.township, kind=kind, village=world.village_a
+    )
+    assert inspection.channel == channel
+
+
+def test_it_lets_the_inspector_change_the_channel(world):
+    inspection = services.inspection_plan(
+        actor=world.office, township=world.township, kind="special", village=world.village_a, channel="assigned"
+    )
+    assert inspection.channel == "assigned"
+
+
+def test_it_keeps_the_checklist_version_it_was_planned_with(world, planned, checklist):
+    assert planned.checklist == checklist.current_version()
+    assert planned.sector == world.sector_a and planned.village == world.village_a
+
+
+def test_it_saves_each_answer_and_starts_the_inspection(world, planned):
+    item = planned.checklist.items.first()
+    services.answer_save(inspection_id=planned.pk, actor=world.village_a_officer, item_id=item.pk, result="pass")
+    again = services.answer_save(
+        inspection_id=planned.pk, actor=world.village_a_officer, item_id=item.pk, result="fail", note="上锁"
+    )
+    assert planned.answers.count() == 1 and again.result == "fail" and again.note == "上锁"
+    planned.refresh_from_db()
+    assert planned.status == "in_progress" and planned.done_on == timezone.localdate()
+
+
+def test_it_never_lets_a_late_offline_answer_overwrite_a_newer_one(world, planned):
+    item = planned.checklist.items.first()
+    now = timezone.now()
+    services.answer_save(inspection_id=planned.pk, actor=world.office, item_id=item.pk, result="fail", client_time=now)
+    services.answer_save(
+        inspection_id=planned.pk, actor=world.office, item_id=item.pk, result="pass",
+        client_time=now - dt.timedelta(minutes=5),
+    )  # fmt: skip
+    assert planned.answers.get().result == "fail"
+
+
+def test_it_refuses_an_item_of_another_checklist(world, planned, checklist):
+    with pytest.raises(WorkflowError):
+        services.answer_save(inspection_id=planned.pk, actor=world.office, item_id=999999, result="pass")
+
+
+def test_it_submits_only_when_every_item_is_answered_and_someone_signs(world, planned):
+    answer_all(planned, world.office, ("pass", "pass"))
+    with pytest.raises(WorkflowError, match=r"1"):
+        services.inspection_submit(inspection_id=planned.pk, actor=world.office, conclusion="", signer_name="张三")
+    answer_all(planned, world.office)
+    with pytest.raises(WorkflowError):
+        services.inspection_submit(inspection_id=planned.pk, actor=world.office, conclusion="", signer_name=" ")
+    signature = checked("sig.png")
+    done = services.inspection_submit(
+        inspection_id=planned.pk, actor=world.office, conclusion="合格", signer_name="张三", signature=signature,
+        no_findings=True,
+    )  # fmt: skip
+    assert done.status == "submitted" and done.signature
+    with pytest.raises(WorkflowError):
+        services.answer_save(inspection_id=planned.pk, actor=world.office, item_id=done.checklist.items.first().pk,
+                             result="fail")  # fmt: skip
+
+
+def test_it_refuses_no_findings_when_an_item_failed(world, planned):
+    answer_all(planned, world.office, ("pass", "fail", "pass"))
+    with pytest.raises(WorkflowError):
+        services.inspection_submit(
+            inspection_id=planned.pk, actor=world.office, conclusion="", signer_name="张三", no_findings=True
+        )
+
+
+def test_it_turns_a_failed_item_into_a_hazard_with_the_items_sector_and_the_channel(world, planned):
+    answers = answer_all(planned, world.village_a_officer, ("pass", "pass", "fail"))
+    failed = answers[2]
+    services.photo_add(inspection_id=planned.pk, actor=world.village_a_officer, photo=checked(), item_id=failed.item_id)
+    prefill = services.finding_prefill(failed)
+    assert prefill["sector"] == world.sector_b  # the item's own sector, not the enterprise's
+    assert prefill["channel"] == "department" and prefill["level"] == "major" and prefill["clause"] == "第3条"
+    hazard = services.finding_to_hazard(answer_id=failed.pk, actor=world.village_a_officer, fields=prefill)
+    assert hazard.inspection == planned and hazard.lead_unit == world.unit_b
+    assert hazard.evidence.filter(kind="problem").count() == 1
+    failed.refresh_from_db()
+    assert failed.hazard == hazard
+    with pytest.raises(WorkflowError):
+        services.finding_to_hazard(answer_id=failed.pk, actor=world.village_a_officer, fields=prefill)
+
+
+def test_it_falls_back_to_the_checklists_sector(world, planned):
+    answers = answer_all(planned, world.office, ("fail",))
+    assert services.finding_prefill(answers[0])["sector"] == world.sector_a
+
+
+def test_it_records_a_failed_item_fixed_on_the_spot(world, planned):
+    answers = answer_all(planned, world.office, ("pass", "fail"))
+    services.photo_add(inspection_id=planned.pk, actor=world.office, photo=checked(), item_id=answers[1].item_id)
+    hazard = services.finding_to_hazard(
+        answer_id=answers[1].pk, actor=world.office, fields=services.finding_prefill(answers[1]),
+        fixed_on_the_spot=True, after=[checked("after.jpg")],
+    )  # fmt: skip
+    assert hazard.status == "closed" and hazard.is_fixed_on_the_spot and hazard.level == "general"
+
+
+class TestScope:
+    def test_it_shows_a_village_officer_only_its_villages_inspections(self, world, planned):
+        other = services.inspection_plan(
+            actor=world.office, township=world.township, kind="special", enterprise=world.enterprise_b
+        )
+        visible = set(inspections_visible_to(world.village_a_officer))
+        assert planned in visible and other not in visible
+        assert may_log_inspection(world.village_a_officer, planned)
+        assert not may_log_inspection(world.leader, planned)
+
+    def test_it_tells_the_target_of_an_unannounced_visit_nothing_beforehand(self, world):
+        visit = services.inspection_plan(
+            actor=world.office, township=world.township, kind="unannounced", enterprise=world.enterprise_a
+        )
+        assert visit not in set(inspections_visible_to(world.ent_a))
+        Inspection.objects.filter(pk=visit.pk).update(status="submitted")
+        assert visit in set(inspections_visible_to(world.ent_a))
+
+    def test_it_lets_an_enterprise_fill_only_its_own_self_inspection(self, world, checklist):
+        own = services.inspection_plan(actor=world.ent_a, township=world.township, kind="self",
+                                       enterprise=world.enterprise_a, checklist=checklist)  # fmt: skip
+        assert may_log_inspection(world.ent_a, own)
+        assert not may_log_inspection(world.ent_b, own)
+        assert own not in set(inspections_visible_to(world.ent_b))
+
+    @pytest.mark.parametrize(("who", "status"), [
+        ("office", 200), ("leader", 200), ("village_a_officer", 200), ("dept_a", 200),
+        ("village_b_officer", 404), ("ent_b", 404), ("other_office", 404),
+    ])  # fmt: skip
+    def test_it_applies_the_rule_to_the_pages(self, world, client_for, planned, who, status):
+        client = client_for(getattr(world, who))
+        assert client.get(reverse("inspections:detail", args=[planned.pk])).status_code == status
+        item = planned.checklist.items.first()
+        response = client.post(
+            reverse("inspections:answer", args=[planned.pk]),
+            json.dumps({"item": item.pk, "result": "pass"}),
+            content_type="application/json",
+        )
+        expected = {200: 200, 404: 404}[status] if who != "leader" else 409
+        assert response.status_code == expected
+
+
+def test_it_answers_the_phone_page_in_json(world, client_for, planned):
+    client = client_for(world.village_a_officer)
+    item = planned.checklist.items.first()
+    url = reverse("inspections:answer", args=[planned.pk])
+    ok = client.post(
+        url, json.dumps({"item": item.pk, "result": "fail", "note": "锁闭"}), content_type="application/json"
+    )
+    assert ok.json()["ok"] is True and ok.json()["finding_url"]
+    bad = client.post(url, "not json", content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["error"]
+
+
+def test_it_lists_inspections_in_a_constant_number_of_queries(world, client_for, checklist):
+    client = client_for(world.office)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("inspections:list")).status_code == 200
+        return len(ctx.captured_queries)
+
+    services.inspection_plan(actor=world.office, township=world.township, kind="special", enterprise=world.enterprise_a)
+    few = count()
+    for _ in range(15):
+        services.inspection_plan(actor=world.office, township=world.township, kind="special", village=world.village_b)
+    assert count() == few
+
+
+def test_it_exports_the_filtered_inspections(world, client_for, planned):
+    response = client_for(world.office).get(reverse("inspections:export"), {"kind": "special"})
+    assert response.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(BytesIO(response.content)).worksheets[0]
+    assert ws["C4"].value == world.enterprise_a.name
+
+
+def test_it_never_lets_a_village_officer_plan_outside_its_villages(world, client_for):
+    client = client_for(world.village_a_officer)
+    data = {"kind": "grid_patrol", "village": world.village_b.pk, "planned_on": timezone.localdate().isoformat()}
+    client.post(reverse("inspections:create"), data)
+    assert not Inspection.objects.exists()
+    data["village"] = world.village_a.pk
+    assert client.post(reverse("inspections:create"), data).status_code == 302
+    assert Hazard.objects.count() == 0 and Inspection.objects.get().village == world.village_a
