@@ -22,6 +22,8 @@ run: install
 	$(MANAGE) load_reference_data
 	$(MANAGE) load_demo_data
 	$(MANAGE) load_checklists
+	$(MANAGE) create_quarter_plans
+	$(MANAGE) generate_hazards 300 --seed 2024 --if-empty
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # The whole suite on PostgreSQL (DATABASE_URL, default the local server), plus linters and checks.

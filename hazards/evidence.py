@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -110,3 +111,15 @@ def check_uploads(uploads: list[UploadedFile]) -> list[CheckedFile]:
     if len(uploads) > MAX_FILES:
         raise EvidenceError(_("At most %(n)d files can be added at once.") % {"n": MAX_FILES})
     return [check_upload(u) for u in uploads]
+
+
+def store_checked(instance: Any, checked: CheckedFile) -> None:
+    """Put a checked file on an Evidence-like row (token, extension, content_type, original_name, size, file)
+    under a name we choose, and save the row."""
+    instance.token = checked.token
+    instance.extension = checked.extension
+    instance.content_type = checked.content_type
+    instance.original_name = checked.original_name
+    instance.size = checked.size
+    instance.file.save(f"{instance.token}{instance.extension}", checked.content, save=False)
+    instance.save()

@@ -20,7 +20,7 @@ from units.access import Scope, get_scope
 from units.models import Enterprise, Sector, User, Village
 
 from .access import hazard_roles
-from .evidence import CheckedFile
+from .evidence import CheckedFile, store_checked
 from .models import (
     DEADLINE_STATUSES,
     TRANSITIONS,
@@ -73,20 +73,9 @@ def _record(
 
 def _store_evidence(hazard: Hazard, event: HazardEvent, kind: str, checked: CheckedFile, actor: User | None) -> None:
     evidence = Evidence(
-        hazard=hazard,
-        event=event,
-        kind=kind,
-        token=checked.token,
-        extension=checked.extension,
-        content_type=checked.content_type,
-        original_name=checked.original_name,
-        size=checked.size,
-        width=checked.width,
-        height=checked.height,
-        uploaded_by=actor,
+        hazard=hazard, event=event, kind=kind, width=checked.width, height=checked.height, uploaded_by=actor
     )
-    evidence.file.save(f"{evidence.token}{evidence.extension}", checked.content, save=False)
-    evidence.save()
+    store_checked(evidence, checked)
 
 
 def _check_step(hazard: Hazard, name: str, scope: Scope, expected_status: str | None) -> None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hazards import services as hazard_services
-from hazards.evidence import CheckedFile, EvidenceError, check_upload
+from hazards.evidence import CheckedFile, EvidenceError, check_upload, store_checked
 from hazards.models import Hazard, local_today
 from hazards.services import WorkflowError
 from units.access import get_scope
@@ -157,18 +157,8 @@ def answer_save(
 def photo_add(*, inspection_id: int, actor: User, photo: CheckedFile, item_id: int | None = None) -> InspectionPhoto:
     inspection = _editable(inspection_id, actor)
     _begin(inspection)
-    stored = InspectionPhoto(
-        inspection=inspection,
-        item_id=item_id,
-        token=photo.token,
-        extension=photo.extension,
-        content_type=photo.content_type,
-        original_name=photo.original_name,
-        size=photo.size,
-        uploaded_by=actor,
-    )
-    stored.file.save(f"{stored.token}{stored.extension}", photo.content, save=False)
-    stored.save()
+    stored = InspectionPhoto(inspection=inspection, item_id=item_id, uploaded_by=actor)
+    store_checked(stored, photo)
     return stored
 
 

@@ -88,3 +88,10 @@ def test_it_refuses_to_run_without_debug_or_force(demo: None, settings):
     with pytest.raises(CommandError, match="--force"):
         call_command("generate_hazards", "10", stdout=StringIO())
     assert Hazard.objects.count() == 0
+
+
+def test_it_generates_nothing_when_asked_only_for_an_empty_township(demo: None):
+    generate("5", "--seed", "1", "--if-empty")
+    assert Hazard.objects.count() == 5
+    assert "nothing generated" in generate("5", "--seed", "1", "--if-empty")
+    assert Hazard.objects.count() == 5

@@ -364,6 +364,9 @@ class Command(BaseCommand):
             "--township", default=TOWNSHIP_CODE, help="Division code of the township (demo: %(default)s)."
         )
         parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off. Never on production.")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when the township already has hazards (make run)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count, batch = options["count"], options["batch"]
@@ -375,6 +378,9 @@ class Command(BaseCommand):
                 "Pass --force to generate load-test data anyway."
             )
         world = self._world(options["township"])
+        if options["if_empty"] and Hazard.objects.filter(township=world.township).exists():
+            self.stdout.write("The township already has hazards; nothing generated.")
+            return
         seed = options["seed"] if options["seed"] is not None else random.SystemRandom().randrange(2**31)
         self.stdout.write(f"Generating {count} hazards (seed {seed}, batches of {batch}); no history rows.")
         started = time.monotonic()
