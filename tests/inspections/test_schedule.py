@@ -12,6 +12,7 @@ from django_celery_beat.models import PeriodicTask
 from inspections.models import SupervisionVisit
 from inspections.tasks import create_quarter_plans
 from tests.factories import SupervisionGroupFactory
+from units.models import SupervisionGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_it_ships_the_schedule_for_the_first_day_of_each_quarter():
 
 @time_machine.travel(dt.datetime(2026, 4, 1, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
 def test_it_plans_the_new_quarter_when_the_task_runs(world):
-    group = SupervisionGroupFactory(township=world.township, leader=world.leader)
+    group: SupervisionGroup = SupervisionGroupFactory.create(township=world.township, leader=world.leader)
     group.villages.add(world.village_a, world.village_b)
     create_quarter_plans.delay()
     visits = SupervisionVisit.objects.filter(group=group)
