@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.access import Scope
 from units.credit_code import normalise_credit_code
 from units.models import Sector, Unit, Village
 
-from .models import DEADLINE_STATUSES, Channel, Hazard, HazardType, Level, Listing, Status, local_today, stock_cutoff
+from .models import (
+    DEADLINE_STATUSES,
+    Channel,
+    Hazard,
+    HazardType,
+    Level,
+    Listing,
+    ListingLevel,
+    Status,
+    local_today,
+    stock_cutoff,
+)
 
 SORTS = {
     "found": ("found_on", "id"),
@@ -23,6 +36,10 @@ SORTS = {
     "village": ("village__code", "-found_on", "-id"),
 }
 DEFAULT_SORT = "-found"
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
 
 
 class HazardFilter(django_filters.FilterSet):
@@ -47,6 +64,16 @@ class HazardFilter(django_filters.FilterSet):
     found_to = django_filters.DateFilter(label=_("found until"), field_name="found_on", lookup_expr="lte")
     deadline_from = django_filters.DateFilter(label=_("deadline from"), field_name="deadline", lookup_expr="gte")
     deadline_to = django_filters.DateFilter(label=_("deadline until"), field_name="deadline", lookup_expr="lte")
+    # The dashboard's figures (dashboard/stats.py) link here; these filters give the very same rows.
+    closed_from = django_filters.DateFilter(label=_("closed from"), method="filter_closed_from")
+    closed_to = django_filters.DateFilter(label=_("closed until"), method="filter_closed_to")
+    listing_level = django_filters.ChoiceFilter(
+        label=_("listing level"),
+        choices=[*ListingLevel.choices, ("county_plus", _("county level and above"))],
+        method="filter_listing_level",
+    )
+    dismissed = django_filters.BooleanFilter(label=_("dismissed"), method="filter_dismissed")
+    on_time = django_filters.BooleanFilter(label=_("closed by the deadline"), method="filter_on_time")
     sort = django_filters.ChoiceFilter(
         label=_("sort"),
         choices=[
@@ -67,9 +94,13 @@ class HazardFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["village"].queryset = scope.filter_villages(Village.objects.all())  # type: ignore[attr-defined]
-        self.filters["sector"].queryset = scope.filter_sectors(Sector.objects.all())  # type: ignore[attr-defined]
         towns = scope.township_ids
+        # Any village or sector of the user's townships may be chosen (as for the lead unit): the rows are scoped
+        # already, and a village officer narrowing their list by sector (a dashboard bar) must not get "invalid".
+        villages = scope.filter_villages(Village.objects.all()) | Village.objects.filter(township_id__in=towns)
+        sectors = scope.filter_sectors(Sector.objects.all()) | Sector.objects.filter(township_id__in=towns)
+        self.filters["village"].queryset = villages  # type: ignore[attr-defined]
+        self.filters["sector"].queryset = sectors  # type: ignore[attr-defined]
         self.filters["lead_unit"].queryset = Unit.objects.filter(township_id__in=towns)  # type: ignore[attr-defined]
         for name, field in self.form.fields.items():
             css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
@@ -122,6 +153,37 @@ class HazardFilter(django_filters.FilterSet):
         if value == "increment":
             return qs.filter(found_on__gte=stock_cutoff())
         return qs
+
+    def filter_closed_from(self, qs: QuerySet[Hazard], name: str, value: dt.date | None) -> QuerySet[Hazard]:
+        # Closed (销号) on or after this local date: a range on closed_at from local midnight (Asia/Shanghai).
+        if value is None:
+            return qs
+        return qs.filter(status=Status.CLOSED, closed_at__gte=_local_midnight(value))
+
+    def filter_closed_to(self, qs: QuerySet[Hazard], name: str, value: dt.date | None) -> QuerySet[Hazard]:
+        if value is None:
+            return qs
+        return qs.filter(status=Status.CLOSED, closed_at__lt=_local_midnight(value + dt.timedelta(days=1)))
+
+    def filter_listing_level(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
+        if not value:
+            return qs
+        levels = ["county", "city", "province"] if value == "county_plus" else [value]
+        active = Listing.objects.filter(delisted_on__isnull=True, level__in=levels).values("hazard_id")
+        return qs.filter(pk__in=active)
+
+    def filter_dismissed(self, qs: QuerySet[Hazard], name: str, value: bool | None) -> QuerySet[Hazard]:
+        if value is None:
+            return qs
+        return qs.filter(status=Status.DISMISSED) if value else qs.exclude(status=Status.DISMISSED)
+
+    def filter_on_time(self, qs: QuerySet[Hazard], name: str, value: bool | None) -> QuerySet[Hazard]:
+        """Closed with the rectification completed by the deadline (the on-time rate's numerator)."""
+        if value is None:
+            return qs
+        on_time = Q(status=Status.CLOSED, completed_on__isnull=False, deadline__isnull=False)
+        on_time &= Q(completed_on__lte=F("deadline"))
+        return qs.filter(on_time) if value else qs.filter(status=Status.CLOSED).exclude(on_time)
 
     def filter_sort(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
         return qs.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT]))

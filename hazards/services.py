@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reminders.dispatch import hazard_changed
 from units.access import Scope, get_scope
 from units.models import Enterprise, Sector, User, Village
 
@@ -124,6 +125,7 @@ def _move(
     hazard._history_user = actor  # type: ignore[attr-defined]
     hazard.save()
     _record(hazard, action=name, actor=actor, note=note, from_status=old, to_status=hazard.status, files=files)
+    hazard_changed(hazard.pk)
     return hazard
 
 
@@ -446,6 +448,7 @@ def extension_decide(*, extension_id: int, actor: User, approve: bool, note: str
         hazard.deadline = extension.new_deadline
         hazard._history_user = actor  # type: ignore[attr-defined]
         hazard.save()
+        hazard_changed(hazard.pk)
     _record(
         hazard, action=Action.EXTENSION_DECIDED, actor=actor, note=f"{extension.get_decision_display()} {note}".strip()
     )

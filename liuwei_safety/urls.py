@@ -17,5 +17,7 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("hazards/", include("hazards.urls")),
     path("inspections/", include("inspections.urls")),
+    path("reminders/", include("reminders.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -33,6 +33,7 @@ ALL_ROLES = (*FIELD, Role.ENTERPRISE)
 OFFICE = (Role.OFFICE, Role.ADMIN)
 
 MENU: list[NavGroup] = [
+    NavGroup(_("Dashboard"), (NavEntry(_("Dashboard"), "dashboard:index", FIELD),)),
     NavGroup(
         _("Hazards"),
         (
@@ -58,6 +59,15 @@ MENU: list[NavGroup] = [
         ),
     ),
     NavGroup(
+        _("Statistics"),
+        (
+            NavEntry(_("Monthly report"), "dashboard:monthly_report", FIELD),
+            NavEntry(_("Statistics tables"), "dashboard:statistics", FIELD),
+            NavEntry(_("Month-end trend"), "dashboard:trend", FIELD),
+            NavEntry(_("Accidents"), "dashboard:accidents", FIELD),
+        ),
+    ),
+    NavGroup(
         _("Organisation"),
         (
             NavEntry(_("Enterprises"), "units:enterprise_list", FIELD),
@@ -68,7 +78,13 @@ MENU: list[NavGroup] = [
             NavEntry(_("Import enterprises"), "units:enterprise_import", OFFICE),
         ),
     ),
-    NavGroup(_("Administration"), (NavEntry(_("Administration"), "admin:index", (Role.ADMIN,)),)),
+    NavGroup(
+        _("Administration"),
+        (
+            NavEntry(_("Reminder rules"), "reminders:rules", OFFICE),
+            NavEntry(_("Administration"), "admin:index", (Role.ADMIN,)),
+        ),
+    ),
 ]
 
 

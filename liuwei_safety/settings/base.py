@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "units",
     "hazards",
     "inspections",
+    "reminders",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "units.context_processors.navigation",
+                "reminders.context_processors.unread_reminders",
             ],
         },
     },
@@ -234,6 +237,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A web request must never hang on an unreachable broker.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+
+# SMS goes through one small interface; the shipped backend records messages instead of sending them.
+SMS_BACKEND = env.str("SMS_BACKEND", default="reminders.sms.RecordingBackend")
+# The address used in e-mail links to the system.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # §17/§18: hazards found before this date are stock (存量); after it, increment (增量).
 STOCK_CUTOFF_DATE = env.str("STOCK_CUTOFF_DATE", default="2024-01-01")

@@ -6,7 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-key")
 os.environ.setdefault("HTTPS", "false")
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, env_bool
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -16,7 +16,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"
-# Tests decide per test whether tasks go through a broker.
-CELERY_TASK_ALWAYS_EAGER = True
+# Tests run tasks in-process, except the worker that the Celery integration test starts with this set to false.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,96 @@
+"""Forms of the accident register: the record itself and the list's filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from hazards.models import local_today
+from units.access import Scope
+from units.forms import DateInput, StyledFormMixin
+from units.models import Enterprise, Village
+
+from .models import Accident, AccidentKind
+
+
+class AccidentForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Accident
+        fields = [
+            "occurred_on",
+            "place",
+            "village",
+            "enterprise",
+            "kind",
+            "deaths",
+            "injuries",
+            "direct_loss",
+            "source_document",
+            "description",
+        ]
+        widgets = {"occurred_on": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "enterprise": _("Leave empty for a road, a home or another place without an enterprise."),
+            "direct_loss": _("In yuan (元), not 万元."),
+        }
+
+    def __init__(self, *args: Any, township_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance
+        villages = Village.objects.filter(Q(township_id=township_id, is_active=True) | Q(pk=current.village_id))
+        enterprises = Enterprise.objects.filter(
+            Q(township_id=township_id, is_active=True) | Q(pk=current.enterprise_id)
+        )
+        self.fields["village"].queryset = villages.order_by("code")  # type: ignore[attr-defined]
+        self.fields["enterprise"].queryset = enterprises.select_related("village").order_by("name")  # type: ignore[attr-defined]
+        self.fields["occurred_on"].widget.attrs["max"] = local_today().isoformat()
+        for name in ("deaths", "injuries", "direct_loss"):
+            self.fields[name].widget.attrs["min"] = "0"
+            self.fields[name].widget.attrs["inputmode"] = "decimal" if name == "direct_loss" else "numeric"
+
+    def _post_clean(self) -> None:
+        # The service validates the record as a whole (dates, numbers, enterprise in village) and names each
+        # problem at its field; the model's own checks would only repeat them.
+        pass
+
+
+class AccidentFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    year = forms.IntegerField(label=_("year"), required=False, min_value=1990, max_value=2100)
+    village = forms.ModelChoiceField(label=_("village"), queryset=Village.objects.none(), required=False)
+    kind = forms.ChoiceField(
+        label=_("kind of accident"), choices=[("", _("all kinds")), *AccidentKind.choices], required=False
+    )
+
+    def __init__(self, *args: Any, scope: Scope, accidents: QuerySet[Accident], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = Village.objects.filter(  # type: ignore[attr-defined]
+            township__in=scope.township_ids
+        ).order_by("code")
+        this_year = local_today().year
+        years = set(accidents.order_by().annotate(y=ExtractYear("occurred_on")).values_list("y", flat=True).distinct())
+        choices = [("", _("all years")), *[(y, str(y)) for y in sorted(years | {this_year}, reverse=True)]]
+        self.fields["year"].widget = forms.Select(choices=choices, attrs={"class": "form-select"})
+
+    def apply(self, qs: QuerySet[Accident]) -> QuerySet[Accident]:
+        if not self.is_valid():
+            return qs.none()
+        d = self.cleaned_data
+        if d["q"]:
+            qs = qs.filter(
+                Q(place__icontains=d["q"])
+                | Q(enterprise__name__icontains=d["q"])
+                | Q(source_document__icontains=d["q"])
+                | Q(description__icontains=d["q"])
+            )
+        if d["year"]:
+            qs = qs.filter(occurred_on__year=d["year"])
+        if d["village"]:
+            qs = qs.filter(village=d["village"])
+        if d["kind"]:
+            qs = qs.filter(kind=d["kind"])
+        return qs

@@ -1,0 +1,136 @@
+"""The accident register (SPEC S5, "双下降"): who sees which accidents, and every write.
+
+Scope: office, leadership and the administrator see their township's accidents; village officers those of their
+villages; lead-department staff those of enterprises whose primary sector their unit leads or takes part in.
+Enterprise contacts see none. Only the office (and the administrator) of the township records and corrects them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from hazards.models import local_today
+from units.access import Scope, get_or_404, get_scope, require_any
+from units.models import Role, Township, User
+
+from .models import Accident
+
+READER_ROLES = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN, Role.DEPARTMENT, Role.VILLAGE)
+FIELDS = (
+    "occurred_on",
+    "place",
+    "village",
+    "enterprise",
+    "kind",
+    "deaths",
+    "injuries",
+    "direct_loss",
+    "source_document",
+    "description",
+)
+
+
+def accident_scope_q(scope: Scope) -> Q:
+    return scope.q(township="township", village="village", sector="enterprise__primary_sector")
+
+
+def accidents_visible_to(user: Any) -> QuerySet[Accident]:
+    """The accidents the user may read (none for an enterprise contact); the pages add require_readers()."""
+    return Accident.objects.filter(accident_scope_q(get_scope(user)))
+
+
+def require_readers(user: Any) -> None:
+    """The register's pages exist for the roles that read it; to an enterprise contact they answer 404."""
+    require_any(get_scope(user), *READER_ROLES)
+
+
+def get_accident_for_user(user: Any, pk: Any) -> Accident:
+    qs = accidents_visible_to(user).select_related("township", "village", "enterprise", "created_by")
+    return get_or_404(qs, pk=pk)
+
+
+def get_accident_for_office(user: Any, pk: Any) -> Accident:
+    """An accident the user may correct; to anyone else it does not exist."""
+    accident = get_accident_for_user(user, pk)
+    if not get_scope(user).is_office_for(accident.township_id):
+        raise Http404
+    return accident
+
+
+def _check_writer(actor: User, township_id: int) -> None:
+    if not get_scope(actor).is_office_for(township_id):
+        raise PermissionDenied(_("Only the township safety office records accidents."))
+
+
+def _validate(accident: Accident) -> None:
+    """The rules of a plausible record; every problem is named at its field."""
+    errors: dict[str, str] = {}
+    if accident.occurred_on and accident.occurred_on > local_today():
+        errors["occurred_on"] = _("The date of the accident cannot lie in the future.")
+    for field in ("deaths", "injuries"):
+        value = getattr(accident, field)
+        if value is None or value < 0:
+            errors[field] = _("Enter a number of people, 0 or more.")
+    if accident.direct_loss is None or Decimal(accident.direct_loss) < 0:
+        errors["direct_loss"] = _("The loss cannot be negative.")
+    if not (accident.place or "").strip():
+        errors["place"] = _("Say where the accident happened.")
+    village, enterprise = accident.village, accident.enterprise
+    if village is not None and village.township_id != accident.township_id:
+        errors["village"] = _("This village belongs to another township.")
+    if enterprise is not None and enterprise.township_id != accident.township_id:
+        errors["enterprise"] = _("This enterprise belongs to another township.")
+    elif enterprise is not None and village is not None and enterprise.village_id != village.pk:
+        errors["enterprise"] = _("The enterprise “%(name)s” is not in the village “%(village)s”.") % {
+            "name": enterprise.name,
+            "village": village.name,
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(accident: Accident, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        if name not in FIELDS:
+            raise ValueError(f"{name} is not a field of the accident register")
+        setattr(accident, name, value)
+    # An enterprise's accident happened in its village unless the office says otherwise.
+    if accident.enterprise is not None and accident.village is None:
+        accident.village = accident.enterprise.village
+    accident.place = (accident.place or "").strip()
+
+
+@transaction.atomic
+def accident_create(*, actor: User, township: Township, fields: dict[str, Any]) -> Accident:
+    """Record an accident.
+
+    1. Only the township's office may.
+    2. Fill in the village from the enterprise when only the enterprise is given.
+    3. Validate (date not in the future, numbers not negative, enterprise in the village) and save with history.
+    """
+    _check_writer(actor, township.pk)
+    accident = Accident(township=township, created_by=actor)
+    _apply(accident, fields)
+    _validate(accident)
+    accident._history_user = actor  # type: ignore[attr-defined]
+    accident.save()
+    return accident
+
+
+@transaction.atomic
+def accident_update(*, accident_id: int, actor: User, changes: dict[str, Any]) -> Accident:
+    """Correct an accident record (the change history keeps who changed what)."""
+    accident = Accident.objects.select_for_update().get(pk=accident_id)
+    _check_writer(actor, accident.township_id)
+    _apply(accident, changes)
+    _validate(accident)
+    accident._history_user = actor  # type: ignore[attr-defined]
+    accident.save()
+    return accident

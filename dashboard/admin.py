@@ -1,0 +1,41 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Accident, MonthlySnapshot
+
+
+@admin.register(Accident)
+class AccidentAdmin(SimpleHistoryAdmin):
+    list_display = ("occurred_on", "place", "village", "enterprise", "kind", "deaths", "injuries", "direct_loss")
+    list_filter = ("kind", "township")
+    search_fields = ("place", "source_document", "description")
+    date_hierarchy = "occurred_on"
+    raw_id_fields = ("enterprise",)
+
+    # Records are made and corrected on the accident pages, through the services that validate them.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(MonthlySnapshot)
+class MonthlySnapshotAdmin(admin.ModelAdmin):
+    """Read-only: a snapshot is what was true at a month's end and is never edited."""
+
+    list_display = ("month", "township", "dimension", "label", "found", "open", "open_major", "overdue", "listed")
+    list_filter = ("township", "dimension", "month")
+    search_fields = ("label",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

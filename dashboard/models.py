@@ -1,0 +1,199 @@
+"""Accidents (事故, for the "双下降" goal, SPEC S5) and the monthly statistics snapshots that are never rewritten."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from units.models import Enterprise, Township, Village
+
+from .stats import rate
+
+
+class AccidentKind(models.TextChoices):
+    """生产安全事故 categories as the county's accident statistics group them."""
+
+    FIRE = "fire", _("fire")
+    ROAD = "road", _("road traffic")
+    CONSTRUCTION = "construction", _("construction")
+    INDUSTRY = "industry", _("industry and trade")
+    HAZCHEM = "hazchem", _("hazardous chemicals")
+    GAS = "gas", _("gas / LPG")
+    FIREWORKS = "fireworks", _("fireworks")
+    SPECIAL_EQUIPMENT = "special_equipment", _("special equipment")
+    AGRICULTURE = "agriculture", _("agricultural machinery")
+    DROWNING = "drowning", _("drowning")
+    OTHER = "other", _("other")
+
+
+class Accident(models.Model):
+    """One accident of the township's register: the outcome goal is fewer accidents and deaths each year (二)."""
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="accidents", verbose_name=_("township")
+    )
+    occurred_on = models.DateField(_("date of the accident"))
+    place = models.CharField(_("place"), max_length=200)
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="accidents", verbose_name=_("village")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accidents",
+        verbose_name=_("enterprise or place"),
+    )
+    kind = models.CharField(_("kind of accident"), max_length=20, choices=AccidentKind.choices)
+    deaths = models.PositiveIntegerField(_("deaths"), default=0)
+    injuries = models.PositiveIntegerField(_("injuries"), default=0)
+    direct_loss = models.DecimalField(_("direct economic loss (yuan)"), max_digits=14, decimal_places=2, default=0)
+    source_document = models.CharField(
+        _("source document"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example the number of the accident report or the investigation report."),
+    )
+    description = models.TextField(_("what happened"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("accident")
+        verbose_name_plural = _("accidents")
+        ordering = ["-occurred_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="accident_kind_valid", condition=Q(kind__in=AccidentKind.values)),
+            models.CheckConstraint(name="accident_loss_not_negative", condition=Q(direct_loss__gte=0)),
+        ]
+        indexes = [
+            models.Index(fields=["township", "occurred_on"], name="accident_town_date_idx"),
+            models.Index(fields=["village", "occurred_on"], name="accident_village_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on:%Y-%m-%d} {self.place}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("dashboard:accident_detail", args=[self.pk])
+
+
+# -- monthly snapshots ------------------------------------------------------------------------------------------
+
+
+class SnapshotImmutableError(Exception):
+    """A stored snapshot is what was true at a month's end: it is never changed or removed."""
+
+
+class Dimension(models.TextChoices):
+    TOTAL = "total", _("township")
+    VILLAGE = "village", _("village")
+    SECTOR = "sector", _("sector")
+    LEVEL = "level", _("level")
+
+
+class MonthlySnapshotQuerySet(models.QuerySet["MonthlySnapshot"]):
+    def update(self, **kwargs: Any) -> int:
+        raise SnapshotImmutableError("Monthly snapshots are never edited.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise SnapshotImmutableError("Monthly snapshots are never deleted.")
+
+
+# The figure columns, in the order the trend page shows them (definitions: dashboard.snapshots).
+SNAPSHOT_FIGURES = (
+    "found_in_month",
+    "closed_in_month",
+    "found",
+    "found_major",
+    "rectified",
+    "closed",
+    "closed_on_time",
+    "open",
+    "open_major",
+    "overdue",
+    "overdue_major",
+    "stock_open_major",
+    "listed",
+    "listed_county_plus",
+)
+
+
+class MonthlySnapshot(models.Model):
+    """The figures of one group (the township, a village, a sector or a level) as they stood at a month's end.
+
+    Written once by dashboard.snapshots.snapshot_month; save() of an existing row, delete() and queryset
+    update()/delete() raise SnapshotImmutableError, and the admin is read-only.
+    """
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="snapshots", verbose_name=_("township")
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    dimension = models.CharField(_("breakdown"), max_length=10, choices=Dimension.choices)
+    # The village or sector id, or the level value; empty for the township's total.
+    key = models.CharField(_("key"), max_length=32, blank=True)
+    label = models.CharField(_("name"), max_length=100)
+
+    # Flows within the month.
+    found_in_month = models.PositiveIntegerField(_("found in the month"), default=0)
+    closed_in_month = models.PositiveIntegerField(_("closed in the month"), default=0)
+    # All hazards found up to the month's end, in the state they had at that moment.
+    found = models.PositiveIntegerField(_("found (to date)"), default=0)
+    found_major = models.PositiveIntegerField(_("major hazards found (to date)"), default=0)
+    rectified = models.PositiveIntegerField(_("rectified"), default=0)
+    closed = models.PositiveIntegerField(_("closed"), default=0)
+    closed_on_time = models.PositiveIntegerField(_("closed on time"), default=0)
+    open = models.PositiveIntegerField(_("open"), default=0)
+    open_major = models.PositiveIntegerField(_("open major hazards"), default=0)
+    overdue = models.PositiveIntegerField(_("overdue"), default=0)
+    overdue_major = models.PositiveIntegerField(_("overdue major hazards"), default=0)
+    stock_open_major = models.PositiveIntegerField(_("open major stock hazards"), default=0)
+    listed = models.PositiveIntegerField(_("listed"), default=0)
+    listed_county_plus = models.PositiveIntegerField(_("listed at county level or above"), default=0)
+    created_at = models.DateTimeField(_("stored at"), default=timezone.now)
+
+    objects = MonthlySnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly snapshot")
+        verbose_name_plural = _("monthly snapshots")
+        ordering = ["month", "dimension", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "month", "dimension", "key"], name="snapshot_unique_row"),
+            models.CheckConstraint(
+                name="snapshot_dimension_valid", condition=Q(dimension__in=["total", "village", "sector", "level"])
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} · {self.get_dimension_display()} · {self.label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise SnapshotImmutableError("Monthly snapshots are never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise SnapshotImmutableError("Monthly snapshots are never deleted.")
+
+    @property
+    def rectification_rate(self) -> Decimal | None:
+        return rate(self.rectified, self.found)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return rate(self.closed_on_time, self.closed)

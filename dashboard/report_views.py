@@ -1,0 +1,317 @@
+"""The report pages: the monthly report by sector, the statistics tables by village or sector, and the month-end
+trend from the stored snapshots. Figures go through hazards_visible_to / inspections_visible_to (scope): the office
+and leadership get their township; a village officer its villages; department staff their sectors. Enterprise
+contacts get 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+
+from hazards.access import hazards_visible_to
+from hazards.models import local_today
+from inspections.access import inspections_visible_to
+from units.access import Scope, current_user, get_scope, require_any
+from units.forms import DateInput, StyledFormMixin
+from units.models import Role, Sector, Township, Village
+
+from . import reports
+from .models import SNAPSHOT_FIGURES, Dimension, MonthlySnapshot
+from .snapshots import month_just_ended
+
+READERS = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN, Role.DEPARTMENT, Role.VILLAGE)
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m")
+
+
+class MonthReportForm(StyledFormMixin, forms.Form):
+    month = forms.DateField(label=_("month"), input_formats=["%Y-%m"], widget=MonthInput())
+
+
+class StatisticsForm(StyledFormMixin, forms.Form):
+    start = forms.DateField(label=_("found from"), widget=DateInput())
+    end = forms.DateField(label=_("found until"), widget=DateInput())
+    by = forms.ChoiceField(label=_("breakdown"), choices=[("village", _("village")), ("sector", _("sector"))])
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The start date lies after the end date."))
+        return data
+
+
+# -- helpers -----------------------------------------------------------------------------------------------------
+
+
+def _reader_scope(request: HttpRequest) -> Scope:
+    scope = get_scope(request.user)
+    require_any(scope, *READERS)
+    return scope
+
+
+def _township(request: HttpRequest, scope: Scope) -> Township:
+    """The township the report is about: ?township= among the user's, else their first."""
+    towns = Township.objects.filter(pk__in=scope.township_ids).order_by("code")
+    chosen = request.GET.get("township", "")
+    town = towns.filter(pk=chosen).first() if chosen.isdigit() else None
+    town = town or towns.first()
+    if town is None:
+        raise Http404
+    return town
+
+
+def _townships(request: HttpRequest) -> list[Township]:
+    """The user's townships, when there are several to choose from."""
+    towns = list(Township.objects.filter(pk__in=get_scope(request.user).township_ids).order_by("code"))
+    return towns if len(towns) > 1 else []
+
+
+def _bound(form_class: Any, request: HttpRequest, initial: dict[str, Any]) -> Any:
+    """The form with the query string when given, else with the defaults (always valid then)."""
+    data = request.GET.copy()
+    for key, value in initial.items():
+        if not data.get(key):
+            data[key] = value
+    return form_class(data)
+
+
+def _query(form: forms.Form) -> str:
+    """The form's effective parameters (defaults filled in), for the Excel link of the same table."""
+    data = form.data
+    return data.urlencode() if isinstance(data, QueryDict) else urlencode(dict(data))
+
+
+def _sectors(township: Township, scope: Scope) -> list[tuple[int, str]]:
+    """The report's fixed rows: every active sector (department staff: theirs)."""
+    qs = Sector.objects.filter(township=township, is_active=True)
+    if not scope.sees_all_of(township.pk) and scope.sector_ids and not scope.village_ids:
+        qs = qs.filter(pk__in=scope.sector_ids)
+    return list(qs.order_by("sort_order", "name").values_list("pk", "name"))
+
+
+def _villages(township: Township, scope: Scope) -> list[tuple[int, str]]:
+    """Every active village (village officers: theirs)."""
+    qs = Village.objects.filter(township=township, is_active=True)
+    if not scope.sees_all_of(township.pk) and scope.village_ids and not scope.sector_ids:
+        qs = qs.filter(pk__in=scope.village_ids)
+    return list(qs.order_by("code").values_list("pk", "name"))
+
+
+def _lines(table: reports.ReportTable | None, columns: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
+    """The table's rows for the template: each cell with its value and whether it is a rate (shown with %)."""
+    if table is None:
+        return []
+    keys = [key for key, _header, _width in columns]
+    return [
+        {
+            "key": row.key,
+            "label": row.label,
+            "is_total": row.key is None,
+            "cells": [
+                {"value": row.values[k], "is_rate": k.endswith("rate"), "is_money": k == "funds_spent"} for k in keys
+            ],
+        }
+        for row in [*table.rows, table.total]
+    ]
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=reports.XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
+    return response
+
+
+# -- the monthly report ------------------------------------------------------------------------------------------
+
+
+def _monthly(request: HttpRequest) -> tuple[MonthReportForm, reports.ReportTable | None, Township]:
+    scope = _reader_scope(request)
+    township = _township(request, scope)
+    form = _bound(MonthReportForm, request, {"month": f"{month_just_ended():%Y-%m}"})
+    table = None
+    if form.is_valid():
+        table = reports.monthly_report(
+            township=township,
+            hazards=hazards_visible_to(request.user),
+            inspections=inspections_visible_to(request.user),
+            month=form.cleaned_data["month"],
+            sectors=_sectors(township, scope),
+        )
+    return form, table, township
+
+
+@login_required
+def monthly_report(request: HttpRequest) -> HttpResponse:
+    form, table, township = _monthly(request)
+    return render(
+        request,
+        "dashboard/reports/monthly_report.html",
+        {
+            "form": form,
+            "table": table,
+            "lines": _lines(table, reports.MONTHLY_COLUMNS),
+            "township": township,
+            "querystring": _query(form),
+            "townships": _townships(request),
+        },
+    )
+
+
+@login_required
+def monthly_report_excel(request: HttpRequest) -> HttpResponse:
+    _form, table, _town = _monthly(request)
+    if table is None:
+        return monthly_report(request)
+    content = reports.monthly_report_workbook(table, filler=current_user(request).display_name)
+    return _xlsx(content, f"隐患排查治理月报-{table.start:%Y-%m}.xlsx")
+
+
+# -- the statistics tables ---------------------------------------------------------------------------------------
+
+
+def _statistics(request: HttpRequest) -> tuple[StatisticsForm, reports.ReportTable | None, Township]:
+    scope = _reader_scope(request)
+    township = _township(request, scope)
+    today = local_today()
+    form = _bound(
+        StatisticsForm, request, {"start": f"{today.replace(month=1, day=1)}", "end": f"{today}", "by": "village"}
+    )
+    table = None
+    if form.is_valid():
+        by = form.cleaned_data["by"]
+        table = reports.statistics_table(
+            township=township,
+            hazards=hazards_visible_to(request.user),
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            by=by,
+            groups=_villages(township, scope) if by == "village" else _sectors(township, scope),
+        )
+    return form, table, township
+
+
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    form, table, township = _statistics(request)
+    return render(
+        request,
+        "dashboard/reports/statistics.html",
+        {
+            "form": form,
+            "table": table,
+            "lines": _lines(table, reports.STATISTICS_COLUMNS),
+            "township": township,
+            "querystring": _query(form),
+            "townships": _townships(request),
+        },
+    )
+
+
+@login_required
+def statistics_excel(request: HttpRequest) -> HttpResponse:
+    form, table, _town = _statistics(request)
+    if table is None:
+        return statistics(request)
+    content = reports.statistics_workbook(table, filler=current_user(request).display_name)
+    by = "按村" if form.cleaned_data["by"] == "village" else "按行业"
+    return _xlsx(content, f"隐患统计表-{by}-{table.start:%Y%m%d}-{table.end:%Y%m%d}.xlsx")
+
+
+# -- the trend from the month-end snapshots ----------------------------------------------------------------------
+
+TREND_MONTHS = 12
+FIGURE_LABELS = {
+    "found_in_month": _("found in the month"),
+    "closed_in_month": _("closed in the month"),
+    "found": _("found (to date)"),
+    "found_major": _("major found (to date)"),
+    "rectified": _("rectified"),
+    "closed": _("closed"),
+    "closed_on_time": _("closed on time"),
+    "open": _("open"),
+    "open_major": _("open major"),
+    "overdue": _("overdue"),
+    "overdue_major": _("overdue major"),
+    "stock_open_major": _("open major stock"),
+    "listed": _("listed"),
+    "listed_county_plus": _("listed county+"),
+}
+
+
+def _trend_dimensions(scope: Scope, township: Township) -> dict[str, Q]:
+    """The breakdowns the user may see, each with the rows it may read."""
+    if scope.sees_all_of(township.pk):
+        return {d: Q() for d in (Dimension.VILLAGE, Dimension.SECTOR, Dimension.LEVEL)}
+    allowed: dict[str, Q] = {}
+    if scope.village_ids:
+        allowed[Dimension.VILLAGE] = Q(key__in=[str(pk) for pk in scope.village_ids])
+    if scope.sector_ids:
+        allowed[Dimension.SECTOR] = Q(key__in=[str(pk) for pk in scope.sector_ids])
+    return allowed
+
+
+def _trend_months(township: Township, year: str) -> list[dt.date]:
+    stored = MonthlySnapshot.objects.filter(township=township, dimension=Dimension.TOTAL)
+    if year.isdigit():
+        return list(stored.filter(month__year=int(year)).order_by("month").values_list("month", flat=True))
+    latest = list(stored.order_by("-month").values_list("month", flat=True)[:TREND_MONTHS])
+    return latest[::-1]
+
+
+def _pivot(township: Township, months: list[dt.date], dimension: str, rows_q: Q, figure: str) -> list[dict[str, Any]]:
+    """One line per group, one cell per month: the figure as recorded at that month's end."""
+    snaps = MonthlySnapshot.objects.filter(township=township, dimension=dimension, month__in=months).filter(rows_q)
+    lines: dict[str, dict[str, Any]] = {}
+    for snap in snaps.order_by("label", "key"):
+        line = lines.setdefault(snap.key, {"label": snap.label, "cells": dict.fromkeys(months)})
+        line["cells"][snap.month] = getattr(snap, figure)
+    return [{"label": line["label"], "cells": [line["cells"][m] for m in months]} for line in lines.values()]
+
+
+@login_required
+def trend(request: HttpRequest) -> HttpResponse:
+    scope = _reader_scope(request)
+    township = _township(request, scope)
+    dimensions = _trend_dimensions(scope, township)
+    by = request.GET.get("by", "")
+    by = by if by in dimensions else next(iter(dimensions), "")
+    figure = request.GET.get("figure", "")
+    figure = figure if figure in SNAPSHOT_FIGURES else "open"
+    year = request.GET.get("year", "")
+    months = _trend_months(township, year)
+    totals = []
+    if scope.sees_all_of(township.pk):
+        totals = list(
+            MonthlySnapshot.objects.filter(township=township, dimension=Dimension.TOTAL, month__in=months).order_by(
+                "month"
+            )
+        )
+    years = MonthlySnapshot.objects.filter(township=township, dimension=Dimension.TOTAL).dates("month", "year")
+    context = {
+        "township": township,
+        "months": months,
+        "totals": totals,
+        "by": by,
+        "dimensions": [(d, Dimension(d).label) for d in dimensions],
+        "figure": figure,
+        "figures": [(f, FIGURE_LABELS[f]) for f in SNAPSHOT_FIGURES],
+        "figure_label": FIGURE_LABELS[figure],
+        "pivot": _pivot(township, months, by, dimensions[by], figure) if by else [],
+        "year": year,
+        "years": [d.year for d in years],
+    }
+    return render(request, "dashboard/reports/trend.html", context)

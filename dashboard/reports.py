@@ -1,0 +1,338 @@
+"""The county's report forms (SPEC S8, issue 6 "Reports"): the monthly report by sector and the statistics tables by
+village or sector for a date range — their figures (all from dashboard.stats) and their Excel sheets.
+
+Every function takes querysets the caller has already scoped (hazards_visible_to, inspections_visible_to) and
+narrowed to one township, so a village officer's report counts only its villages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from hazards.models import Hazard, Level, local_today
+from inspections.models import Inspection
+from inspections.models.inspection import Kind as InspectionKind
+from inspections.models.inspection import Status as InspectionStatus
+from units.excel import filler_line, report_cells, write_report_head
+from units.models import Sector, Township
+
+from .models import Accident, AccidentKind
+from .snapshots import next_month
+from .stats import figures, rate
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RATE_FORMAT = "0.0"
+NO_RATE = "—"
+
+
+@dataclass
+class ReportRow:
+    key: Any  # the sector's or village's id; None for the total row
+    label: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ReportTable:
+    township: Township
+    title: str
+    first_header: str
+    start: dt.date
+    end: dt.date
+    rows: list[ReportRow]
+    total: ReportRow
+
+
+def _ordered_rows(
+    groups: Sequence[tuple[Any, str]], found: Iterable[Any], names: dict[Any, str]
+) -> list[tuple[Any, str]]:
+    """The form's fixed rows (every group in the caller's list, zeros included), then any other group with data."""
+    listed = {key for key, _label in groups}
+    extra = [(key, names.get(key) or "—") for key in found if key not in listed]
+    return [*groups, *sorted(extra, key=lambda kv: (kv[0] is None, kv[1]))]
+
+
+def _total(total: dict[str, Any], groups: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The ungrouped figures, with the listed counts summed from the group rows: every hazard lies in exactly one
+    village and one sector, and stats.figures(group_by=None) counts listings per listing row rather than in total
+    (it groups by no field, which Django's values() reads as every field) — reported to the lead."""
+    groups = list(groups)
+    total = dict(total)
+    total["listed"] = sum(g["listed"] for g in groups)
+    total["listed_county_plus"] = sum(g["listed_county_plus"] for g in groups)
+    return total
+
+
+# -- units inspected ---------------------------------------------------------------------------------------------
+
+# "Units inspected" (检查单位数) = distinct enterprises and places inspected (生产经营单位/场所): submitted inspections
+# with done_on in the period, counted once each however often they were visited. An inspection's target is its
+# enterprise, else its place at risk, else its free-text place in a village; enterprises' own self-inspections
+# (企业自查) and supervision of a village's or unit's work (no place) are not inspections of a unit. By sector: the
+# inspection's sector, else the enterprise's primary sector. The total counts each unit once, so it can be less than
+# the sum of the sector rows when one unit was inspected for two sectors.
+_TARGET = Case(
+    When(enterprise__isnull=False, then=Concat(Value("e"), Cast("enterprise_id", CharField()))),
+    When(place__isnull=False, then=Concat(Value("p"), Cast("place_id", CharField()))),
+    When(~Q(place_text=""), then=Concat(Value("v"), Cast("village_id", CharField()), Value(":"), "place_text")),
+    default=None,
+    output_field=CharField(),
+)
+
+
+def units_inspected(
+    inspections: QuerySet[Inspection], start: dt.date, end: dt.date
+) -> tuple[dict[int | None, int], int]:
+    done = (
+        inspections.filter(status=InspectionStatus.SUBMITTED, done_on__gte=start, done_on__lte=end)
+        .exclude(kind=InspectionKind.SELF)
+        .order_by()
+        .annotate(target=_TARGET)
+    )
+    by_sector = done.annotate(sector_key=Coalesce("sector_id", "enterprise__primary_sector_id")).values("sector_key")
+    per_sector = {r["sector_key"]: r["n"] for r in by_sector.annotate(n=Count("target", distinct=True))}
+    total = done.aggregate(n=Count("target", distinct=True))["n"] or 0
+    return per_sector, total
+
+
+# -- the monthly report ------------------------------------------------------------------------------------------
+
+# (value key, the county's header, width): the header is a data format, so literal Chinese.
+MONTHLY_COLUMNS: list[tuple[str, str, int]] = [
+    ("units_inspected", "检查单位数（家）", 10),
+    ("found_general", "一般隐患发现数（项）", 10),
+    ("rectified_general", "一般隐患已整改（项）", 10),
+    ("general_rate", "一般隐患整改率（%）", 10),
+    ("found_major", "重大隐患发现数（项）", 10),
+    ("rectified_major", "重大隐患已整改（项）", 10),
+    ("closed_major", "重大隐患已销号（项）", 10),
+    ("major_rate", "重大隐患整改率（%）", 10),
+    ("in_plan", "列入治理计划的重大隐患（项）", 12),
+    ("five_in_place", "落实“五到位”的重大隐患（项）", 12),
+    ("listed", "挂牌督办（项）", 10),
+    ("listed_county_plus", "其中县级及以上挂牌（项）", 12),
+    ("funds_spent", "整改投入资金（元）", 14),
+]
+
+
+def _monthly_values(row: dict[str, Any], major: dict[str, Any], inspected: int) -> dict[str, Any]:
+    """One line of the monthly form. 整改率 = rectified (verified or closed) ÷ found (SPEC S2), per level; "in a
+    rectification plan" and "五到位" are the county form's columns for major hazards, so counted over those."""
+    return {
+        "units_inspected": inspected,
+        "found_general": row["found_general"],
+        "rectified_general": row["rectified_general"],
+        "general_rate": rate(row["rectified_general"], row["found_general"]),
+        "found_major": row["found_major"],
+        "rectified_major": row["rectified_major"],
+        "closed_major": row["closed_major"],
+        "major_rate": rate(row["rectified_major"], row["found_major"]),
+        "in_plan": major.get("in_plan", 0),
+        "five_in_place": major.get("five_in_place", 0),
+        "listed": row["listed"],
+        "listed_county_plus": row["listed_county_plus"],
+        "funds_spent": row["funds_spent"],
+    }
+
+
+EMPTY_FIGURES: dict[str, Any] = {
+    "found_general": 0, "rectified_general": 0, "found_major": 0, "rectified_major": 0, "closed_major": 0,
+    "listed": 0, "listed_county_plus": 0, "funds_spent": Decimal("0"),
+}  # fmt: skip
+
+
+def monthly_report(
+    *,
+    township: Township,
+    hazards: QuerySet[Hazard],
+    inspections: QuerySet[Inspection],
+    month: dt.date,
+    sectors: Sequence[tuple[int, str]],
+) -> ReportTable:
+    """Rows by sector, then the total: the hazards found in the month (their state now) and the units inspected."""
+    start = month.replace(day=1)
+    end = next_month(start) - dt.timedelta(days=1)
+    found = hazards.filter(township=township, found_on__gte=start, found_on__lte=end)
+    major = found.filter(level=Level.MAJOR)
+    by_sector = {r["sector_id"]: r for r in figures(found, group_by="sector")}
+    major_by_sector = {r["sector_id"]: r for r in figures(major, group_by="sector")}
+    inspected, inspected_total = units_inspected(inspections.filter(township=township), start, end)
+    keys = {*by_sector, *(k for k in inspected if k is not None)}
+    names = dict(Sector.objects.filter(pk__in=keys).values_list("pk", "name"))
+    rows = [
+        ReportRow(
+            key,
+            label,
+            _monthly_values(by_sector.get(key, EMPTY_FIGURES), major_by_sector.get(key, {}), inspected.get(key, 0)),
+        )
+        for key, label in _ordered_rows(sectors, keys, names)
+    ]
+    total_figures = _total(figures(found)[0], by_sector.values())
+    total = ReportRow(None, "合计", _monthly_values(total_figures, figures(major)[0], inspected_total))
+    title = f"{township.name}安全生产事故隐患排查治理情况月报表（{start.year}年{start.month}月）"
+    return ReportTable(township, title, "行业领域", start, end, rows, total)
+
+
+# -- the statistics tables by village or sector ------------------------------------------------------------------
+
+STATISTICS_COLUMNS: list[tuple[str, str, int]] = [
+    ("found", "发现隐患（项）", 10),
+    ("found_major", "其中重大隐患（项）", 10),
+    ("rectified", "已整改（项）", 10),
+    ("rectification_rate", "整改率（%）", 10),
+    ("closed", "已销号（项）", 10),
+    ("closed_on_time", "按期销号（项）", 10),
+    ("on_time_rate", "按期整改率（%）", 10),
+    ("open", "未整改（项）", 10),
+    ("open_major", "其中重大隐患（项）", 10),
+    ("overdue", "逾期未整改（项）", 10),
+    ("overdue_major", "其中重大隐患（项）", 10),
+    ("stock_open_major", "存量重大隐患未整改（项）", 12),
+    ("listed", "挂牌督办（项）", 10),
+    ("listed_county_plus", "其中县级及以上（项）", 10),
+    ("funds_spent", "整改投入资金（元）", 14),
+]
+STATISTICS_KEYS = [key for key, _header, _width in STATISTICS_COLUMNS]
+BY_HEADERS = {"village": "村（社区）", "sector": "行业领域"}
+BY_TITLES = {"village": "按村", "sector": "按行业领域"}
+
+
+def statistics_table(
+    *,
+    township: Township,
+    hazards: QuerySet[Hazard],
+    start: dt.date,
+    end: dt.date,
+    by: str,
+    groups: Sequence[tuple[int, str]],
+) -> ReportTable:
+    """The hazards found from `start` to `end` (inclusive), per village or sector, with their figures today."""
+    found = hazards.filter(township=township, found_on__gte=start, found_on__lte=end)
+    per_group = {r[f"{by}_id"]: r for r in figures(found, group_by=by)}
+    names = {key: r[f"{by}__name"] for key, r in per_group.items()}
+    empty = dict.fromkeys(STATISTICS_KEYS, 0) | {"rectification_rate": None, "on_time_rate": None}
+    rows = [
+        ReportRow(key, label, {k: per_group.get(key, empty)[k] for k in STATISTICS_KEYS})
+        for key, label in _ordered_rows(groups, per_group, names)
+    ]
+    total_figures = _total(figures(found)[0], per_group.values())
+    total = ReportRow(None, "合计", {k: total_figures[k] for k in STATISTICS_KEYS})
+    period = f"{start.year}年{start.month}月{start.day}日—{end.year}年{end.month}月{end.day}日"
+    title = f"{township.name}事故隐患排查治理统计表（{BY_TITLES[by]}，{period}）"
+    return ReportTable(township, title, BY_HEADERS[by], start, end, rows, total)
+
+
+# -- Excel -------------------------------------------------------------------------------------------------------
+
+
+def _rate_cell(ws: Any, value: Decimal | None) -> Any:
+    if value is None:
+        return NO_RATE
+    cell = WriteOnlyCell(ws, value=float(value))
+    cell.number_format = RATE_FORMAT
+    return cell
+
+
+def _values(ws: Any, row: ReportRow, keys: Sequence[str]) -> list[Any]:
+    return [_rate_cell(ws, row.values[k]) if k.endswith("rate") else row.values[k] for k in keys]
+
+
+def table_workbook(table: ReportTable, columns: Sequence[tuple[str, str, int]], *, filler: str) -> bytes:
+    """The table as the county's sheet: title, 填报单位 / 填报人 / 审核人 / 填报日期, headers, rows, 合计."""
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet("统计表")
+    headers = [("序号", 6), (table.first_header, 18), *[(header, width) for _k, header, width in columns]]
+    write_report_head(ws, table.title, filler_line(table.township.name, filler, local_today()), headers, freeze="C4")
+    keys = [key for key, _header, _width in columns]
+    for number, row in enumerate(table.rows, start=1):
+        ws.append(report_cells(ws, [number, row.label, *_values(ws, row, keys)]))
+    ws.append(report_cells(ws, ["", table.total.label, *_values(ws, table.total, keys)]))
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def monthly_report_workbook(table: ReportTable, *, filler: str) -> bytes:
+    return table_workbook(table, MONTHLY_COLUMNS, filler=filler)
+
+
+def statistics_workbook(table: ReportTable, *, filler: str) -> bytes:
+    return table_workbook(table, STATISTICS_COLUMNS, filler=filler)
+
+
+# -- the accident register ---------------------------------------------------------------------------------------
+
+ACCIDENT_COLUMNS: list[tuple[str, int]] = [
+    ("序号", 6),
+    ("事故发生日期", 12),
+    ("事故发生地点", 28),
+    ("所属村", 10),
+    ("事故单位（场所）", 28),
+    ("统一社会信用代码", 21),
+    ("事故类别", 12),
+    ("死亡人数", 8),
+    ("受伤人数", 8),
+    ("直接经济损失（元）", 14),
+    ("事故报告文号", 24),
+    ("事故简要情况", 40),
+]
+# The county's words for the kinds (a data format, not interface text).
+ACCIDENT_KIND_LABELS = {
+    AccidentKind.FIRE: "火灾事故",
+    AccidentKind.ROAD: "道路交通事故",
+    AccidentKind.CONSTRUCTION: "建筑施工事故",
+    AccidentKind.INDUSTRY: "工贸事故",
+    AccidentKind.HAZCHEM: "危险化学品事故",
+    AccidentKind.GAS: "燃气事故",
+    AccidentKind.FIREWORKS: "烟花爆竹事故",
+    AccidentKind.SPECIAL_EQUIPMENT: "特种设备事故",
+    AccidentKind.AGRICULTURE: "农业机械事故",
+    AccidentKind.DROWNING: "溺水事故",
+    AccidentKind.OTHER: "其他事故",
+}
+
+
+def _accident_row(number: int, accident: Accident) -> list[Any]:
+    enterprise = accident.enterprise
+    return [
+        number,
+        accident.occurred_on,
+        accident.place,
+        accident.village.name if accident.village else "",
+        enterprise.name if enterprise else "",
+        (enterprise.credit_code or "") if enterprise else "",
+        ACCIDENT_KIND_LABELS.get(AccidentKind(accident.kind), accident.kind),
+        accident.deaths,
+        accident.injuries,
+        accident.direct_loss,
+        accident.source_document,
+        accident.description,
+    ]
+
+
+def accidents_workbook(accidents: Iterable[Accident], *, filler: str, township_name: str) -> bytes:
+    """The accident register in the county's format, with a 合计 row of accidents, deaths, injuries and loss."""
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet("事故登记")
+    title = f"{township_name}生产安全事故登记表"
+    write_report_head(ws, title, filler_line(township_name, filler, local_today()), ACCIDENT_COLUMNS)
+    deaths = injuries = 0
+    loss = Decimal("0")
+    number = 0
+    for number, accident in enumerate(accidents, start=1):
+        ws.append(report_cells(ws, _accident_row(number, accident)))
+        deaths, injuries, loss = deaths + accident.deaths, injuries + accident.injuries, loss + accident.direct_loss
+    ws.append(report_cells(ws, ["合计", f"{number}起", "", "", "", "", "", deaths, injuries, loss, "", ""]))
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,95 @@
+"""The inbox (a bell on every page), the rules page for the office, and each person's reminder settings."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from units.access import current_user, get_or_404, get_scope, require_office
+from units.forms import StyledFormMixin
+
+from .engine import RULES, rule_set
+from .models import Reminder, RuleSetting
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    qs = Reminder.objects.filter(user=user)
+    if request.GET.get("unread") == "1":
+        qs = qs.unread()
+    page = Paginator(qs.order_by("-created_at", "-pk"), 30).get_page(request.GET.get("page"))
+    return render(request, "reminders/inbox.html", {"page_obj": page, "unread_only": request.GET.get("unread") == "1"})
+
+
+@login_required
+def reminder_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opening a reminder marks it read and goes to its object (whose page checks scope as always)."""
+    reminder = get_or_404(Reminder.objects.filter(user=current_user(request)), pk=pk)
+    Reminder.objects.filter(pk=reminder.pk, read_at__isnull=True).update(read_at=timezone.now())
+    safe = url_has_allowed_host_and_scheme(reminder.url, allowed_hosts={request.get_host()})
+    return redirect(reminder.url if reminder.url and safe else "reminders:inbox")
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest) -> HttpResponse:
+    qs = Reminder.objects.filter(user=current_user(request), read_at__isnull=True)
+    if request.POST.get("id"):
+        qs = qs.filter(pk=request.POST["id"])
+    count = qs.update(read_at=timezone.now())
+    messages.success(request, _("%(n)d reminders marked as read.") % {"n": count})
+    return redirect("reminders:inbox")
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    scope = get_scope(request.user)
+    require_office(scope)
+    township_id = min(scope.office_townships)
+    off = set(RuleSetting.objects.filter(township_id=township_id, enabled=False).values_list("rule", flat=True))
+    rows = [{"rule": rule, "enabled": key not in off} for key, rule in RULES.items()]
+    return render(request, "reminders/rules.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def rule_toggle(request: HttpRequest, key: str) -> HttpResponse:
+    scope = get_scope(request.user)
+    require_office(scope)
+    if key not in RULES:
+        return redirect("reminders:rules")
+    enabled = request.POST.get("enabled") == "1"
+    rule_set(township_id=min(scope.office_townships), key=key, enabled=enabled, actor=current_user(request))
+    label = RULES[key].label
+    messages.success(request, (_("“%(rule)s” is on.") if enabled else _("“%(rule)s” is off.")) % {"rule": label})
+    return redirect("reminders:rules")
+
+
+class SettingsForm(StyledFormMixin, forms.Form):
+    email = forms.EmailField(label=gettext_lazy("E-mail address"), required=False)
+    email_notifications = forms.BooleanField(label=gettext_lazy("Send my reminders by e-mail too"), required=False)
+
+
+@login_required
+def settings_view(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = SettingsForm(
+        request.POST or None, initial={"email": user.email, "email_notifications": user.email_notifications}
+    )
+    if request.method == "POST" and form.is_valid():
+        user.email = form.cleaned_data["email"]
+        user.email_notifications = form.cleaned_data["email_notifications"]
+        user.save(update_fields=["email", "email_notifications"])
+        messages.success(request, _("Your reminder settings were saved."))
+        return redirect("reminders:settings")
+    return render(request, "reminders/settings.html", {"form": form})

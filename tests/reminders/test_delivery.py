@@ -1,0 +1,228 @@
+"""Delivery: each channel claimed (pending → sending → sent) before anything leaves, so e-mail and SMS go out
+once; a failing transport gives the claim back and is retried, up to a limit; a dead worker's claim is released."""
+
+from __future__ import annotations
+
+import datetime as dt
+from smtplib import SMTPException, SMTPServerDisconnected
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
+
+from liuwei_safety.celery import app as celery_app
+from reminders import delivery, engine, tasks
+from reminders.models import Delivery, Reminder, SmsMessage
+from tests.factories import HazardFactory
+
+pytestmark = pytest.mark.django_db
+
+BROKEN_SMTP = "tests.reminders.test_delivery.BrokenSmtpBackend"
+BROKEN_SMS = "tests.reminders.test_delivery.BrokenSmsBackend"
+
+
+class BrokenSmtpBackend(BaseEmailBackend):
+    """An SMTP server that drops the connection on every message."""
+
+    calls = 0
+
+    def send_messages(self, email_messages):
+        type(self).calls += 1
+        raise SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+class BrokenSmsBackend:
+    def send(self, *, phone: str, text: str, reminder_id: int | None = None) -> None:
+        raise OSError("SMS gateway unreachable")
+
+
+@pytest.fixture(autouse=True)
+def _reset_broken_counter():
+    BrokenSmtpBackend.calls = 0
+
+
+def reminder_for(user, *, key: str = "hazard:1", email: str = Delivery.PENDING, **fields) -> Reminder:
+    values = {"rule": "rectification_deadline", "object_key": key, "object_id": int(key.split(":")[1]),
+              "period": "d-7:2026-12-10", "recipient_key": f"user:{user.pk}", "user": user, "title": "整改期限将到",
+              "body": "请按期整改", "url": "/hazards/1/", "email_state": email}  # fmt: skip
+    values.update(fields)
+    return Reminder.objects.create(**values)
+
+
+def text_for(phone: str, **fields) -> Reminder:
+    values = {"rule": "rectification_deadline", "object_key": "hazard:1", "object_id": 1, "period": "d-7:2026-12-10",
+              "recipient_key": f"phone:{phone}", "phone": phone, "title": "整改期限将到", "body": "请按期整改",
+              "sms_state": Delivery.PENDING}  # fmt: skip
+    values.update(fields)
+    return Reminder.objects.create(**values)
+
+
+@pytest.fixture
+def office(world):
+    world.office.email = "office@liuwei.gov.cn"
+    world.office.save()
+    return world.office
+
+
+def test_an_e_mail_goes_out_once_even_when_delivery_runs_twice(office):
+    reminder = reminder_for(office)
+    assert delivery.send_email(reminder.pk) is True
+    delivery.deliver(reminder.pk)
+    tasks.deliver_reminder.delay(reminder.pk)  # a message Celery hands over a second time
+    assert [m.to for m in mail.outbox] == [["office@liuwei.gov.cn"]]
+    assert "整改期限将到" in mail.outbox[0].subject
+    reminder.refresh_from_db()
+    assert (reminder.email_state, reminder.email_attempts) == (Delivery.SENT, 1)
+    assert reminder.email_sent_at is not None
+
+
+def test_a_text_message_is_recorded_once_even_when_delivery_runs_twice(world):
+    reminder = text_for("13912345678")
+    delivery.deliver(reminder.pk)
+    delivery.deliver(reminder.pk)
+    assert delivery.send_sms(reminder.pk) is False
+    sms = SmsMessage.objects.get()
+    assert (sms.phone, sms.reminder_id) == ("13912345678", reminder.pk)
+    assert sms.text == "【刘圩镇安委办】整改期限将到。请按期整改"
+    reminder.refresh_from_db()
+    assert reminder.sms_state == Delivery.SENT and reminder.sms_sent_at is not None
+    assert mail.outbox == []
+
+
+def test_a_user_who_switched_e_mail_off_gets_none_but_keeps_the_inbox_entry(world, django_capture_on_commit_callbacks):
+    world.office.email = "office@liuwei.gov.cn"
+    world.office.save()
+    world.dept_a.email = "dept_a@liuwei.gov.cn"
+    world.dept_a.email_notifications = False
+    world.dept_a.save()
+    HazardFactory(village=world.village_a, sector=world.sector_a, enterprise=world.enterprise_a,
+                  status="rectifying", deadline=dt.date(2026, 12, 10), responsible_phone="")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        engine.scan(dt.datetime(2026, 12, 11, 8, 0, tzinfo=dt.UTC), rules=["rectification_deadline"])
+    assert [m.to for m in mail.outbox] == [["office@liuwei.gov.cn"]]
+    assert Reminder.objects.get(user=world.dept_a).email_state == Delivery.NONE
+
+
+def test_nothing_is_e_mailed_for_a_reminder_that_has_no_e_mail(world):
+    reminder = reminder_for(world.office, email=Delivery.NONE)
+    delivery.deliver(reminder.pk)
+    assert mail.outbox == []
+    reminder.refresh_from_db()
+    assert (reminder.email_state, reminder.email_attempts) == (Delivery.NONE, 0)
+
+
+def test_a_failing_smtp_server_gives_the_claim_back_and_the_next_attempt_sends(office, settings):
+    reminder = reminder_for(office)
+    settings.EMAIL_BACKEND = BROKEN_SMTP
+    with pytest.raises(SMTPServerDisconnected):
+        delivery.send_email(reminder.pk)
+    reminder.refresh_from_db()
+    assert (reminder.email_state, reminder.email_attempts) == (Delivery.PENDING, 1)
+    assert delivery.pending_ids() == [reminder.pk]
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    delivery.deliver(reminder.pk)
+    reminder.refresh_from_db()
+    assert (reminder.email_state, reminder.email_attempts) == (Delivery.SENT, 2)
+    assert len(mail.outbox) == 1
+
+
+def test_the_task_retries_a_failing_smtp_server_and_gives_up_after_the_maximum(office, settings, monkeypatch):
+    task = tasks.deliver_reminder
+    assert {SMTPException, OSError} <= set(task.autoretry_for)
+    assert task.retry_backoff and task.max_retries == delivery.MAX_EMAIL_ATTEMPTS
+    assert task.acks_late  # a worker that dies mid-task leaves the message to be delivered again
+    reminder = reminder_for(office)
+    settings.EMAIL_BACKEND = BROKEN_SMTP
+    # Run eagerly as a worker would: a retry is run again (at once, without the backoff) instead of raised here.
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+    task.delay(reminder.pk)
+    reminder.refresh_from_db()
+    assert (reminder.email_state, reminder.email_attempts) == (Delivery.FAILED, delivery.MAX_EMAIL_ATTEMPTS)
+    assert BrokenSmtpBackend.calls == delivery.MAX_EMAIL_ATTEMPTS
+    assert delivery.pending_ids() == []
+    assert tasks.deliver_pending() == 0  # a failed e-mail is not tried again and again
+    assert BrokenSmtpBackend.calls == delivery.MAX_EMAIL_ATTEMPTS
+
+
+def test_a_failing_sms_gateway_gives_the_claim_back_and_the_retry_sends(world, settings):
+    reminder = text_for("13912345678")
+    settings.SMS_BACKEND = BROKEN_SMS
+    with pytest.raises(OSError, match="unreachable"):
+        delivery.deliver(reminder.pk)
+    reminder.refresh_from_db()
+    assert reminder.sms_state == Delivery.PENDING
+    settings.SMS_BACKEND = "reminders.sms.RecordingBackend"
+    assert tasks.deliver_pending() == 1
+    reminder.refresh_from_db()
+    assert reminder.sms_state == Delivery.SENT
+    assert SmsMessage.objects.count() == 1
+
+
+def test_a_broken_text_message_does_not_hold_back_the_e_mail_of_another_reminder(office, settings):
+    texted, emailed = text_for("13912345678"), reminder_for(office, key="hazard:2")
+    settings.SMS_BACKEND = BROKEN_SMS
+    with pytest.raises(OSError):
+        delivery.deliver(texted.pk)
+    delivery.deliver(emailed.pk)
+    assert len(mail.outbox) == 1
+    assert delivery.pending_ids() == [texted.pk]
+
+
+def test_a_claim_left_behind_by_a_dead_worker_is_released_and_then_sent_once(office):
+    now = timezone.now()
+    stale = reminder_for(office, email=Delivery.SENDING, created_at=now - dt.timedelta(hours=1),
+                         email_sent_at=now - dt.timedelta(minutes=20))  # fmt: skip
+    texted = text_for("13912345678", sms_state=Delivery.SENDING, created_at=now - dt.timedelta(hours=1),
+                      sms_sent_at=now - dt.timedelta(minutes=20))  # fmt: skip
+    busy = reminder_for(office, key="hazard:2", email=Delivery.SENDING, created_at=now - dt.timedelta(minutes=5),
+                        email_sent_at=now - dt.timedelta(minutes=5))  # fmt: skip
+    assert delivery.release_stale_claims(now) == 2
+    states = dict(Reminder.objects.values_list("pk", "email_state"))
+    assert (states[stale.pk], states[busy.pk]) == (Delivery.PENDING, Delivery.SENDING)
+    assert Reminder.objects.get(pk=texted.pk).sms_state == Delivery.PENDING
+    assert tasks.deliver_pending() == 2
+    assert len(mail.outbox) == 1 and SmsMessage.objects.count() == 1
+    assert delivery.release_stale_claims(now + dt.timedelta(hours=1)) == 1  # only the busy one was still claimed
+
+
+def test_a_fresh_claim_on_an_old_reminder_is_not_released_while_it_is_being_sent(office):
+    """A retry an hour after the reminder was recorded claims it now; the ten-minute sweep must not hand the same
+    e-mail to a second worker while the first is still talking to the SMTP server."""
+    now = timezone.now()
+    reminder = reminder_for(office, created_at=now - dt.timedelta(hours=1))
+    assert delivery._claim(reminder.pk, "email_state")
+    assert delivery.release_stale_claims(now + dt.timedelta(minutes=1)) == 0
+    assert Reminder.objects.get(pk=reminder.pk).email_state == Delivery.SENDING
+    assert delivery.release_stale_claims(now + delivery.STALE_CLAIM + dt.timedelta(minutes=1)) == 1
+
+
+def test_pending_ids_lists_what_is_waiting_on_either_channel_in_order(office):
+    waiting = [reminder_for(office, key=f"hazard:{n}") for n in (1, 2)]
+    texted = text_for("13912345678")
+    reminder_for(office, key="hazard:3", email=Delivery.SENT)
+    reminder_for(office, key="hazard:4", email=Delivery.FAILED)
+    reminder_for(office, key="hazard:5", email=Delivery.NONE)
+    expected = [waiting[0].pk, waiting[1].pk, texted.pk]
+    assert delivery.pending_ids() == expected
+    assert delivery.pending_ids(limit=2) == expected[:2]
+
+
+def test_the_scan_task_runs_the_rules_at_the_moment_given_and_resends_what_was_pending(
+    world, office, django_capture_on_commit_callbacks
+):
+    left_over = reminder_for(
+        office, key="hazard:999", period="d-7:2026-12-05"
+    )  # recorded while the broker was down: never enqueued
+    HazardFactory(village=world.village_a, sector=world.sector_a, status="rectifying", deadline=dt.date(2026, 12, 10),
+                  responsible_phone="13912345678")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.scan_reminders.delay(at="2026-12-03T08:00:00+08:00").get() >= 3
+    # the village officer, the lead unit's staff and the responsible person's phone
+    assert Reminder.objects.filter(rule="rectification_deadline", period="d-7:2026-12-10").count() == 3
+    assert Reminder.objects.filter(period="d-7:2026-12-10", phone="13912345678").exists()
+    assert SmsMessage.objects.filter(phone="13912345678").count() == 1
+    left_over.refresh_from_db()
+    assert left_over.email_state == Delivery.SENT
+    assert len(mail.outbox) == 1
