@@ -14,24 +14,14 @@ from units.access import Scope
 from units.forms import DateInput, StyledFormMixin
 from units.models import Enterprise, Village
 
+from .accidents import FIELDS
 from .models import Accident, AccidentKind
 
 
 class AccidentForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Accident
-        fields = [
-            "occurred_on",
-            "place",
-            "village",
-            "enterprise",
-            "kind",
-            "deaths",
-            "injuries",
-            "direct_loss",
-            "source_document",
-            "description",
-        ]
+        fields = list(FIELDS)  # the fields the service accepts, in one place
         widgets = {"occurred_on": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "enterprise": _("Leave empty for a road, a home or another place without an enterprise."),

@@ -208,6 +208,13 @@
     itemEl.querySelector("[data-note]").value = waiting[itemId].note || "";
     mark(itemId, "pending");
   });
+  // An answer tapped while the page was still loading (before this script ran) is recorded now.
+  Array.prototype.forEach.call(root.querySelectorAll("[data-item]"), function (itemEl) {
+    var state = itemEl.querySelector("[data-save-state]");
+    if (state && state.getAttribute("data-save-state") === "empty" && itemEl.querySelector("input[type=radio]:checked")) {
+      record(itemEl);
+    }
+  });
   window.addEventListener("online", flush);
   window.addEventListener("offline", updateBanner);
   flush();

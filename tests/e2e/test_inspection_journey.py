@@ -40,6 +40,7 @@ def test_it_keeps_every_answer_through_a_dropped_connection(phone_page: Page, wo
     page.goto("/inspections/")
     page.get_by_role("link", name=visit.target_label).click()
     page.get_by_test_id("fill-inspection").click()
+    page.wait_for_load_state("load")
 
     choose(page, 1, "pass")
     saved(page, 1)
@@ -56,6 +57,7 @@ def test_it_keeps_every_answer_through_a_dropped_connection(phone_page: Page, wo
     page.context.set_offline(False)
     saved(page, 3)
     page.reload()
+    page.wait_for_load_state("load")
     for number, result in ((1, "pass"), (2, "pass"), (3, "na")):
         checked = page.get_by_test_id(f"item-{number}").locator("input[type=radio]:checked")
         expect(checked).to_have_value(result)
