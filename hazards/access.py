@@ -50,7 +50,7 @@ def verifier_unit_ids(hazard: Hazard) -> set[int]:
     if hazard.lead_unit_id:
         ids.add(hazard.lead_unit_id)
     ids.update(sector.participating_units.values_list("pk", flat=True))
-    return set(Unit.objects.filter(pk__in=ids, has_supervision_duty=True, is_active=True).values_list("pk", flat=True))
+    return set(Unit.objects.filter(pk__in=ids, duty_kind="supervision", is_active=True).values_list("pk", flat=True))
 
 
 def hazard_roles(scope: Scope, hazard: Hazard) -> set[str]:

@@ -71,7 +71,7 @@ def world(db: None) -> World:
     village_b = VillageFactory(township=township, name="新集村", code="341324106202")
     office_unit = UnitFactory(township=township, name="镇应急办", is_safety_office=True)
     unit_a = UnitFactory(township=township, name="住建所")
-    unit_b = UnitFactory(township=township, name="农经站", has_supervision_duty=False)
+    unit_b = UnitFactory(township=township, name="农经站", duty_kind="other")
     sector_a = SectorFactory(township=township, name="建筑施工", lead_unit=unit_a, is_high_risk=True)
     sector_b = SectorFactory(township=township, name="农业", lead_unit=unit_b)
     enterprise_a = EnterpriseFactory(village=village_a, primary_sector=sector_a, name="刘圩建筑工程有限公司")

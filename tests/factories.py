@@ -47,7 +47,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     township = factory.SubFactory(TownshipFactory)
     name = factory.Sequence(lambda n: f"测试站{n}")
     kind = Unit.Kind.STATION
-    has_supervision_duty = True
+    duty_kind = "supervision"
 
 
 class SectorFactory(factory.django.DjangoModelFactory):

@@ -30,8 +30,8 @@ class VillageAdmin(NoDeleteAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(NoDeleteAdmin):
-    list_display = ("name", "kind", "has_supervision_duty", "is_safety_office", "is_active")
-    list_filter = ("township", "kind", "has_supervision_duty", "is_active")
+    list_display = ("name", "kind", "duty_kind", "has_enforcement_power", "is_safety_office", "is_active")
+    list_filter = ("township", "kind", "duty_kind", "has_enforcement_power", "is_active")
     search_fields = ("name",)
 
 

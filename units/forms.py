@@ -63,7 +63,7 @@ class VillageForm(StyledFormMixin, forms.ModelForm):
 class UnitForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Unit
-        fields = ["name", "kind", "has_supervision_duty", "is_safety_office"]
+        fields = ["name", "kind", "duty_kind", "has_enforcement_power", "is_safety_office"]
 
 
 class SectorForm(StyledFormMixin, forms.ModelForm):

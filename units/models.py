@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -22,6 +23,14 @@ class Township(models.Model):
 
     name = models.CharField(_("name"), max_length=50)
     code = models.CharField(_("division code"), max_length=12, unique=True)
+    # Reports nobody confirms must not sit outside every clock (dynamic zeroing would look met): after this many
+    # days an unconfirmed report is overdue for confirmation, reminded and counted.
+    confirmation_days = models.PositiveSmallIntegerField(
+        _("days to confirm a report"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("A reported hazard not registered or dismissed within this many days is overdue for confirmation."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -60,8 +69,16 @@ class Village(models.Model):
         return reverse("units:village_edit", args=[self.pk])
 
 
+class DutyKind(models.TextChoices):
+    """§3: the three kinds of unit, which decide who accepts rectification (§17 审核把关)."""
+
+    SUPERVISION = "supervision", _("work-safety supervision duties (负有安全生产监督管理职责)")
+    SECTOR = "sector", _("sector-management duties (负有行业领域管理职责)")
+    OTHER = "other", _("other (支持保障)")
+
+
 class Unit(models.Model):
-    """镇直单位 / 部门 / 站所. Only units with supervision duties verify hazards (§3, §17)."""
+    """镇直单位 / 部门 / 站所. Its §3 duty kind decides whether it verifies the hazards of its sectors."""
 
     class Kind(models.TextChoices):
         OFFICE = "office", _("office")
@@ -76,10 +93,21 @@ class Unit(models.Model):
     # Stable key of a reference-data row, so loading reference data again finds it after the office renames it.
     ref_key = models.CharField(_("reference key"), max_length=50, blank=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OFFICE)
-    has_supervision_duty = models.BooleanField(
-        _("has work-safety supervision duties"),
+    duty_kind = models.CharField(
+        _("kind of duty (§3)"),
+        max_length=12,
+        choices=DutyKind.choices,
+        default=DutyKind.OTHER,
+        help_text=_(
+            "Supervision: verifies general and major hazards of its sectors. Sector management: verifies general "
+            "hazards of its sectors. Other: the office verifies in its place."
+        ),
+    )
+    # §28: only an inspection by a unit holding administrative enforcement power can be a law-enforcement inspection.
+    has_enforcement_power = models.BooleanField(
+        _("holds administrative enforcement power (执法权)"),
         default=False,
-        help_text=_("负有安全生产监督管理职责: only such units verify hazards of their sectors."),
+        help_text=_("Its inspections of enterprises can be law-enforcement inspections (执法检查)."),
     )
     is_safety_office = models.BooleanField(
         _("is the township safety office"),
@@ -96,6 +124,7 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(name="unit_duty_kind_valid", condition=Q(duty_kind__in=DutyKind.values)),
             models.UniqueConstraint(fields=["township", "name"], name="unit_unique_name"),
             models.UniqueConstraint(
                 fields=["township", "ref_key"], condition=~Q(ref_key=""), name="unit_unique_ref_key"
@@ -107,6 +136,10 @@ class Unit(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("units:unit_edit", args=[self.pk])
+
+    @property
+    def has_supervision_duty(self) -> bool:
+        return self.duty_kind == DutyKind.SUPERVISION
 
 
 class Sector(models.Model):
@@ -227,6 +260,17 @@ class Enterprise(models.Model):
         _("standardisation grade"), max_length=10, choices=Grade.choices, blank=True, default=""
     )
     is_benchmark = models.BooleanField(_("standardisation benchmark"), default=False)
+    # A township unit that runs this place (a school → 中心校, the health centre → 卫生院) never accepts the
+    # rectification of its own hazards (§17: no one verifies their own work).
+    operated_by = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="operated_places",
+        verbose_name=_("operated by unit"),
+        help_text=_("Only for places a township unit runs itself, such as a school or the health centre."),
+    )
 
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

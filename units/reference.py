@@ -11,30 +11,34 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .models import Sector, Township, Unit
+from .models import DutyKind, Sector, Township, Unit
 
 TOWNSHIP_NAME = "刘圩镇"
 TOWNSHIP_CODE = "341324106"
 
-# name, kind, has supervision duties (负有安全生产监督管理职责), is the safety office
-UNITS: list[tuple[str, str, bool, bool]] = [
-    ("镇应急办", Unit.Kind.OFFICE, True, True),
-    ("中心校", Unit.Kind.SCHOOL, True, False),
-    ("中学", Unit.Kind.SCHOOL, False, False),
-    ("民政办", Unit.Kind.OFFICE, True, False),
-    ("住建所", Unit.Kind.STATION, True, False),
-    ("派出所", Unit.Kind.POLICE, True, False),
-    ("交管站", Unit.Kind.STATION, True, False),
-    ("农经站", Unit.Kind.STATION, False, False),
-    ("农机站", Unit.Kind.STATION, True, False),
-    ("畜牧站", Unit.Kind.STATION, False, False),
-    ("水利站", Unit.Kind.STATION, True, False),
-    ("文广站", Unit.Kind.STATION, True, False),
-    ("卫生院", Unit.Kind.HOSPITAL, True, False),
-    ("市场监管所", Unit.Kind.STATION, True, False),
-    ("国土局", Unit.Kind.STATION, True, False),
-    ("供电站", Unit.Kind.STATION, False, False),
-    ("镇纪委", Unit.Kind.OFFICE, False, False),
+S, M, O = DutyKind.SUPERVISION, DutyKind.SECTOR, DutyKind.OTHER
+
+# name, kind, §3 duty kind, is the safety office, holds enforcement power (执法权, §28).
+# §3 and 安全生产法 第十条: transport, housing and construction and water are among the departments with supervision
+# duties; schools, the health centre and the other stations manage their sectors; 供电站 and 镇纪委 support.
+UNITS: list[tuple[str, str, str, bool, bool]] = [
+    ("镇应急办", Unit.Kind.OFFICE, S, True, True),
+    ("中心校", Unit.Kind.SCHOOL, M, False, False),
+    ("中学", Unit.Kind.SCHOOL, M, False, False),
+    ("民政办", Unit.Kind.OFFICE, M, False, False),
+    ("住建所", Unit.Kind.STATION, S, False, False),
+    ("派出所", Unit.Kind.POLICE, S, False, True),
+    ("交管站", Unit.Kind.STATION, S, False, True),
+    ("农经站", Unit.Kind.STATION, M, False, False),
+    ("农机站", Unit.Kind.STATION, S, False, False),
+    ("畜牧站", Unit.Kind.STATION, M, False, False),
+    ("水利站", Unit.Kind.STATION, S, False, False),
+    ("文广站", Unit.Kind.STATION, M, False, False),
+    ("卫生院", Unit.Kind.HOSPITAL, M, False, False),
+    ("市场监管所", Unit.Kind.STATION, S, False, True),
+    ("国土局", Unit.Kind.STATION, M, False, False),
+    ("供电站", Unit.Kind.STATION, O, False, False),
+    ("镇纪委", Unit.Kind.OFFICE, O, False, False),
 ]
 
 
@@ -109,11 +113,17 @@ def load_reference_data(*, township_name: str = TOWNSHIP_NAME, township_code: st
     _count(result, created)
 
     units: dict[str, Unit] = {}
-    for name, kind, duty, is_office in UNITS:
+    for name, kind, duty, is_office, enforcement in UNITS:
         unit, created = Unit.objects.get_or_create(
             township=township,
             ref_key=name,
-            defaults={"name": name, "kind": kind, "has_supervision_duty": duty, "is_safety_office": is_office},
+            defaults={
+                "name": name,
+                "kind": kind,
+                "duty_kind": duty,
+                "is_safety_office": is_office,
+                "has_enforcement_power": enforcement,
+            },
         )
         units[name] = unit
         _count(result, created)

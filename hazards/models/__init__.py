@@ -19,7 +19,17 @@ from .hazard import (
     stock_cutoff,
 )
 from .jobs import ExportJob
-from .supervision import RUNG_ORDER, Escalation, Listing, ListingLevel, Notice, Refusal, Rung, next_rung
+from .supervision import (
+    RUNG_ORDER,
+    Escalation,
+    Listing,
+    ListingLevel,
+    Notice,
+    Refusal,
+    Rung,
+    TypicalFireHazard,
+    next_rung,
+)
 
 __all__ = [
     "DEADLINE_STATUSES",
@@ -44,6 +54,7 @@ __all__ = [
     "Refusal",
     "Role",
     "Rung",
+    "TypicalFireHazard",
     "Status",
     "Transition",
     "local_today",

@@ -190,7 +190,13 @@ class Hazard(models.Model):
     )
     hazard_type = models.CharField(_("hazard type"), max_length=20, choices=HazardType.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.GENERAL)
+    # What a failed checklist item suggested (§6): lowering it needs a reason from the office or the lead unit.
+    suggested_level = models.CharField(_("suggested level"), max_length=10, choices=Level.choices, blank=True)
+    # §7 / GB 35181: 重大火灾隐患 is judged by the fire-rescue authority and makes the hazard major.
     is_major_fire = models.BooleanField(_("major fire hazard"), default=False)
+    fire_judged_by = models.CharField(_("judged by (fire-rescue authority)"), max_length=100, blank=True)
+    fire_judgement_document = models.CharField(_("judgement document number"), max_length=100, blank=True)
+    fire_judged_on = models.DateField(_("judged on"), null=True, blank=True)
     channel = models.CharField(_("source channel"), max_length=20, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REPORTED)
 
@@ -217,6 +223,9 @@ class Hazard(models.Model):
     funds_spent = models.DecimalField(
         _("funds actually spent (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    # Kept with each decided extension so the ledger and the dashboard show how far deadlines moved.
+    extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
+    extension_days = models.PositiveIntegerField(_("days added by extensions"), default=0)
 
     # The inspection it was found in (§1 督导 findings, checklist items that failed).
     inspection = models.ForeignKey(
@@ -232,7 +241,8 @@ class Hazard(models.Model):
     confirmed_at = models.DateTimeField(_("registered at"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    # The day rectification was completed, for the on-time rate (closed by the deadline ÷ closed).
+    # The day of the acceptance request that then passed: rectification completed, for the on-time rate (S2).
+    # The office's closing date does not count against the village or unit.
     completed_on = models.DateField(_("rectification completed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -347,6 +357,13 @@ class Hazard(models.Model):
 class HazardEvent(models.Model):
     """One step in a hazard's life: who, when, from, to, why; evidence hangs off it."""
 
+    class Capacity(models.TextChoices):
+        OWN = "", _("in own right")
+        # The party whose turn it is has no account (most small enterprises): recorded from the paper evidence.
+        ON_BEHALF = "on_behalf", _("recorded on behalf of the party, from paper evidence")
+        # §17 审核把关: the office may always verify where no unit can.
+        LAST_RESORT = "last_resort", _("as verifier of last resort")
+
     class Action(models.TextChoices):
         REPORTED = "reported", _("reported")
         FIXED_ON_THE_SPOT = "fixed_on_the_spot", _("found and fixed on the spot")
@@ -381,6 +398,8 @@ class HazardEvent(models.Model):
         verbose_name=_("by"),
     )
     note = models.TextField(_("note"), blank=True)
+    capacity = models.CharField(_("capacity"), max_length=12, choices=Capacity.choices, blank=True, default="")
+    on_behalf_of = models.CharField(_("on behalf of"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:

@@ -40,6 +40,15 @@ class Listing(models.Model):
     delisted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # §17: a listing at county level or above is delisted on the listing authority's acceptance, recorded here.
+    acceptance_authority = models.CharField(_("accepted by (listing authority)"), max_length=100, blank=True)
+    acceptance_document = models.CharField(_("acceptance document number"), max_length=100, blank=True)
+    acceptance_date = models.DateField(_("accepted on"), null=True, blank=True)
+    acceptance_token = models.CharField(max_length=32, blank=True, editable=False)
+    acceptance_extension = models.CharField(max_length=8, blank=True, editable=False)
+    acceptance_file = models.FileField(
+        _("acceptance document"), upload_to="listings/%Y/%m/", blank=True, max_length=200
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -62,6 +71,27 @@ class Listing(models.Model):
     @property
     def is_active(self) -> bool:
         return self.delisted_on is None
+
+
+class TypicalFireHazard(models.Model):
+    """§7 一批典型火灾隐患: the township's yearly list; general and major fire hazards alike (not a listing)."""
+
+    hazard = models.ForeignKey(
+        Hazard, on_delete=models.PROTECT, related_name="typical_fire_entries", verbose_name=_("hazard")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    note = models.TextField(_("note"), blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("typical fire hazard")
+        verbose_name_plural = _("typical fire hazards")
+        ordering = ["-year", "pk"]
+        constraints = [models.UniqueConstraint(fields=["hazard", "year"], name="typical_fire_once_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.hazard_id}"
 
 
 class Rung(models.TextChoices):

@@ -79,7 +79,7 @@ def test_it_deactivates_instead_of_deleting_and_hides_it_from_new_choices(world,
 def test_it_renames_a_unit_and_keeps_the_old_name_in_history(world, client_for):
     client = client_for(world.office)
     url = reverse("units:unit_edit", args=[world.unit_a.pk])
-    response = client.post(url, {"name": "住建中心", "kind": "station", "has_supervision_duty": "on"})
+    response = client.post(url, {"name": "住建中心", "kind": "station", "duty_kind": "supervision"})
     assert response.status_code == 302
     assert Unit.objects.get(pk=world.unit_a.pk).name == "住建中心"
     page = client.get(url).content.decode()

@@ -52,6 +52,6 @@ def test_it_loads_twice_without_duplicating_or_undoing_the_offices_edits():
 
 def test_it_gives_supervision_duties_to_the_office_and_regulators_only():
     load_reference_data()
-    assert Unit.objects.get(name="镇应急办").has_supervision_duty
+    assert Unit.objects.get(name="镇应急办").duty_kind == "supervision"
     assert Unit.objects.get(name="镇应急办").is_safety_office
-    assert not Unit.objects.get(name="供电站").has_supervision_duty
+    assert Unit.objects.get(name="供电站").duty_kind == "other"
