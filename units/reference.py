@@ -16,29 +16,29 @@ from .models import DutyKind, Sector, Township, Unit
 TOWNSHIP_NAME = "刘圩镇"
 TOWNSHIP_CODE = "341324106"
 
-S, M, O = DutyKind.SUPERVISION, DutyKind.SECTOR, DutyKind.OTHER
+SUP, SEC, OTH = DutyKind.SUPERVISION, DutyKind.SECTOR, DutyKind.OTHER
 
 # name, kind, §3 duty kind, is the safety office, holds enforcement power (执法权, §28).
 # §3 and 安全生产法 第十条: transport, housing and construction and water are among the departments with supervision
 # duties; schools, the health centre and the other stations manage their sectors; 供电站 and 镇纪委 support.
 UNITS: list[tuple[str, str, str, bool, bool]] = [
-    ("镇应急办", Unit.Kind.OFFICE, S, True, True),
-    ("中心校", Unit.Kind.SCHOOL, M, False, False),
-    ("中学", Unit.Kind.SCHOOL, M, False, False),
-    ("民政办", Unit.Kind.OFFICE, M, False, False),
-    ("住建所", Unit.Kind.STATION, S, False, False),
-    ("派出所", Unit.Kind.POLICE, S, False, True),
-    ("交管站", Unit.Kind.STATION, S, False, True),
-    ("农经站", Unit.Kind.STATION, M, False, False),
-    ("农机站", Unit.Kind.STATION, S, False, False),
-    ("畜牧站", Unit.Kind.STATION, M, False, False),
-    ("水利站", Unit.Kind.STATION, S, False, False),
-    ("文广站", Unit.Kind.STATION, M, False, False),
-    ("卫生院", Unit.Kind.HOSPITAL, M, False, False),
-    ("市场监管所", Unit.Kind.STATION, S, False, True),
-    ("国土局", Unit.Kind.STATION, M, False, False),
-    ("供电站", Unit.Kind.STATION, O, False, False),
-    ("镇纪委", Unit.Kind.OFFICE, O, False, False),
+    ("镇应急办", Unit.Kind.OFFICE, SUP, True, True),
+    ("中心校", Unit.Kind.SCHOOL, SEC, False, False),
+    ("中学", Unit.Kind.SCHOOL, SEC, False, False),
+    ("民政办", Unit.Kind.OFFICE, SEC, False, False),
+    ("住建所", Unit.Kind.STATION, SUP, False, False),
+    ("派出所", Unit.Kind.POLICE, SUP, False, True),
+    ("交管站", Unit.Kind.STATION, SUP, False, True),
+    ("农经站", Unit.Kind.STATION, SEC, False, False),
+    ("农机站", Unit.Kind.STATION, SUP, False, False),
+    ("畜牧站", Unit.Kind.STATION, SEC, False, False),
+    ("水利站", Unit.Kind.STATION, SUP, False, False),
+    ("文广站", Unit.Kind.STATION, SEC, False, False),
+    ("卫生院", Unit.Kind.HOSPITAL, SEC, False, False),
+    ("市场监管所", Unit.Kind.STATION, SUP, False, True),
+    ("国土局", Unit.Kind.STATION, SEC, False, False),
+    ("供电站", Unit.Kind.STATION, OTH, False, False),
+    ("镇纪委", Unit.Kind.OFFICE, OTH, False, False),
 ]
 
 
