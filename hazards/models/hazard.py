@@ -156,6 +156,15 @@ class HazardQuerySet(models.QuerySet["Hazard"]):
         today = today or local_today()
         return self.filter(status__in=DEADLINE_STATUSES, deadline__lt=today)
 
+    def confirmation_overdue(self, now: dt.datetime | None = None) -> HazardQuerySet:
+        """Reports nobody registered or dismissed within their township's time limit (Township.confirmation_days)."""
+        now = now or timezone.now()
+        limits = Township.objects.values_list("pk", "confirmation_days")
+        q = Q(pk__in=[])
+        for township_id, days in limits:
+            q |= Q(township_id=township_id, created_at__lt=now - dt.timedelta(days=days))
+        return self.filter(q, status=Status.REPORTED)
+
     def major(self) -> HazardQuerySet:
         return self.filter(level=Level.MAJOR)
 
@@ -324,6 +333,13 @@ class Hazard(models.Model):
     @property
     def is_major(self) -> bool:
         return self.level == Level.MAJOR
+
+    @property
+    def confirmation_due_at(self) -> dt.datetime | None:
+        """When a report must be registered or dismissed by (None once it has been)."""
+        if self.status != Status.REPORTED or self.created_at is None:
+            return None
+        return self.created_at + dt.timedelta(days=self.township.confirmation_days)
 
     @property
     def is_stock(self) -> bool:
