@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from units.access import Scope, get_or_404, get_scope
-from units.models import Sector, Unit
+from units.models import DutyKind, Unit
 
-from .models import ENTERPRISE_VISIBLE_STATUSES, Hazard, Role
+from .models import ENTERPRISE_VISIBLE_STATUSES, Hazard, HazardEvent, Level, Role, Status
 
 
 def hazard_scope_q(scope: Scope, prefix: str = "") -> Q:
@@ -43,20 +44,50 @@ def get_hazard_for_user(user: Any, pk: Any) -> Hazard:
     return get_or_404(qs, pk=pk)
 
 
-def verifier_unit_ids(hazard: Hazard) -> set[int]:
-    """Units with supervision duties for the hazard's sector (§17 审核把关); empty → the office verifies."""
-    sector: Sector = hazard.sector
-    ids: set[int] = set()
-    if hazard.lead_unit_id:
-        ids.add(hazard.lead_unit_id)
-    ids.update(sector.participating_units.values_list("pk", flat=True))
-    return set(Unit.objects.filter(pk__in=ids, duty_kind="supervision", is_active=True).values_list("pk", flat=True))
+@dataclass(frozen=True)
+class Verifiers:
+    """Who accepts a hazard's rectification (§3, §17 审核把关), resolved once per hazard.
+
+    `unit_ids`: the active units whose staff verify in their own right. `office_in_own_right`: the office verifies
+    as the designated verifier (no unit qualifies, or the qualifying unit is the safety office itself); otherwise it
+    may still verify, as the verifier of last resort, recorded as such.
+    """
+
+    unit_ids: frozenset[int]
+    office_in_own_right: bool
 
 
-def hazard_roles(scope: Scope, hazard: Hazard) -> set[str]:
+def verifiers_for(hazard: Hazard) -> Verifiers:
+    """The rule of §3/§17, in one place.
+
+    1. A general hazard: its lead unit, when that unit has supervision or sector-management duties.
+    2. A major hazard: the lead or participating units with supervision duties.
+    3. Never the unit that operates the place (a school's hazards are not accepted by 中心校).
+    4. Where the qualifying unit is the safety office itself, or none qualifies, the office verifies in its own right.
+    """
+    if hazard.level == Level.MAJOR:
+        ids = set(hazard.sector.participating_units.values_list("pk", flat=True)) if hazard.sector_id else set()
+        if hazard.lead_unit_id:
+            ids.add(hazard.lead_unit_id)
+        duties = [DutyKind.SUPERVISION]
+    else:
+        ids = {hazard.lead_unit_id} if hazard.lead_unit_id else set()
+        duties = [DutyKind.SUPERVISION, DutyKind.SECTOR]
+    operator = hazard.enterprise.operated_by_id if hazard.enterprise_id and hazard.enterprise else None
+    rows = Unit.objects.filter(pk__in=ids, duty_kind__in=duties, is_active=True).exclude(pk=operator)
+    units = list(rows.values_list("pk", "is_safety_office"))
+    office_unit = any(is_office for _, is_office in units)
+    return Verifiers(
+        unit_ids=frozenset(pk for pk, is_office in units if not is_office),
+        office_in_own_right=office_unit or not units,
+    )
+
+
+def hazard_roles(scope: Scope, hazard: Hazard, verifiers: Verifiers | None = None) -> set[str]:
     """What the user is, for this hazard, in the terms of the transition table (models.TRANSITIONS)."""
     roles: set[str] = set()
-    if scope.is_office_for(hazard.township_id):
+    is_office = scope.is_office_for(hazard.township_id)
+    if is_office:
         roles |= {Role.OFFICE, Role.HANDLER}
     participating = scope.unit_ids and (hazard.lead_unit_id in scope.unit_ids or hazard.sector_id in scope.sector_ids)
     if participating:
@@ -64,7 +95,17 @@ def hazard_roles(scope: Scope, hazard: Hazard) -> set[str]:
     in_village = hazard.village_id in scope.village_ids
     if in_village or (hazard.enterprise_id and hazard.enterprise_id in scope.enterprise_ids):
         roles.add(Role.REPORTER)
-    verifiers = verifier_unit_ids(hazard)
-    if (verifiers and scope.unit_ids & verifiers) or (not verifiers and Role.OFFICE in roles):
-        roles.add(Role.VERIFIER)
+    if hazard.status == Status.PENDING_ACCEPTANCE or verifiers is not None:
+        verifiers = verifiers or verifiers_for(hazard)
+        # The office may always verify: in its own right, or as the verifier of last resort (recorded as such).
+        if is_office or scope.unit_ids & verifiers.unit_ids:
+            roles.add(Role.VERIFIER)
     return roles
+
+
+def verify_capacity(scope: Scope, hazard: Hazard, verifiers: Verifiers | None = None) -> str:
+    """'' when the user verifies in their own right, 'last_resort' when the office stands in for a unit."""
+    verifiers = verifiers or verifiers_for(hazard)
+    if scope.unit_ids & verifiers.unit_ids or verifiers.office_in_own_right:
+        return HazardEvent.Capacity.OWN
+    return HazardEvent.Capacity.LAST_RESORT

@@ -20,7 +20,7 @@ from reminders.dispatch import hazard_changed
 from units.access import Scope, get_scope
 from units.models import Enterprise, Sector, User, Village
 
-from .access import hazard_roles
+from .access import hazard_roles, verify_capacity
 from .evidence import CheckedFile, store_checked
 from .models import (
     DEADLINE_STATUSES,
@@ -63,9 +63,18 @@ def _record(
     from_status: str = "",
     to_status: str = "",
     files: Sequence[tuple[str, CheckedFile]] = (),
+    capacity: str = "",
+    on_behalf_of: str = "",
 ) -> HazardEvent:
     event = HazardEvent.objects.create(
-        hazard=hazard, action=action, actor=actor, note=note, from_status=from_status, to_status=to_status
+        hazard=hazard,
+        action=action,
+        actor=actor,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
+        capacity=capacity,
+        on_behalf_of=on_behalf_of,
     )
     for kind, checked in files:
         _store_evidence(hazard, event, kind, checked, actor)
@@ -120,13 +129,38 @@ def _move(
         setattr(hazard, field, value)
     if validate is not None:
         validate(hazard)
+    capacity, on_behalf_of = _capacity(name, scope, hazard)
     old = hazard.status
     hazard.status = transition.target
     hazard._history_user = actor  # type: ignore[attr-defined]
     hazard.save()
-    _record(hazard, action=name, actor=actor, note=note, from_status=old, to_status=hazard.status, files=files)
+    _record(
+        hazard,
+        action=name,
+        actor=actor,
+        note=note,
+        from_status=old,
+        to_status=hazard.status,
+        files=files,
+        capacity=capacity,
+        on_behalf_of=on_behalf_of,
+    )
     hazard_changed(hazard.pk)
     return hazard
+
+
+def _capacity(name: str, scope: Scope, hazard: Hazard) -> tuple[str, str]:
+    """In whose name a step is taken, for the record (the event says so).
+
+    Acceptance is asked for by the enterprise; anyone else asking records it on the enterprise's behalf from the
+    paper evidence (most small enterprises have no account). The office accepting where a unit should is the
+    verifier of last resort.
+    """
+    if name == "request_acceptance" and hazard.enterprise_id and hazard.enterprise_id not in scope.enterprise_ids:
+        return HazardEvent.Capacity.ON_BEHALF, hazard.enterprise.name if hazard.enterprise else ""
+    if name in ("verify", "refuse_acceptance"):
+        return verify_capacity(scope, hazard), ""
+    return HazardEvent.Capacity.OWN, ""
 
 
 # -- reporting ----------------------------------------------------------------------------------------
@@ -297,9 +331,8 @@ def hazard_request_acceptance(
     )
 
 
-def _last_requester_id(hazard: Hazard) -> int | None:
-    event = hazard.events.filter(action=Action.REQUEST_ACCEPTANCE).order_by("-created_at", "-pk").first()
-    return event.actor_id if event else None
+def _last_request(hazard: Hazard) -> HazardEvent | None:
+    return hazard.events.filter(action=Action.REQUEST_ACCEPTANCE).order_by("-created_at", "-pk").first()
 
 
 @transaction.atomic
@@ -315,8 +348,11 @@ def hazard_verify(
     """验收 by a unit with supervision duties for the sector (else the office); never by the one who asked."""
 
     def not_the_requester(hazard: Hazard) -> None:
-        if _last_requester_id(hazard) == actor.pk:
+        request = _last_request(hazard)
+        if request is not None and request.actor_id == actor.pk:
             raise WorkflowError(_("The person who asked for acceptance cannot also accept the rectification."))
+        # S2 按期整改率: rectification was completed when the acceptance that now passes was asked for.
+        hazard.completed_on = timezone.localdate(request.created_at) if request else local_today()
 
     return _move(
         hazard_id,
@@ -346,15 +382,10 @@ def hazard_refuse_acceptance(
 
 @transaction.atomic
 def hazard_close(*, hazard_id: int, actor: User, note: str = "", expected_status: str | None = None) -> Hazard:
-    """销号, by the office only; the day of closing decides whether it was on time."""
-    return _move(
-        hazard_id,
-        "close",
-        actor=actor,
-        note=note,
-        expected_status=expected_status,
-        changes={"closed_at": timezone.now(), "completed_on": local_today()},
-    )
+    """销号, by the office only. The closing date does not count against the village or unit (S2): the on-time
+    rate reads `completed_on`, set when the acceptance passed."""
+    changes = {"closed_at": timezone.now()}
+    return _move(hazard_id, "close", actor=actor, note=note, expected_status=expected_status, changes=changes)
 
 
 # -- evidence and edits outside the steps -------------------------------------------------------------
@@ -433,8 +464,11 @@ def extension_decide(*, extension_id: int, actor: User, approve: bool, note: str
     """The office or the lead department decides; an approved request is the only way a deadline moves."""
     extension = DeadlineExtension.objects.select_for_update().get(pk=extension_id)
     hazard = _locked(extension.hazard_id)
-    if not hazard_roles(get_scope(actor), hazard) & {Role.HANDLER, Role.OFFICE}:
+    roles = hazard_roles(get_scope(actor), hazard)
+    if not roles & {Role.HANDLER, Role.OFFICE}:
         raise WorkflowError(_("You may not decide on this extension."))
+    if hazard.level == Level.MAJOR and Role.OFFICE not in roles:
+        raise WorkflowError(_("An extension for a major hazard is decided by the township safety office."))
     if extension.decision != DeadlineExtension.Decision.PENDING:
         raise WorkflowError(_("This request has already been decided."))
     if extension.requested_by_id == actor.pk:
@@ -445,6 +479,8 @@ def extension_decide(*, extension_id: int, actor: User, approve: bool, note: str
     extension.decided_by, extension.decided_at, extension.decision_note = actor, timezone.now(), note
     extension.save()
     if approve and hazard.status in DEADLINE_STATUSES:
+        hazard.extension_count += 1
+        hazard.extension_days += max(0, (extension.new_deadline - extension.old_deadline).days)
         hazard.deadline = extension.new_deadline
         hazard._history_user = actor  # type: ignore[attr-defined]
         hazard.save()

@@ -119,12 +119,18 @@ def test_it_lets_reporters_in_scope_ask_for_acceptance(world, hazard_a, future, 
             services.hazard_request_acceptance(**call)
 
 
-def test_it_lets_the_unit_with_supervision_duties_verify_but_not_the_office(world, hazard_a, future):
+def test_it_lets_the_unit_with_supervision_duties_verify_in_its_own_right(world, hazard_a, future):
     to_pending(hazard_a, world, future)
-    with pytest.raises(WorkflowError):
-        services.hazard_verify(hazard_id=hazard_a.pk, actor=world.office)
     hazard = services.hazard_verify(hazard_id=hazard_a.pk, actor=world.dept_a, funds_spent=Decimal("4800"))
     assert hazard.status == Status.VERIFIED and hazard.funds_spent == Decimal("4800")
+    assert hazard.events.last().capacity == ""
+
+
+def test_it_lets_the_office_verify_as_the_verifier_of_last_resort_recorded_as_such(world, hazard_a, future):
+    to_pending(hazard_a, world, future)
+    hazard = services.hazard_verify(hazard_id=hazard_a.pk, actor=world.office)
+    assert hazard.status == Status.VERIFIED
+    assert hazard.events.last().capacity == "last_resort"
 
 
 def test_it_lets_the_office_verify_where_no_unit_has_supervision_duties(world, hazard_b, future):
