@@ -184,6 +184,10 @@ def _rectifying_turn(hazard: Hazard, labels: list[str | Promise], people: People
         str(_("village officers of %(village)s")) % {"village": hazard.village.name},
         _names(people.by_village.get(hazard.village_id, [])),
     )
+    if not village.people:
+        village.reason = str(_("No village officer is assigned to %(village)s; the office acts.")) % {
+            "village": hazard.village.name
+        }
     office = _office(people)
     if hazard.enterprise_id is None:
         return Turn(labels, village, [office])

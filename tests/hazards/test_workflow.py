@@ -167,6 +167,25 @@ def test_it_lets_only_the_office_close(world, hazard_a, future, who):
     assert hazard.completed_on is not None
 
 
+def test_it_dates_completion_by_the_acceptance_request_that_passed_not_by_the_closing(world, hazard_a, future):
+    """S2 按期整改率: the office's closing date does not count against the village or unit."""
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 3, 1, 9, tzinfo=timezone.get_current_timezone()), tick=False):
+        to_rectifying(hazard_a, world, dt.date(2026, 3, 10))
+    with time_machine.travel(dt.datetime(2026, 3, 5, 23, 30, tzinfo=timezone.get_current_timezone()), tick=False):
+        services.hazard_request_acceptance(hazard_id=hazard_a.pk, actor=world.village_a_officer, photos=[checked()])
+    with time_machine.travel(dt.datetime(2026, 3, 8, 10, tzinfo=timezone.get_current_timezone()), tick=False):
+        services.hazard_refuse_acceptance(hazard_id=hazard_a.pk, actor=world.dept_a, note="未完成")
+    with time_machine.travel(dt.datetime(2026, 3, 9, 23, 59, tzinfo=timezone.get_current_timezone()), tick=False):
+        services.hazard_request_acceptance(hazard_id=hazard_a.pk, actor=world.village_a_officer, photos=[checked()])
+    with time_machine.travel(dt.datetime(2026, 3, 20, 10, tzinfo=timezone.get_current_timezone()), tick=False):
+        services.hazard_verify(hazard_id=hazard_a.pk, actor=world.dept_a)
+    with time_machine.travel(dt.datetime(2026, 4, 2, 10, tzinfo=timezone.get_current_timezone()), tick=False):
+        hazard = services.hazard_close(hazard_id=hazard_a.pk, actor=world.office)
+    assert hazard.completed_on == dt.date(2026, 3, 9)  # the second request, local date; on time for 03-10
+
+
 def test_it_refuses_illegal_moves_with_a_clear_message(world, hazard_a):
     with pytest.raises(WorkflowError) as exc:
         services.hazard_close(hazard_id=hazard_a.pk, actor=world.office)
@@ -256,6 +275,31 @@ class TestExtensions:
         assert Hazard.objects.get(pk=hazard_a.pk).deadline == later
         with pytest.raises(WorkflowError):
             services.extension_decide(extension_id=ext.pk, actor=world.office, approve=False, note="no")
+
+    def test_it_counts_extensions_and_the_days_they_added(self, world, hazard_a, future):
+        to_rectifying(hazard_a, world, future)
+        for days, approve in ((10, True), (5, False), (7, True)):
+            current = Hazard.objects.get(pk=hazard_a.pk).deadline
+            ext = services.extension_request(
+                hazard_id=hazard_a.pk,
+                actor=world.village_a_officer,
+                new_deadline=current + dt.timedelta(days),
+                reason="r",
+            )
+            services.extension_decide(extension_id=ext.pk, actor=world.dept_a, approve=approve, note="n")
+        hazard = Hazard.objects.get(pk=hazard_a.pk)
+        assert (hazard.extension_count, hazard.extension_days) == (2, 17)
+        assert hazard.deadline == future + dt.timedelta(17)
+
+    def test_it_lets_only_the_office_decide_a_major_hazards_extension(self, world, hazard_a, future):
+        to_rectifying(hazard_a, world, future, level=Level.MAJOR)
+        ext = services.extension_request(
+            hazard_id=hazard_a.pk, actor=world.village_a_officer, new_deadline=future + dt.timedelta(9), reason="r"
+        )
+        with pytest.raises(WorkflowError, match=r"安委办|安全生产委员会办公室|office"):
+            services.extension_decide(extension_id=ext.pk, actor=world.dept_a, approve=True)
+        services.extension_decide(extension_id=ext.pk, actor=world.office, approve=True)
+        assert Hazard.objects.get(pk=hazard_a.pk).extension_count == 1
 
     def test_it_refuses_an_earlier_date_and_needs_a_reason_to_refuse(self, world, hazard_a, future):
         to_rectifying(hazard_a, world, future)
