@@ -222,8 +222,10 @@ def _acceptance_turn(hazard: Hazard, labels: list[str | Promise], people: People
 
 @dataclass
 class StuckItem:
-    kind: str  # hazard, extension, problem
+    kind: str | Promise  # what it is, for the page (hazard, extension request, handed-over problem)
     obj: Any
+    title: str
+    url: str
     step: str | Promise
     reason: str
     nobody: bool  # True: no active user at all can act; False: a stand-in acts for the party
@@ -255,7 +257,15 @@ def stuck_items(township: Township) -> list[StuckItem]:
     ).select_related("hazard__lead_unit", "hazard__sector", "hazard__enterprise", "hazard__village")
     nobody_decides = str(_("Nobody other than the requester may decide it."))
     items.extend(
-        StuckItem("extension", e, _("decide the extension"), nobody_decides, nobody=True)
+        StuckItem(
+            _("extension request"),
+            e,
+            e.hazard.title,
+            e.hazard.get_absolute_url(),
+            _("decide the extension"),
+            nobody_decides,
+            nobody=True,
+        )
         for e in extensions
         if not extension_deciders(e, e.hazard, people)
     )
@@ -276,11 +286,16 @@ def _stuck_hazard(hazard: Hazard, people: People) -> list[StuckItem]:
                 if not people.office
                 else str(_("Only the person who asked for acceptance could accept it."))
             )
-            out.append(StuckItem("hazard", hazard, TRANSITIONS[step].label, reason, nobody=True))
+            out.append(_hazard_item(hazard, step, reason, nobody=True))
             continue
         # An enterprise without an account is the ordinary case (the village officer records on its behalf): only
         # a unit that cannot act is listed.
         turn = next_turn(hazard, people) if hazard.status != Status.RECTIFYING else None
         if turn and turn.expected.reason:
-            out.append(StuckItem("hazard", hazard, TRANSITIONS[step].label, turn.expected.reason, nobody=False))
+            out.append(_hazard_item(hazard, step, turn.expected.reason, nobody=False))
     return out
+
+
+def _hazard_item(hazard: Hazard, step: str, reason: str, *, nobody: bool) -> StuckItem:
+    label = TRANSITIONS[step].label
+    return StuckItem(_("hazard"), hazard, hazard.title, hazard.get_absolute_url(), label, reason, nobody=nobody)

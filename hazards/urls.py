@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.hazard_list, name="list"),
     path("report/", views.hazard_report, name="report"),
     path("fixed-on-the-spot/", views.hazard_fix_on_the_spot, name="fix_on_the_spot"),
+    path("waiting-for-nobody/", views.stuck, name="stuck"),
     path("<int:pk>/", views.hazard_detail, name="detail"),
     path("<int:pk>/edit/", views.hazard_edit, name="edit"),
     path("<int:pk>/step/<str:step>/", views.hazard_step, name="step"),

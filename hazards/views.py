@@ -19,13 +19,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from units.access import current_user, get_or_404, get_scope
+from units.access import current_user, get_or_404, get_scope, require_office
+from units.models import Township
 
 from . import forms as hf
 from . import services
-from .access import get_hazard_for_user, hazard_roles, hazards_visible_to
+from .access import get_hazard_for_user, hazard_roles, hazards_visible_to, verify_capacity
 from .filters import filtered_hazards
 from .models import TRANSITIONS, DeadlineExtension, Evidence, Hazard, Listing, Role
+from .responsibility import next_turn, stuck_items
 from .services import WorkflowError
 
 PAGE_SIZE = 30
@@ -76,7 +78,18 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _step_forms(hazard: Hazard, roles: set[str]) -> list[dict[str, Any]]:
+def _step_note(name: str, hazard: Hazard, scope: Any) -> str:
+    """What the step will record about the capacity the user acts in (the event says the same)."""
+    if name == "request_acceptance" and hazard.enterprise_id and hazard.enterprise_id not in scope.enterprise_ids:
+        return _("You record this on behalf of %(enterprise)s from its paper evidence; the timeline will say so.") % {
+            "enterprise": hazard.enterprise.name if hazard.enterprise else ""
+        }
+    if name in ("verify", "refuse_acceptance") and verify_capacity(scope, hazard) == "last_resort":
+        return _("You act as the verifier of last resort in place of the responsible unit; the timeline will say so.")
+    return ""
+
+
+def _step_forms(hazard: Hazard, roles: set[str], scope: Any) -> list[dict[str, Any]]:
     """The steps this user may take now, each with its blank form."""
     available = []
     for name, (form_class, _service, needs_hazard) in STEPS.items():
@@ -90,7 +103,14 @@ def _step_forms(hazard: Hazard, roles: set[str]) -> list[dict[str, Any]]:
                     level=hazard.level, hazard_type=hazard.hazard_type, sector=hazard.sector_id,
                     basis=hazard.basis, clause=hazard.clause, is_major_fire=hazard.is_major_fire,
                 )  # fmt: skip
-            available.append({"name": name, "label": transition.label, "form": form_class(**kwargs)})
+            available.append(
+                {
+                    "name": name,
+                    "label": transition.label,
+                    "form": form_class(**kwargs),
+                    "capacity_note": _step_note(name, hazard, scope),
+                }
+            )
     return available
 
 
@@ -112,7 +132,8 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "hazard": hazard,
             "hazard_roles": roles,
             "events": events,
-            "steps": _step_forms(hazard, roles),
+            "steps": _step_forms(hazard, roles, scope),
+            "turn": next_turn(hazard),
             "extensions": extensions,
             "pending_extension": next((e for e in extensions if e.decision == "pending"), None),
             "may_decide_extension": bool(roles & {Role.HANDLER, Role.OFFICE}),
@@ -299,3 +320,13 @@ def evidence_file(request: HttpRequest, token: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+def stuck(request: HttpRequest) -> HttpResponse:
+    """The office's list of what no active user can act on, and of what the office acts on in a unit's place."""
+    scope = get_scope(request.user)
+    require_office(scope)
+    townships = Township.objects.filter(pk__in=scope.office_townships).order_by("code")
+    sections = [(t, stuck_items(t)) for t in townships]
+    return render(request, "hazards/stuck.html", {"sections": sections})

@@ -42,6 +42,7 @@ MENU: list[NavGroup] = [
             NavEntry(_("Listed supervision"), "hazards:listings", FIELD),
             NavEntry(_("Escalations"), "hazards:escalations", READERS),
             NavEntry(_("Import ledger"), "hazards:ledger_import", OFFICE),
+            NavEntry(_("Nobody can act"), "hazards:stuck", OFFICE),
         ),
     ),
     NavGroup(

@@ -157,3 +157,38 @@ class ListingOverdue(Rule):
                     directory.leader_named(hazard.township_id, listing.supervising_leader),
                 ),
             )
+
+
+@register
+class ConfirmationOverdue(Rule):
+    """Reports nobody registered or dismissed within the township's time limit: otherwise they sit outside every
+    clock and dynamic zeroing could look met (Township.confirmation_days)."""
+
+    key = "confirmation_overdue"
+    label = gettext_lazy("Report not confirmed in time")
+    timing = gettext_lazy("once, when a report has waited longer than the township's time limit for confirmation")
+    recipients = gettext_lazy("the township safety office and the lead unit's staff")
+
+    def due(self, now: dt.datetime, hazard_ids: Any = None, **filters: Any) -> Iterator[Due]:
+        directory = Directory()
+        qs = Hazard.objects.confirmation_overdue(now)
+        if hazard_ids is not None:
+            qs = qs.filter(pk__in=hazard_ids)
+        for hazard in _not_yet(qs, self.key, "unconfirmed").select_related("township").iterator(chunk_size=2000):
+            due_at = hazard.confirmation_due_at
+            yield Due(
+                township_id=hazard.township_id,
+                object_key=f"hazard:{hazard.pk}",
+                object_id=hazard.pk,
+                period="unconfirmed",
+                title=_("Report waiting for confirmation past its time limit: %(title)s") % {"title": hazard.title},
+                body=_("Reported on %(day)s; it should have been registered or dismissed by %(due)s.")
+                % {
+                    "day": timezone.localdate(hazard.created_at),
+                    "due": timezone.localdate(due_at) if due_at else "—",
+                },
+                url=hazard.get_absolute_url(),
+                recipients=users(
+                    directory.office.get(hazard.township_id, []), directory.by_unit.get(hazard.lead_unit_id or 0, [])
+                ),
+            )

@@ -433,3 +433,29 @@ def test_two_scans_at_once_on_postgresql_record_each_reminder_once(world):
     assert keys() == both
     assert len(alone.created) == len(both)
     assert {rule for rule, *_ in both} >= set(HAZARD_RULES)
+
+
+# -- reports waiting for confirmation past the time limit -------------------------------------------------------
+
+
+def test_it_reminds_the_office_and_lead_unit_once_a_report_waits_past_the_confirmation_limit(world):
+    with time_machine.travel(at(2026, 11, 2, 9), tick=False):
+        hazard = HazardFactory(village=world.village_a, sector=world.sector_a)  # reported, 5-day limit
+    scan_at(at(2026, 11, 7, 8, 59), rules=["confirmation_overdue"])
+    assert periods(hazard, "confirmation_overdue") == set()
+    scan_at(at(2026, 11, 7, 9, 1), rules=["confirmation_overdue"])
+    scan_at(at(2026, 11, 8, 9), rules=["confirmation_overdue"])
+    names, _ = recipients("confirmation_overdue", "unconfirmed")
+    assert names == sorted(["office", "dept_a"])
+    assert Reminder.objects.filter(rule="confirmation_overdue").count() == 2
+
+
+def test_it_follows_the_townships_own_confirmation_limit_and_stops_once_confirmed(world):
+    world.township.confirmation_days = 2
+    world.township.save()
+    with time_machine.travel(at(2026, 11, 2, 9), tick=False):
+        waiting = HazardFactory(village=world.village_a, sector=world.sector_a)
+        confirmed = HazardFactory(village=world.village_a, sector=world.sector_a, status=Status.CONFIRMED)
+    scan_at(at(2026, 11, 4, 10), rules=["confirmation_overdue"])
+    assert periods(waiting, "confirmation_overdue") == {"unconfirmed"}
+    assert periods(confirmed, "confirmation_overdue") == set()
