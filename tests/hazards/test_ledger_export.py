@@ -189,6 +189,17 @@ def test_it_shows_the_closing_date_and_the_listing_level(client_for, world: Worl
     assert row[COLUMN["是否逾期"]].value == "否"
 
 
+def test_it_writes_the_extensions_granted_and_the_days_they_added(client_for, world: World):
+    # §17 / S2: how far a deadline moved is part of the ledger (two extensions, 10 + 20 days).
+    hazard_in(world, title="延期两次", status="rectifying", deadline=dt.date(2024, 4, 5), extension_count=2,
+              extension_days=30)  # fmt: skip
+    hazard_in(world, title="未延期")
+    rows = {row[COLUMN["隐患标题"]]: row for row in data_rows(export(client_for(world.office)))}
+    assert (rows["延期两次"][COLUMN["延期次数"]], rows["延期两次"][COLUMN["延期天数"]]) == (2, 30)
+    assert (rows["未延期"][COLUMN["延期次数"]], rows["未延期"][COLUMN["延期天数"]]) == (0, 0)
+    assert HEADERS[-2:] == ["延期次数", "延期天数"]
+
+
 def test_it_reads_the_list_in_a_fixed_number_of_queries(client_for, world: World, django_assert_max_num_queries):
     for _ in range(30):
         hazard_in(world, "a")
