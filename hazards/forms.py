@@ -158,7 +158,7 @@ class FixOnTheSpotForm(HazardReportForm):
 FIRE_FIELDS = ("is_major_fire", "fire_judged_by", "fire_judgement_document", "fire_judged_on")
 
 
-def _clean_major_fire(form: forms.Form, data: dict[str, Any], level: str | None) -> None:
+def _clean_major_fire(form: forms.BaseForm, data: dict[str, Any], level: str | None) -> None:
     """§7 / GB 35181: a 重大火灾隐患 is a fire hazard, major, with the fire-rescue authority's judgement.
 
     The judgement is asked for when the flag or the judgement changes (a hazard flagged before it was recorded

@@ -483,8 +483,14 @@ def test_it_checks_only_from_the_page(client_for, world: World):
 
 
 def test_it_imports_a_major_fire_hazard_with_its_judgement_as_a_major_fire_hazard(world: World):
-    judged = {"is_major_fire": "是", "fire_judged_by": "泗县消防救援大队", "fire_judgement_document": "泗消判〔2024〕2号"}
-    result = run(world, xlsx([good(world, **judged, fire_judged_on=dt.date(2024, 3, 8)), good(world, description="另一条")]))
+    judged = {
+        "is_major_fire": "是",
+        "fire_judged_by": "泗县消防救援大队",
+        "fire_judgement_document": "泗消判〔2024〕2号",
+    }
+    result = run(
+        world, xlsx([good(world, **judged, fire_judged_on=dt.date(2024, 3, 8)), good(world, description="另一条")])
+    )
     assert result.ok, result.errors
     fire = Hazard.objects.get(is_major_fire=True)
     assert (fire.level, fire.hazard_type) == ("major", "fire")
@@ -505,7 +511,12 @@ def test_it_imports_a_major_fire_hazard_with_its_judgement_as_a_major_fire_hazar
         ({"fire_judged_by": "泗县消防救援大队"}, "重大火灾隐患"),
         ({"is_major_fire": "也许"}, "重大火灾隐患"),
         (
-            {"is_major_fire": "是", "fire_judged_by": "大队", "fire_judgement_document": "1号", "fire_judged_on": "2024.3.1"},
+            {
+                "is_major_fire": "是",
+                "fire_judged_by": "大队",
+                "fire_judgement_document": "1号",
+                "fire_judged_on": "2024.3.1",
+            },
             "判定日期",
         ),  # before the inspection
     ],

@@ -254,7 +254,9 @@ def test_it_refuses_turning_a_rectifying_hazard_major_without_its_five_implement
 
 def test_it_lets_a_registered_hazard_turn_major_and_asks_for_the_five_at_rectification(world):
     hazard = HazardFactory(village=world.village_a, sector=world.sector_a, status="confirmed")
-    updated = services.hazard_update(hazard_id=hazard.pk, actor=world.office, changes={"is_major_fire": True, **JUDGEMENT})
+    updated = services.hazard_update(
+        hazard_id=hazard.pk, actor=world.office, changes={"is_major_fire": True, **JUDGEMENT}
+    )
     assert updated.level == Level.MAJOR
     with pytest.raises(WorkflowError):
         services.hazard_start_rectification(hazard_id=hazard.pk, actor=world.office, deadline=today())

@@ -24,7 +24,9 @@ def fire(world, village="a", **kw):
         "a": {"village": world.village_a, "sector": world.sector_a, "enterprise": world.enterprise_a},
         "b": {"village": world.village_b, "sector": world.sector_b, "enterprise": world.enterprise_b},
     }[village]
-    return HazardFactory(**{"hazard_type": "fire", "status": "rectifying", "deadline": timezone.localdate(), **where, **kw})
+    return HazardFactory(
+        **{"hazard_type": "fire", "status": "rectifying", "deadline": timezone.localdate(), **where, **kw}
+    )
 
 
 def test_it_puts_general_and_major_fire_hazards_on_a_years_list(world):
@@ -86,7 +88,7 @@ def test_it_shows_a_years_printable_list_in_scope(world, client_for):
     url = reverse("hazards:typical_fire", args=[year()])
     office = client_for(world.office).get(url).content.decode()
     assert "商场疏散通道堵塞" in office and "旅馆安全出口锁闭" in office and "去年的隐患" not in office
-    assert 'data-testid="typical-fire-remove"' in office and 'data-print' in office
+    assert 'data-testid="typical-fire-remove"' in office and "data-print" in office
     village = client_for(world.village_a_officer).get(url).content.decode()
     assert "商场疏散通道堵塞" in village and "旅馆安全出口锁闭" not in village
     assert 'data-testid="typical-fire-remove"' not in village
