@@ -312,3 +312,9 @@ def test_it_refuses_a_general_level_beside_the_flag_on_the_register_form(world, 
     client_for(world.office).post(reverse("hazards:step", args=[hazard.pk, "confirm"]), data)
     hazard.refresh_from_db()
     assert hazard.status == Status.CONFIRMED and hazard.is_major_fire and hazard.level == Level.MAJOR
+
+
+def test_it_shows_who_judged_a_major_fire_hazard(world, client_for):
+    hazard = rectifying(world, level="major", is_major_fire=True, **JUDGEMENT, **FIVE)
+    page = client_for(world.ent_a).get(hazard.get_absolute_url()).content.decode()
+    assert JUDGEMENT["fire_judged_by"] in page and JUDGEMENT["fire_judgement_document"] in page
