@@ -304,12 +304,13 @@ def hazard_confirm(
     """登记/判定: level, type, sector, standard and clause; the lead unit follows the (possibly corrected) sector.
 
     A level below the one a checklist item suggested needs a reason, given by the office or staff of the hazard's
-    lead unit (S6: the lead department confirms and levels) — never by a participating unit or the inspector alone.
+    lead unit (S6: the lead department confirms and levels) — never by a participating unit, nor by the inspector
+    who reported it (三(二): the one on site does not downgrade alone).
     A 重大火灾隐患 is major whatever level is chosen (§7).
     """
     before = _locked(hazard_id)
     fire_before = _fire_snapshot(before)
-    lead_unit_id, suggested = before.lead_unit_id, before.suggested_level
+    lead_unit_id, suggested, reporter_id = before.lead_unit_id, before.suggested_level, before.reported_by_id
     changes = dict(classification)
     if "sector" in changes:
         changes["lead_unit"] = changes["sector"].lead_unit
@@ -324,6 +325,13 @@ def hazard_confirm(
                     _(
                         "The checklist item suggests a major hazard. Only the township safety office or the "
                         "hazard's lead unit may register it at a lower level."
+                    )
+                )
+            if reporter_id == actor.pk:
+                raise WorkflowError(
+                    _(
+                        "The checklist item suggests a major hazard: whoever reported it cannot also lower its "
+                        "level; another member of the office or the lead unit registers it."
                     )
                 )
             if not note.strip():

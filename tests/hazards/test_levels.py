@@ -145,6 +145,18 @@ def test_it_refuses_a_participating_unit_lowering_a_suggested_level(world):
     assert confirmed.level == Level.MAJOR
 
 
+@pytest.mark.parametrize("who", ["office", "dept_a"])
+def test_it_refuses_the_inspector_who_reported_it_lowering_the_suggested_level(world, who):
+    actor = getattr(world, who)
+    hazard = services.hazard_report(actor=actor, fields=fields(world, suggested_level="major"))
+    with pytest.raises(WorkflowError):
+        services.hazard_confirm(hazard_id=hazard.pk, actor=actor, level="general", note="现场看不严重")
+    hazard.refresh_from_db()
+    assert hazard.status == Status.REPORTED and hazard.level == Level.MAJOR
+    # Registering it at the suggested level stays possible for the reporter's own unit or office.
+    assert services.hazard_confirm(hazard_id=hazard.pk, actor=actor, level="major", basis="判定标准").is_major
+
+
 @pytest.mark.parametrize("who", ["village_a_officer", "ent_a", "leader"])
 def test_it_refuses_the_inspector_and_others_lowering_a_suggested_level(world, who):
     hazard = suggested_major(world, status="reported")
