@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from units.access import Scope, get_or_404, get_scope
-from units.models import DutyKind, Unit
+from units.models import DutyKind, Sector, Unit
 
 from .models import ENTERPRISE_VISIBLE_STATUSES, Hazard, HazardEvent, Level, Role, Status
 
@@ -109,3 +109,64 @@ def verify_capacity(scope: Scope, hazard: Hazard, verifiers: Verifiers | None = 
     if scope.unit_ids & verifiers.unit_ids or verifiers.office_in_own_right:
         return HazardEvent.Capacity.OWN
     return HazardEvent.Capacity.LAST_RESORT
+
+
+# -- who may see where a hazard came from (§27: the reporter is never exposed) ---------------------------
+
+# Channels that stand for a report by a member of the public (群众举报, 12345/12350 lines entered by staff).
+REPORT_CHANNELS = frozenset({"public"})  # Channel.PUBLIC (群众举报查实)
+# What a field history of a hazard must leave out for someone who may not see the source (see may_see_*).
+SOURCE_FIELDS = frozenset({"channel"})
+FINDER_FIELDS = frozenset({"found_by"})
+# The reference key of the 消防 sector (units.reference): a renamed sector is still found by it.
+FIRE_SECTOR_KEY = "消防"
+
+
+def may_see_channels(scope: Scope) -> bool:
+    """Whether source channels exist at all for this user (a channel filter, a channel column)."""
+    return bool(scope.all_townships or scope.unit_ids or scope.village_ids)
+
+
+def may_see_source(scope: Scope, hazard: Hazard) -> bool:
+    """The source channel: township staff (office, leadership, departments, village officers), never the enterprise.
+
+    An enterprise told "群众举报查实" would go looking for its neighbour; so the channel is absent from every page,
+    print, export, filter and history the enterprise reaches.
+    """
+    return scope.sees_all_of(hazard.township_id) or bool(scope.unit_ids or scope.village_ids)
+
+
+def may_see_finder(scope: Scope, hazard: Hazard) -> bool:
+    """The free-text finder (发现人): of a reported hazard, only the office; otherwise whoever sees the source.
+
+    The enterprise never sees it either: a blank finder beside a filled one would tell it which hazard was reported.
+    """
+    if hazard.channel in REPORT_CHANNELS:
+        return scope.is_office_for(hazard.township_id)
+    return may_see_source(scope, hazard)
+
+
+def hidden_source_fields(scope: Scope, hazard: Hazard) -> frozenset[str]:
+    """The hazard fields to leave out of any list, export or field history shown to this user."""
+    hidden: frozenset[str] = frozenset()
+    if not may_see_source(scope, hazard):
+        hidden |= SOURCE_FIELDS
+    if not may_see_finder(scope, hazard):
+        hidden |= FINDER_FIELDS
+    return hidden
+
+
+def may_judge_major_fire(scope: Scope, hazard: Hazard) -> bool:
+    """Who records (or clears) a 重大火灾隐患 judged by the fire-rescue authority (§7, GB 35181).
+
+    The township office, or staff of the unit leading the township's 消防 sector (派出所 in the reference routing),
+    which receives the fire-rescue authority's documents. Not the other departments, villages or the enterprise.
+    """
+    if scope.is_office_for(hazard.township_id):
+        return True
+    if not scope.unit_ids:
+        return False
+    fire_leads = Sector.objects.filter(township_id=hazard.township_id, ref_key=FIRE_SECTOR_KEY).values_list(
+        "lead_unit_id", flat=True
+    )
+    return any(unit_id in scope.unit_ids for unit_id in fire_leads)

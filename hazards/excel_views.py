@@ -73,6 +73,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
         township=exporter.ledger_township_name(request.user),
         filler=request.user,
         out=buffer,
+        viewer=get_scope(request.user),
     )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     return _attachment(response, exporter.ledger_filename())

@@ -14,6 +14,7 @@ from units.access import Scope
 from units.credit_code import normalise_credit_code
 from units.models import Sector, Unit, Village
 
+from .access import may_see_channels
 from .models import (
     DEADLINE_STATUSES,
     Channel,
@@ -102,6 +103,9 @@ class HazardFilter(django_filters.FilterSet):
         self.filters["village"].queryset = villages  # type: ignore[attr-defined]
         self.filters["sector"].queryset = sectors  # type: ignore[attr-defined]
         self.filters["lead_unit"].queryset = Unit.objects.filter(township_id__in=towns)  # type: ignore[attr-defined]
+        if not may_see_channels(scope):
+            # §27: the enterprise cannot sort its hazards by source (群众举报查实 would point at a neighbour).
+            del self.filters["channel"]
         for name, field in self.form.fields.items():
             css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
             if name == "status":

@@ -120,7 +120,8 @@ class HazardReportForm(StyledFormMixin, forms.ModelForm):
         self.fields["found_on"].initial = local_today()
         self.fields["channel"].initial = Channel.DEPARTMENT
         if scope.enterprise_ids and not (scope.is_office or scope.unit_ids or scope.village_ids):
-            self.fields["channel"].initial = Channel.SELF_REPORT
+            # §27: the enterprise neither sees nor chooses source channels; its reports are self-reports.
+            del self.fields["channel"]
             self.fields["enterprise"].required = True
 
     def clean_found_on(self) -> Any:
@@ -154,9 +155,45 @@ class FixOnTheSpotForm(HazardReportForm):
         self.fields["measures"].required = True
 
 
+FIRE_FIELDS = ("is_major_fire", "fire_judged_by", "fire_judgement_document", "fire_judged_on")
+
+
+def _clean_major_fire(form: forms.BaseForm, data: dict[str, Any], level: str | None) -> None:
+    """§7 / GB 35181: a 重大火灾隐患 is a fire hazard, major, with the fire-rescue authority's judgement.
+
+    The judgement is asked for when the flag or the judgement changes (a hazard flagged before it was recorded
+    can still be edited otherwise).
+    """
+    if data.get("is_major_fire") and level is not None and level != Level.MAJOR:
+        form.add_error("level", _("A major fire hazard is a major hazard: choose “major hazard”."))
+    if not set(FIRE_FIELDS) & set(form.changed_data):
+        return
+    if not data.get("is_major_fire"):
+        for name in ("fire_judged_by", "fire_judgement_document", "fire_judged_on"):
+            if data.get(name):
+                form.add_error(name, _("Tick “major fire hazard” to record a fire judgement."))
+        return
+    if data.get("hazard_type") != HazardType.FIRE:
+        form.add_error("is_major_fire", _("Only a fire hazard can be a major fire hazard."))
+    for name in ("fire_judged_by", "fire_judgement_document"):
+        if not (data.get(name) or "").strip():
+            form.add_error(name, _("Required for a major fire hazard."))
+    judged_on = data.get("fire_judged_on")
+    if judged_on and judged_on > local_today():
+        form.add_error("fire_judged_on", _("The date cannot lie in the future."))
+
+
+FIRE_HELP = _("Only the township safety office or the lead unit of 消防 records this, from the judgement document.")
+
+
 class ConfirmForm(StepForm):
     level = forms.ChoiceField(label=_("level"), choices=Level.choices)
-    is_major_fire = forms.BooleanField(label=_("major fire hazard (judged under the fire standard)"), required=False)
+    is_major_fire = forms.BooleanField(
+        label=_("major fire hazard (judged under the fire standard)"), required=False, help_text=FIRE_HELP
+    )
+    fire_judged_by = forms.CharField(label=_("judged by (fire-rescue authority)"), max_length=100, required=False)
+    fire_judgement_document = forms.CharField(label=_("judgement document number"), max_length=100, required=False)
+    fire_judged_on = forms.DateField(label=_("judged on"), required=False, widget=DateInput())
     hazard_type = forms.ChoiceField(label=_("hazard type"), choices=HazardType.choices)
     sector = forms.ModelChoiceField(label=_("sector"), queryset=Sector.objects.none())
     basis = forms.CharField(label=_("judgement standard (判定依据)"), max_length=300, required=False)
@@ -165,18 +202,26 @@ class ConfirmForm(StepForm):
     def __init__(self, *args: Any, hazard: Hazard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = Sector.objects.filter(township_id=hazard.township_id, is_active=True)  # type: ignore[attr-defined]
+        for name in ("fire_judged_by", "fire_judgement_document", "fire_judged_on"):
+            self.fields[name].initial = getattr(hazard, name)
+        if hazard.suggested_level == Level.MAJOR:
+            self.fields["note"].help_text = _(
+                "The checklist item suggests a major hazard: a lower level needs the reason here."
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("level") == Level.MAJOR and not (data.get("basis") or "").strip():
             self.add_error("basis", _("A major hazard needs the standard it was judged by."))
-        if data.get("is_major_fire") and data.get("hazard_type") != HazardType.FIRE:
-            self.add_error("is_major_fire", _("Only a fire hazard can be a major fire hazard."))
+        _clean_major_fire(self, data, data.get("level"))
         return data
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
-        return {k: d[k] for k in ("level", "is_major_fire", "hazard_type", "sector", "basis", "clause")}
+        names = ["level", "is_major_fire", "hazard_type", "sector", "basis", "clause"]
+        if d["is_major_fire"]:
+            names += ["fire_judged_by", "fire_judgement_document", "fire_judged_on"]
+        return {k: d[k] for k in names}
 
 
 class DismissForm(StepForm):
@@ -258,10 +303,31 @@ class ExtensionDecideForm(StyledFormMixin, forms.Form):
 class HazardEditForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Hazard
-        fields = ["title", "description", "location", "hazard_type", "is_major_fire", "basis", "clause", "measures",
-                  "responsible_person", "responsible_phone", "funds", "contingency_plan"]  # fmt: skip
+        fields = ["title", "description", "location", "hazard_type", "is_major_fire", "fire_judged_by",
+                  "fire_judgement_document", "fire_judged_on", "basis", "clause", "measures", "responsible_person",
+                  "responsible_phone", "funds", "contingency_plan"]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "measures": forms.Textarea(attrs={"rows": 2}),
             "contingency_plan": forms.Textarea(attrs={"rows": 2}),
+            "fire_judged_on": DateInput(),
         }
+        help_texts = {
+            "is_major_fire": _(
+                "A major fire hazard is a major hazard: while it is being rectified, fill in all five"
+                " implementations in the same edit."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["is_major_fire"].help_text = f"{self.fields['is_major_fire'].help_text} {FIRE_HELP}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _clean_major_fire(self, data, None)
+        return data
+
+    def _post_clean(self) -> None:
+        # Nothing is copied into the instance: hazards.services.hazard_update checks the rules and writes.
+        pass

@@ -19,11 +19,11 @@ from django.http import QueryDict
 from django.utils import timezone
 from openpyxl import Workbook
 
-from units.access import get_scope
+from units.access import Scope, get_scope
 from units.excel import filler_line, report_cells, write_report_head
 from units.models import Township
 
-from .access import hazards_visible_to
+from .access import hazards_visible_to, hidden_source_fields, may_see_channels
 from .filters import filtered_hazards
 from .models import Channel, ExportJob, Hazard, HazardType, Level, Listing, ListingLevel, Status, local_today
 
@@ -58,7 +58,11 @@ LEDGER_COLUMNS: list[tuple[str, int]] = [
     ("销号日期/整改完成日期", 14),
     ("实际投入资金（元）", 12),
     ("挂牌督办级别", 10),
+    ("延期次数", 8),
+    ("延期天数", 8),
 ]
+# §27: columns left out (channel) or left blank (finder) for a user who may not see where a hazard came from.
+CHANNEL_COLUMN = "来源渠道"
 HEADER_ROW = 3  # title, 填报 line, header
 SHEET_TITLE = "隐患台账"
 PROGRESS_EVERY = 500
@@ -152,7 +156,29 @@ def _level_label(hazard: Hazard) -> str:
     return f"{label}（重大火灾隐患）" if hazard.is_major_fire else label
 
 
-def ledger_row(number: int, hazard: Hazard, today: dt.date) -> list[Any]:
+def ledger_columns(viewer: Scope | None) -> list[tuple[str, int]]:
+    """The ledger's columns for this user: without the source channel for those who never see it (§27)."""
+    if viewer is None or may_see_channels(viewer):
+        return LEDGER_COLUMNS
+    return [column for column in LEDGER_COLUMNS if column[0] != CHANNEL_COLUMN]
+
+
+def ledger_row(number: int, hazard: Hazard, today: dt.date, viewer: Scope | None = None) -> list[Any]:
+    """One hazard's cells; `viewer` (None: the full office ledger) decides what of its source is shown."""
+    row = _full_row(number, hazard, today)
+    if viewer is None:
+        return row
+    hidden = hidden_source_fields(viewer, hazard)
+    if "found_by" in hidden:
+        row[FINDER_INDEX] = ""
+    if not may_see_channels(viewer):
+        del row[CHANNEL_INDEX]
+    elif "channel" in hidden:
+        row[CHANNEL_INDEX] = ""
+    return row
+
+
+def _full_row(number: int, hazard: Hazard, today: dt.date) -> list[Any]:
     enterprise = hazard.enterprise
     closed_or_done = _local_date(hazard.closed_at) or hazard.completed_on
     listing = getattr(hazard, "listing_level", None)
@@ -184,7 +210,14 @@ def ledger_row(number: int, hazard: Hazard, today: dt.date) -> list[Any]:
         closed_or_done,
         hazard.funds_spent,
         LISTING_LABELS.get(listing, "") if listing else "",  # type: ignore[call-overload]
+        hazard.extension_count,
+        hazard.extension_days,
     ]
+
+
+_HEADERS = [header for header, _width in LEDGER_COLUMNS]
+CHANNEL_INDEX = _HEADERS.index(CHANNEL_COLUMN)
+FINDER_INDEX = _HEADERS.index("发现人")
 
 
 # -- writing the sheet ------------------------------------------------------------------------------------
@@ -198,11 +231,13 @@ def write_ledger(
     out: str | IO[bytes],
     progress: Progress | None = None,
     today: dt.date | None = None,
+    viewer: Scope | None = None,
 ) -> int:
     """Write the ledger of these hazards, in this order, to `out`; returns the number of hazard rows.
 
     A queryset is read in chunks through a server-side cursor; `progress(n)` is called every
-    PROGRESS_EVERY rows and once at the end.
+    PROGRESS_EVERY rows and once at the end. `viewer` is the scope of the user it is written for: what of a
+    hazard's source they may not see is not in their file (§27).
     """
     today = today or local_today()
     name = township.name if isinstance(township, Township) else township
@@ -210,13 +245,14 @@ def write_ledger(
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(SHEET_TITLE)
     title = ledger_title(name, major_only=_major_only(hazards_iterable))
-    write_report_head(ws, title, filler_line(name, filler_name, today), LEDGER_COLUMNS, freeze=f"C{HEADER_ROW + 1}")
+    columns = ledger_columns(viewer)
+    write_report_head(ws, title, filler_line(name, filler_name, today), columns, freeze=f"C{HEADER_ROW + 1}")
     rows = (
         hazards_iterable.iterator(chunk_size=CHUNK_SIZE) if isinstance(hazards_iterable, QuerySet) else hazards_iterable
     )
     count = 0
     for count, hazard in enumerate(rows, start=1):
-        ws.append(report_cells(ws, ledger_row(count, hazard, today)))
+        ws.append(report_cells(ws, ledger_row(count, hazard, today, viewer)))
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(count)
     if progress is not None:
@@ -268,7 +304,13 @@ def _write_job_file(job: ExportJob, qs: QuerySet[Hazard]) -> None:
     township = ledger_township_name(job.user)
     with tempfile.TemporaryFile(suffix=".xlsx") as tmp:
         written = write_ledger(
-            qs, township=township, filler=job.user, out=tmp, progress=_job_progress(job.pk), today=today
+            qs,
+            township=township,
+            filler=job.user,
+            out=tmp,
+            progress=_job_progress(job.pk),
+            today=today,
+            viewer=get_scope(job.user),
         )
         tmp.seek(0)
         # The stored name is ours; the Chinese name is only what the browser is told.

@@ -69,6 +69,11 @@ LEDGER_COLUMNS: list[tuple[str, str]] = [
     ("responsible_person", "整改责任人"),
     ("measures", "整改措施"),
     ("remark", "备注"),
+    # §7 / GB 35181: a 重大火灾隐患 with the fire-rescue authority's judgement (optional; the rows are major anyway).
+    ("is_major_fire", "重大火灾隐患"),
+    ("fire_judged_by", "火灾隐患判定机构"),
+    ("fire_judgement_document", "判定文书号"),
+    ("fire_judged_on", "判定日期"),
 ]
 # Other names the same columns have in sheets kept before this template.
 HEADER_ALIASES: list[tuple[str, str]] = [
@@ -375,6 +380,7 @@ class Planner:
         values = attempt("found_on", self._dates_and_status, cells)
         attempt("description", self._text_fields, cells, values)
         attempt("method", self._channel, cells, values)
+        attempt("is_major_fire", self._major_fire, cells, values)
         if errors or values is None:
             return None, errors
         try:
@@ -515,6 +521,33 @@ class Planner:
         if values is not None:
             values.update(texts)
 
+    def _major_fire(self, cells: dict[str, str], values: dict[str, Any] | None) -> None:
+        """重大火灾隐患 (§7, GB 35181): flagged only with the authority and its document; a fire hazard, major."""
+        flag = bool(cells.get("is_major_fire")) and parse_bool(cells.get("is_major_fire", ""))
+        judged_by, document = cells.get("fire_judged_by", ""), cells.get("fire_judgement_document", "")
+        judged_on = self._cell(parse_ledger_date, "fire_judged_on", cells.get("fire_judged_on", ""))
+        if not flag:
+            if judged_by or document or judged_on:
+                raise CellError(_("A fire judgement is given: enter 是 in this column."))
+            return
+        for text, column in ((judged_by, "fire_judged_by"), (document, "fire_judgement_document")):
+            if not text:
+                raise CellError(_("Required for a major fire hazard (judged by the fire-rescue authority)."), column)
+            if len(text) > 100:
+                raise CellError(_("At most %(n)d characters.") % {"n": 100}, column)
+        found_on = values.get("found_on") if values else None
+        if judged_on is not None and (judged_on > self.today or (found_on and judged_on < found_on)):
+            raise CellError(
+                _("The date of the fire judgement lies between the inspection date and today."), "fire_judged_on"
+            )
+        if values is not None:
+            values.update(
+                is_major_fire=True,
+                fire_judged_by=judged_by,
+                fire_judgement_document=document,
+                fire_judged_on=judged_on,
+            )
+
     def _channel(self, cells: dict[str, str], values: dict[str, Any] | None) -> None:
         channel = parse_method(cells.get("method", ""))
         if values is not None:
@@ -539,7 +572,8 @@ class Planner:
             village_id=village_id,
             sector_id=sector.pk,
             lead_unit_id=sector.lead_unit_id,
-            hazard_type=hazard_type_for(sector),
+            # A 重大火灾隐患 is a fire hazard whatever the enterprise's sector.
+            hazard_type=HazardType.FIRE if values.get("is_major_fire") else hazard_type_for(sector),
         )
 
     def _claim(self, number: int, values: dict[str, Any], enterprise: EnterpriseRef) -> None:
@@ -724,6 +758,10 @@ _NOTES = {
     "found_on": "必填。日期格式，或文字如 2024.3.5、2024-03-05、2024/3/5、2024年3月5日。",
     "rectified": "必填。“是”：须填整改完成时间，导入后为已销号；“否”：导入为已登记，填了整改完成时间的作为整改时限。",
     "completed_on": "日期，写法同检查时间。",
+    "is_major_fire": "选填“是/否”。经消防救援机构依 GB 35181 判定为重大火灾隐患的填“是”，并须填判定机构和判定文书号。",
+    "fire_judged_by": "重大火灾隐患必填，如“泗县消防救援大队”。",
+    "fire_judgement_document": "重大火灾隐患必填：判定文书的文号。",
+    "fire_judged_on": "选填，写法同检查时间；不早于检查时间，不晚于今天。",
 }
 _GENERAL_NOTES = (
     "1. 第1行为标题，第2行为表头，请勿修改表头文字；从第3行起每行填写一条重大事故隐患。以“示例”开头的行不会导入。",
@@ -773,7 +811,7 @@ def _write_data_sheet(sheet: Worksheet, township: Township, villages: list[str],
         example = sheet.cell(row=3, column=index)
         example.font = Font(italic=True, color="808080")
         sheet.column_dimensions[letter].width = _WIDTHS.get(field_name, 14)
-        if field_name in ("found_on", "completed_on"):
+        if field_name in ("found_on", "completed_on", "fire_judged_on"):
             example.number_format = "yyyy-mm-dd"
             sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
         if field_name == "credit_code":
@@ -818,6 +856,7 @@ def build_ledger_template(township: Township) -> bytes:
     data_sheet.title = DATA_SHEET
     _write_data_sheet(data_sheet, township, villages, sectors)
     _validation(data_sheet, '"是,否"', "rectified", strict=True)
+    _validation(data_sheet, '"是,否"', "is_major_fire", strict=True)
     _validation(data_sheet, f"'{NOTES_SHEET}'!$G$2:$G${len(METHODS) + 1}", "method", strict=True)
     if villages:
         _validation(data_sheet, f"'{NOTES_SHEET}'!$E$2:$E${len(villages) + 1}", "village", strict=False)

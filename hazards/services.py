@@ -20,7 +20,7 @@ from reminders.dispatch import hazard_changed
 from units.access import Scope, get_scope
 from units.models import Enterprise, Sector, User, Village
 
-from .access import hazard_roles, verify_capacity
+from .access import hazard_roles, may_judge_major_fire, may_see_source, verify_capacity
 from .evidence import CheckedFile, store_checked
 from .models import (
     DEADLINE_STATUSES,
@@ -187,21 +187,83 @@ def _check_place(*, village: Village, enterprise: Enterprise | None) -> None:
         raise WorkflowError(_("The enterprise “%(name)s” is not in this village.") % {"name": enterprise.name})
 
 
+def _report_level(fields: dict[str, Any]) -> None:
+    """The level a report starts at: the reporter's, never below what a checklist item suggests (§6)."""
+    suggested = fields.get("suggested_level") or ""
+    if suggested not in ("", *Level.values):
+        raise WorkflowError(_("Unknown suggested level."))
+    fields["suggested_level"] = suggested
+    fields["level"] = fields.get("level") or suggested or Level.GENERAL
+    if suggested == Level.MAJOR and fields["level"] != Level.MAJOR:
+        raise WorkflowError(
+            _(
+                "The checklist item suggests a major hazard, so it is reported as major. The township safety office "
+                "or the hazard's lead unit may lower the level, with a reason, when registering it."
+            )
+        )
+
+
+FIRE_FIELDS = ("is_major_fire", "fire_judged_by", "fire_judgement_document", "fire_judged_on")
+
+
+def _fire_snapshot(hazard: Hazard) -> tuple[Any, ...]:
+    return tuple(getattr(hazard, f) for f in FIRE_FIELDS)
+
+
+def _check_major_fire(scope: Scope, hazard: Hazard, *, before: tuple[Any, ...] | None) -> None:
+    """重大火灾隐患 (§7, GB 35181): judged by the fire-rescue authority, recorded by those who receive its documents.
+
+    1. Any change of the flag or the judgement: only the office or the 消防 lead unit (access.may_judge_major_fire).
+    2. The flag needs the authority and the document number; the date, when given, lies between the day the
+       hazard was found and today. Clearing the flag clears the judgement (the field history keeps it).
+    3. The flag makes the hazard major, in every path (the database refuses anything else).
+    """
+    unchanged = _fire_snapshot(hazard) == (before or (False, "", "", None))
+    if not unchanged and not may_judge_major_fire(scope, hazard):
+        raise WorkflowError(
+            _(
+                "Only the township safety office or the lead unit of 消防 records or clears a major fire hazard "
+                "judged by the fire-rescue authority."
+            )
+        )
+    if not hazard.is_major_fire:
+        hazard.fire_judged_by, hazard.fire_judgement_document, hazard.fire_judged_on = "", "", None
+        return
+    hazard.fire_judged_by = (hazard.fire_judged_by or "").strip()
+    hazard.fire_judgement_document = (hazard.fire_judgement_document or "").strip()
+    if not unchanged and not (hazard.fire_judged_by and hazard.fire_judgement_document):
+        raise WorkflowError(
+            _(
+                "A major fire hazard is judged by the fire-rescue authority (消防救援机构): record the authority "
+                "and the number of its judgement document."
+            )
+        )
+    judged_on = hazard.fire_judged_on
+    if judged_on is not None and not (hazard.found_on <= judged_on <= local_today()):
+        raise WorkflowError(_("The date of the fire judgement lies between the day the hazard was found and today."))
+    hazard.level = Level.MAJOR
+
+
 @transaction.atomic
 def hazard_report(*, actor: User, fields: dict[str, Any], photos: Sequence[CheckedFile] = ()) -> Hazard:
     """A new hazard in `reported`, with its problem photos.
 
     1. Check the reporter's scope over the village, sector or enterprise.
-    2. Record the sector's lead unit on the hazard (routing changes later do not rewrite it).
-    3. Create the hazard and its first event with the photos.
+    2. The level: never below the level a checklist item suggests (`suggested_level`, §6); a 重大火灾隐患 is major.
+    3. Record the sector's lead unit on the hazard (routing changes later do not rewrite it).
+    4. Create the hazard and its first event with the photos.
     """
     scope = get_scope(actor)
+    fields = dict(fields)
     village, enterprise, sector = fields["village"], fields.get("enterprise"), fields["sector"]
     _check_report_scope(scope, village=village, enterprise=enterprise, sector=sector)
     _check_place(village=village, enterprise=enterprise)
-    if scope.has_role("enterprise") and not scope.is_office and enterprise and enterprise.pk in scope.enterprise_ids:
-        fields.setdefault("channel", Channel.SELF_REPORT)
+    _report_level(fields)
     hazard = Hazard(township_id=village.township_id, lead_unit=sector.lead_unit, reported_by=actor, **fields)
+    if not may_see_source(scope, hazard):
+        # An enterprise reports its own findings; it neither sees nor chooses channels (§27).
+        hazard.channel = Channel.SELF_REPORT
+    _check_major_fire(scope, hazard, before=None)
     if not hazard.found_by:
         hazard.found_by = actor.display_name
     hazard._history_user = actor  # type: ignore[attr-defined]
@@ -227,6 +289,16 @@ def hazard_fix_on_the_spot(
     scope = get_scope(actor)
     if not scope.has_role("office", "admin", "department", "village"):
         raise WorkflowError(_("Only inspectors record hazards fixed on the spot."))
+    fields = dict(fields)
+    if Level.MAJOR in (fields.pop("level", None), fields.get("suggested_level")) or fields.get("is_major_fire"):
+        # 三(二): only a general hazard is fixed on the spot; a major one is registered, rectified with its 五落实,
+        # verified and closed (and may be listed), so that it stays in every count.
+        raise WorkflowError(
+            _(
+                "A major hazard cannot be fixed on the spot (立查立改 is for general hazards only). "
+                "Report it instead: it is registered, rectified with the five implementations and verified."
+            )
+        )
     if not before or not after:
         raise WorkflowError(_("A hazard fixed on the spot needs at least one photo before and one after."))
     village, enterprise, sector = fields["village"], fields.get("enterprise"), fields["sector"]
@@ -263,12 +335,53 @@ def hazard_fix_on_the_spot(
 def hazard_confirm(
     *, hazard_id: int, actor: User, expected_status: str | None = None, note: str = "", **classification: Any
 ) -> Hazard:
-    """登记/判定: level, type, sector, standard and clause; the lead unit follows the (possibly corrected) sector."""
+    """登记/判定: level, type, sector, standard and clause; the lead unit follows the (possibly corrected) sector.
+
+    A level below the one a checklist item suggested needs a reason, given by the office or staff of the hazard's
+    lead unit (S6: the lead department confirms and levels) — never by a participating unit, nor by the inspector
+    who reported it (三(二): the one on site does not downgrade alone).
+    A 重大火灾隐患 is major whatever level is chosen (§7).
+    """
+    before = _locked(hazard_id)
+    fire_before = _fire_snapshot(before)
+    lead_unit_id, suggested, reporter_id = before.lead_unit_id, before.suggested_level, before.reported_by_id
     changes = dict(classification)
     if "sector" in changes:
         changes["lead_unit"] = changes["sector"].lead_unit
     changes["confirmed_at"] = timezone.now()
-    return _move(hazard_id, "confirm", actor=actor, note=note, expected_status=expected_status, changes=changes)
+
+    def check_level(hazard: Hazard) -> None:
+        scope = get_scope(actor)
+        _check_major_fire(scope, hazard, before=fire_before)
+        if suggested == Level.MAJOR and hazard.level != Level.MAJOR:
+            if not (scope.is_office_for(hazard.township_id) or lead_unit_id in scope.unit_ids):
+                raise WorkflowError(
+                    _(
+                        "The checklist item suggests a major hazard. Only the township safety office or the "
+                        "hazard's lead unit may register it at a lower level."
+                    )
+                )
+            if reporter_id == actor.pk:
+                raise WorkflowError(
+                    _(
+                        "The checklist item suggests a major hazard: whoever reported it cannot also lower its "
+                        "level; another member of the office or the lead unit registers it."
+                    )
+                )
+            if not note.strip():
+                raise WorkflowError(
+                    _("The checklist item suggests a major hazard: give the reason for the lower level in the note.")
+                )
+
+    return _move(
+        hazard_id,
+        "confirm",
+        actor=actor,
+        note=note,
+        expected_status=expected_status,
+        changes=changes,
+        validate=check_level,
+    )
 
 
 @transaction.atomic
@@ -408,14 +521,22 @@ def hazard_add_evidence(
 
 
 EDITABLE_FIELDS = ("title", "description", "location", "basis", "clause", "measures", "responsible_person",
-                   "responsible_phone", "funds", "contingency_plan", "hazard_type", "is_major_fire")  # fmt: skip
+                   "responsible_phone", "funds", "contingency_plan", "hazard_type", *FIRE_FIELDS)  # fmt: skip
+# A hazard turned major here must have its 五落实 when it is already being rectified (_require_five's rule).
+FIVE_REQUIRED_STATUSES = (Status.RECTIFYING, Status.PENDING_ACCEPTANCE)
 
 
 @transaction.atomic
 def hazard_update(*, hazard_id: int, actor: User, changes: dict[str, Any]) -> Hazard:
-    """Corrections to an open hazard by the office or its lead department; kept in the field history."""
+    """Corrections to an open hazard by the office or its lead department; kept in the field history.
+
+    A 重大火灾隐患 recorded here makes the hazard major (§7); while it is being rectified, the same edit must then
+    complete its five implementations (五落实), or nothing is saved.
+    """
     hazard = _locked(hazard_id)
-    if not hazard_roles(get_scope(actor), hazard) & {Role.HANDLER, Role.OFFICE}:
+    scope = get_scope(actor)
+    fire_before, was_major = _fire_snapshot(hazard), hazard.is_major
+    if not hazard_roles(scope, hazard) & {Role.HANDLER, Role.OFFICE}:
         raise WorkflowError(_("You may not edit this hazard."))
     if not hazard.is_open:
         raise WorkflowError(_("A closed or dismissed hazard can no longer be edited."))
@@ -426,6 +547,17 @@ def hazard_update(*, hazard_id: int, actor: User, changes: dict[str, Any]) -> Ha
         )
     for field, value in changes.items():
         setattr(hazard, field, value)
+    _check_major_fire(scope, hazard, before=fire_before)
+    turned_major = hazard.is_major and not was_major
+    missing = hazard.missing_five() if turned_major and hazard.status in FIVE_REQUIRED_STATUSES else []
+    if missing:
+        raise WorkflowError(
+            _(
+                "This hazard is now major and is being rectified: record its five implementations in the same "
+                "edit; missing: %(items)s."
+            )
+            % {"items": "、".join(missing)}
+        )
     hazard._history_user = actor  # type: ignore[attr-defined]
     hazard.save()
     return hazard

@@ -14,6 +14,7 @@ from units.models import Enterprise, Unit, Village
 
 from .evidence import CheckedFile, EvidenceError, check_upload
 from .models import Escalation, Hazard, Listing, ListingLevel, Notice, Refusal, local_today
+from .supervision_services import FIRST_LIST_YEAR, Acceptance
 
 
 class ServiceForm(StyledFormMixin, forms.ModelForm):
@@ -34,28 +35,84 @@ class ListingForm(ServiceForm):
             "supervising_unit",
             "listed_on",
             "required_by",
-            "typical_fire_year",
             "note",
         ]
         widgets = {"listed_on": DateInput, "required_by": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {
-            "typical_fire_year": _(
-                "Fill in the year to put this fire hazard on that year's typical fire hazards list."
-            ),
-        }
 
     def __init__(self, *args: Any, hazard: Hazard, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"listed_on": local_today(), "level": ListingLevel.TOWNSHIP})
         super().__init__(*args, **kwargs)
         units: QuerySet[Unit] = Unit.objects.filter(township_id=hazard.township_id, is_active=True)
         self.fields["supervising_unit"].queryset = units  # type: ignore[attr-defined]
-        year = self.fields["typical_fire_year"]
-        year.validators += [MinValueValidator(2000), MaxValueValidator(2100)]
-        year.widget.attrs.update(min=2000, max=2100)
 
 
-class DelistForm(forms.Form):
+def _checked(upload: Any) -> CheckedFile | None:
+    if not upload:
+        return None
+    try:
+        return check_upload(upload)
+    except EvidenceError as exc:
+        raise forms.ValidationError(str(exc)) from exc
+
+
+class DelistForm(StyledFormMixin, forms.Form):
+    """摘牌; from county level up with the listing authority's acceptance (the service says what is missing)."""
+
     delisted_on = forms.DateField(label=_("delisted on"), widget=DateInput)
+    acceptance_authority = forms.CharField(label=_("accepted by (listing authority)"), max_length=100, required=False)
+    acceptance_document = forms.CharField(label=_("acceptance document number"), max_length=100, required=False)
+    acceptance_date = forms.DateField(label=_("accepted on"), widget=DateInput, required=False)
+    acceptance_upload = forms.FileField(
+        label=_("acceptance document"),
+        required=False,
+        help_text=_("The listing authority's signed acceptance: a PDF or a photo."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
+    )
+
+    def __init__(self, *args: Any, listing: Listing | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("delisted_on", local_today())
+        super().__init__(*args, **kwargs)
+        if listing is not None and not listing.needs_acceptance:
+            for name in ("acceptance_authority", "acceptance_document", "acceptance_date", "acceptance_upload"):
+                del self.fields[name]
+        self.checked_file: CheckedFile | None = None
+
+    def clean_acceptance_upload(self) -> Any:
+        upload = self.cleaned_data.get("acceptance_upload")
+        self.checked_file = _checked(upload)
+        return upload
+
+    def acceptance(self) -> Acceptance:
+        d = self.cleaned_data
+        return Acceptance(
+            authority=d.get("acceptance_authority") or "",
+            document=d.get("acceptance_document") or "",
+            date=d.get("acceptance_date"),
+            attachment=self.checked_file,
+        )
+
+
+class TypicalFireAddForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("year"))
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("year", local_today().year)
+        super().__init__(*args, **kwargs)
+        last = local_today().year + 1
+        year = self.fields["year"]
+        year.validators += [MinValueValidator(FIRST_LIST_YEAR), MaxValueValidator(last)]
+        year.widget.attrs.update(min=FIRST_LIST_YEAR, max=last)
+
+
+class TypicalFireRemoveForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("reason"), max_length=500)
+
+
+class ListingFilterForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("listing level"), choices=[("", _("All levels")), *ListingLevel.choices], required=False
+    )
 
 
 class EscalationForm(ServiceForm):
@@ -89,7 +146,6 @@ class EscalationForm(ServiceForm):
             "note",
         ]
         widgets = {"taken_on": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {"note": _("Needed when a rung is skipped: say why this measure is taken at once.")}
 
     def __init__(
         self, *args: Any, township_id: int, hazards: QuerySet[Hazard], fixed_hazard: Hazard | None = None, **kwargs: Any
@@ -117,11 +173,7 @@ class EscalationForm(ServiceForm):
 
     def clean_upload(self) -> Any:
         upload = self.cleaned_data.get("upload")
-        if upload:
-            try:
-                self.checked_file = check_upload(upload)
-            except EvidenceError as exc:
-                raise forms.ValidationError(str(exc)) from exc
+        self.checked_file = _checked(upload)
         return upload
 
     def clean(self) -> dict[str, Any]:

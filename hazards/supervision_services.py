@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import cast
 
 from django.db import IntegrityError, models, transaction
@@ -35,6 +36,7 @@ from .models import (
     Role,
     Rung,
     Status,
+    TypicalFireHazard,
     local_today,
 )
 from .services import WorkflowError, _locked, _record
@@ -74,7 +76,7 @@ def _required(value: str, what: str) -> str:
 # -- listing supervision (挂牌督办, §7, §17) -------------------------------------------------------------
 
 
-def _check_listable(hazard: Hazard, typical_fire_year: int | None) -> None:
+def _check_listable(hazard: Hazard) -> None:
     if hazard.level != Level.MAJOR:
         raise WorkflowError(_("Only a major hazard can be listed for supervision."))
     if hazard.status in (Status.CLOSED, Status.DISMISSED):
@@ -83,9 +85,6 @@ def _check_listable(hazard: Hazard, typical_fire_year: int | None) -> None:
         )
     if hazard.listings.filter(delisted_on__isnull=True).exists():
         raise WorkflowError(_("This hazard is already listed; delist it before listing it again."))
-    # §7: the yearly list is of typical *fire* hazards.
-    if typical_fire_year is not None and hazard.hazard_type != HazardType.FIRE and not hazard.is_major_fire:
-        raise WorkflowError(_("Only a fire hazard can be put on the yearly list of typical fire hazards."))
 
 
 @transaction.atomic
@@ -99,7 +98,6 @@ def listing_create(
     supervising_unit: Unit | None,
     listed_on: dt.date,
     required_by: dt.date,
-    typical_fire_year: int | None = None,
     note: str = "",
 ) -> Listing:
     """挂牌督办 of a major hazard by the township office.
@@ -110,7 +108,7 @@ def listing_create(
     """
     hazard = _locked(hazard_id)
     _require_roles(actor, hazard, OFFICE_ONLY, _("Only the township safety office lists hazards for supervision."))
-    _check_listable(hazard, typical_fire_year)
+    _check_listable(hazard)
     if level not in ListingLevel.values:
         raise WorkflowError(_("Choose the level of the listing."))
     if supervising_unit is not None and supervising_unit.township_id != hazard.township_id:
@@ -126,7 +124,6 @@ def listing_create(
         supervising_unit=supervising_unit,
         listed_on=listed_on,
         required_by=required_by,
-        typical_fire_year=typical_fire_year,
         note=note.strip(),
         listed_by=actor,
     )
@@ -139,9 +136,55 @@ def listing_create(
     return listing
 
 
+@dataclass(frozen=True)
+class Acceptance:
+    """The listing authority's acceptance of a county, city or province listing (§17), as the township records it."""
+
+    authority: str = ""
+    document: str = ""
+    date: dt.date | None = None
+    attachment: CheckedFile | None = None
+
+
+def _check_acceptance(listing: Listing, acceptance: Acceptance, delisted_on: dt.date) -> None:
+    """From county level up the township records the authority's acceptance; it does not decide alone (§17)."""
+    if not listing.needs_acceptance:
+        return
+    _required(acceptance.authority, _("authority that accepted the rectification"))
+    _required(acceptance.document, _("acceptance document number"))
+    if acceptance.date is None:
+        raise WorkflowError(_("Please fill in the %(what)s.") % {"what": _("date of acceptance")})
+    if acceptance.attachment is None:
+        raise WorkflowError(
+            _("Attach the listing authority's acceptance document (a PDF or a photo) to delist a %(level)s listing.")
+            % {"level": listing.get_level_display()}
+        )
+    _not_in_future(acceptance.date, _("date of acceptance"))
+    if acceptance.date < listing.listed_on:
+        raise WorkflowError(_("The acceptance cannot be dated before the listing."))
+    if delisted_on < acceptance.date:
+        raise WorkflowError(_("The delisting date cannot be before the acceptance."))
+
+
+def _store_acceptance(listing: Listing, acceptance: Acceptance) -> None:
+    checked = acceptance.attachment
+    if checked is None:
+        return
+    # The stored name is ours (a random token), never the uploader's.
+    listing.acceptance_token, listing.acceptance_extension = checked.token, checked.extension
+    listing.acceptance_file.save(f"{listing.acceptance_token}{checked.extension}", checked.content, save=False)
+
+
 @transaction.atomic
-def listing_delist(*, listing_id: int, actor: User, delisted_on: dt.date) -> Listing:
-    """摘牌: only after the hazard is closed (销号, §17), by the township office."""
+def listing_delist(
+    *, listing_id: int, actor: User, delisted_on: dt.date, acceptance: Acceptance | None = None
+) -> Listing:
+    """摘牌: only after the hazard is closed (销号, §17), recorded by the township office.
+
+    A township listing is the township's own decision. A county, city or province listing is delisted only with
+    the listing authority's acceptance recorded: authority, document number, date and the signed document.
+    """
+    acceptance = acceptance or Acceptance()
     hazard_id = Listing.objects.values_list("hazard_id", flat=True).get(pk=listing_id)
     hazard = _locked(hazard_id)  # the hazard first, as every other step locks it first
     listing = Listing.objects.select_for_update().get(pk=listing_id)
@@ -156,12 +199,74 @@ def listing_delist(*, listing_id: int, actor: User, delisted_on: dt.date) -> Lis
     _not_in_future(delisted_on, _("delisting date"))
     if delisted_on < listing.listed_on:
         raise WorkflowError(_("The delisting date cannot be before the listing date."))
+    _check_acceptance(listing, acceptance, delisted_on)
     listing.delisted_on, listing.delisted_by = delisted_on, actor
-    listing.save(update_fields=["delisted_on", "delisted_by"])
-    _record(
-        hazard, action=Action.DELISTED, actor=actor, note=f"{listing.get_level_display()} {listing.document_number}"
-    )
+    note = f"{listing.get_level_display()} {listing.document_number}"
+    if listing.needs_acceptance:
+        listing.acceptance_authority = acceptance.authority.strip()
+        listing.acceptance_document = acceptance.document.strip()
+        listing.acceptance_date = acceptance.date
+        _store_acceptance(listing, acceptance)
+        note += " · " + _("accepted by %(authority)s, %(document)s") % {
+            "authority": listing.acceptance_authority,
+            "document": listing.acceptance_document,
+        }
+    listing.save()
+    _record(hazard, action=Action.DELISTED, actor=actor, note=note)
     return listing
+
+
+# -- the yearly list of typical fire hazards (一批典型火灾隐患, §7) -------------------------------------------
+
+FIRST_LIST_YEAR = 2000
+
+
+def _check_year(year: int) -> None:
+    if not FIRST_LIST_YEAR <= year <= local_today().year + 1:
+        raise WorkflowError(_("Choose a year from %(first)d to next year.") % {"first": FIRST_LIST_YEAR})
+
+
+@transaction.atomic
+def typical_fire_add(*, hazard_id: int, actor: User, year: int, note: str = "") -> TypicalFireHazard:
+    """Put a fire hazard, general or major, on the township's list of typical fire hazards of a year (§7).
+
+    The office keeps the list. It is not a listing (挂牌督办 stays for major hazards), and a hazard is on a year's
+    list once.
+    """
+    hazard = _locked(hazard_id)
+    _require_roles(
+        actor, hazard, OFFICE_ONLY, _("Only the township safety office keeps the typical fire hazards list.")
+    )
+    _check_year(year)
+    if hazard.hazard_type != HazardType.FIRE and not hazard.is_major_fire:
+        raise WorkflowError(_("Only a fire hazard can be put on the yearly list of typical fire hazards."))
+    if hazard.status == Status.DISMISSED:
+        raise WorkflowError(_("A dismissed report is not a hazard and cannot be put on the list."))
+    entry = TypicalFireHazard(hazard=hazard, year=year, note=note.strip(), added_by=actor)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as exc:
+        raise WorkflowError(
+            _("This hazard is already on the typical fire hazards list of %(year)d.") % {"year": year}
+        ) from exc
+    _record(hazard, action=Action.TYPICAL_FIRE_ADDED, actor=actor, note=f"{year} {entry.note}".strip())
+    return entry
+
+
+@transaction.atomic
+def typical_fire_remove(*, entry_id: int, actor: User, reason: str) -> None:
+    """Take a hazard off a year's list, with the reason kept in the hazard's timeline."""
+    hazard_id, year = TypicalFireHazard.objects.values_list("hazard_id", "year").get(pk=entry_id)
+    hazard = _locked(hazard_id)
+    _require_roles(
+        actor, hazard, OFFICE_ONLY, _("Only the township safety office keeps the typical fire hazards list.")
+    )
+    reason = _required(reason, _("reason"))
+    deleted, _rows = TypicalFireHazard.objects.filter(pk=entry_id).delete()
+    if not deleted:
+        raise WorkflowError(_("This entry was already taken off the list."))
+    _record(hazard, action=Action.TYPICAL_FIRE_REMOVED, actor=actor, note=f"{year}: {reason}")
 
 
 # -- escalation (函告 → 通报 → 约谈 → 曝光, §18, 四(六)) ------------------------------------------------------
@@ -200,32 +305,6 @@ def highest_rung(target_kind: str, target: TargetObject, year: int) -> str | Non
     return max(rungs, key=rung_rank) if rungs else None
 
 
-def _check_ladder(rung: str, reached: str | None, note: str) -> None:
-    """The ordering rule (§18 "函告、通报、约谈、曝光", taken in rising order).
-
-    - Going back down is refused: a 函告 after a 约谈 on the same target would make the ladder meaningless.
-    - Repeating the rung reached is allowed (a second 通报 when progress is still slow).
-    - Skipping a rung upwards is allowed, because a grave case may call for an interview at once, but only with
-      a note that says why, so the record explains itself.
-    """
-    wanted = rung_rank(rung)
-    current = -1 if reached is None else rung_rank(reached)
-    if wanted < current:
-        raise WorkflowError(
-            _(
-                "“%(rung)s” is lower than “%(reached)s”, already taken against this target: "
-                "measures are taken in rising order (函告 → 通报 → 约谈 → 曝光)."
-            )
-            % {"rung": Rung(rung).label, "reached": Rung(reached).label if reached else ""}
-        )
-    if wanted > current + 1 and not note.strip():
-        expected = RUNG_ORDER[current + 1]
-        raise WorkflowError(
-            _("“%(rung)s” skips “%(expected)s”: please say in the note why this measure is taken at once.")
-            % {"rung": Rung(rung).label, "expected": expected.label}
-        )
-
-
 def _store_attachment(escalation: Escalation, attachment: CheckedFile | None) -> None:
     if attachment is None:
         return
@@ -255,7 +334,9 @@ def escalation_create(
     """One rung of the ladder for slow progress, taken by the township office.
 
     1. Only the office of the township; the rung and the one target must be valid and in the township.
-    2. Lock the target and check the ordering rule against the rungs already taken against it.
+    2. Lock the target (two measures against one target are recorded one after the other). Any rung may follow
+       any other (§18 as practised: a periodic 通报 names villages already 约谈'd); the highest rung reached only
+       drives which measure is proposed next (models.next_rung).
     3. Store the record with its attachment; when aimed at a hazard, record an ESCALATED event on it.
     """
     if not get_scope(actor).is_office_for(township.pk):
@@ -275,7 +356,6 @@ def escalation_create(
         raise WorkflowError(_("A closed or dismissed hazard is not escalated."))
     _not_in_future(taken_on, _("date of the measure"))
     document_number = _required(document_number, _("document number (文号)"))
-    _check_ladder(rung, highest_rung(target_kind, target, taken_on.year), note)
     escalation = Escalation(
         township=township,
         rung=rung,

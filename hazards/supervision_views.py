@@ -39,6 +39,7 @@ from .models import (
     Refusal,
     Rung,
     Status,
+    TypicalFireHazard,
     local_today,
     next_rung,
 )
@@ -46,11 +47,14 @@ from .services import WorkflowError
 from .supervision_forms import (
     DelistForm,
     EscalationForm,
+    ListingFilterForm,
     ListingForm,
     NoticeIssueForm,
     NoticeServiceForm,
     ReferralForm,
     RefusalForm,
+    TypicalFireAddForm,
+    TypicalFireRemoveForm,
 )
 
 M = TypeVar("M", bound=Model)
@@ -124,17 +128,47 @@ def list_hazard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delist(request: HttpRequest, pk: int) -> HttpResponse:
     listing = _child_for(request, Listing.objects.all(), pk, OFFICE_ONLY)
-    form = DelistForm(request.POST)
+    form = DelistForm(request.POST, request.FILES, listing=listing)
     if not form.is_valid():
-        messages.error(request, _("Please give the date of delisting."))
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}：{error}" if label else str(error))
         return redirect(listing.hazard)
     try:
-        services.listing_delist(listing_id=listing.pk, actor=_user(request), **form.cleaned_data)
+        services.listing_delist(
+            listing_id=listing.pk,
+            actor=_user(request),
+            delisted_on=form.cleaned_data["delisted_on"],
+            acceptance=form.acceptance(),
+        )
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The hazard was delisted (摘牌)."))
     return redirect(listing.hazard)
+
+
+ACCEPTANCE_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+
+
+@login_required
+def listing_acceptance(request: HttpRequest, pk: int) -> FileResponse:
+    """The listing authority's acceptance, to whoever sees the hazard; never from a public media URL."""
+    listing = get_or_404(_scoped(request, Listing.objects.exclude(acceptance_file="")), pk=pk)
+    try:
+        handle = listing.acceptance_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    extension = listing.acceptance_extension
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{listing.acceptance_document or listing.acceptance_token}{extension}",
+        content_type=ACCEPTANCE_TYPES.get(extension, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -148,33 +182,90 @@ def listing_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def listings(request: HttpRequest) -> HttpResponse:
-    """Active listings; with a year, that year's list of typical fire hazards (§7), delisted ones included."""
+    """Active listings (挂牌督办), optionally of one level; the typical fire hazards have their own yearly page."""
     qs = _scoped(request, Listing.objects.all()).select_related(
         "hazard__village", "hazard__enterprise", "supervising_unit"
     )
-    years = sorted(
-        {y for y in qs.order_by().values_list("typical_fire_year", flat=True).distinct() if y is not None}, reverse=True
-    )
-    level = request.GET.get("level", "")
-    raw_year = request.GET.get("year", "")
-    year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
-    if level in ListingLevel.values:
+    form = ListingFilterForm(request.GET or None)
+    level = form.cleaned_data["level"] if form.is_valid() else ""
+    if level:
         qs = qs.filter(level=level)
-    if year is not None:
-        qs = qs.filter(typical_fire_year=year).order_by("listed_on", "pk")
-    else:
-        qs = qs.filter(delisted_on__isnull=True).order_by("required_by", "pk")
+    qs = qs.filter(delisted_on__isnull=True).order_by("required_by", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
         "levels": ListingLevel.choices,
         "level": level,
-        "years": years,
-        "year": year,
         "today": local_today(),
         "querystring": _querystring(request),
     }
     return render(request, "hazards/supervision/listing_list.html", context)
+
+
+# -- the yearly list of typical fire hazards (一批典型火灾隐患, §7) -------------------------------------------
+
+
+@login_required
+def typical_fire_index(request: HttpRequest) -> HttpResponse:
+    return redirect("hazards:typical_fire", year=local_today().year)
+
+
+@login_required
+def typical_fire(request: HttpRequest, year: int) -> HttpResponse:
+    """One year's list, printable; every entry whose hazard the user sees."""
+    if not services.FIRST_LIST_YEAR <= year <= local_today().year + 1:
+        raise Http404
+    visible = _scoped(request, TypicalFireHazard.objects.all())
+    entries = list(
+        visible.filter(year=year)
+        .select_related("hazard__village", "hazard__enterprise", "hazard__lead_unit", "added_by")
+        .order_by("hazard__village__code", "pk")
+    )
+    years = sorted({*visible.order_by().values_list("year", flat=True).distinct(), year}, reverse=True)
+    scope = get_scope(request.user)
+    context = {
+        "year": year,
+        "years": years,
+        "entries": entries,
+        "today": local_today(),
+        "may_remove": scope.is_office,
+        "remove_form": TypicalFireRemoveForm(),
+    }
+    return render(request, "hazards/supervision/typical_fire_list.html", context)
+
+
+@login_required
+@require_POST
+def typical_fire_add(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = _hazard_for(request, pk, OFFICE_ONLY)
+    form = TypicalFireAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a valid year."))
+        return redirect(hazard)
+    try:
+        entry = services.typical_fire_add(hazard_id=hazard.pk, actor=_user(request), **form.cleaned_data)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(hazard)
+    messages.success(request, _("The hazard is on the typical fire hazards list of %(year)d.") % {"year": entry.year})
+    return redirect("hazards:typical_fire", year=entry.year)
+
+
+@login_required
+@require_POST
+def typical_fire_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _child_for(request, TypicalFireHazard.objects.all(), pk, OFFICE_ONLY)
+    form = TypicalFireRemoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give the reason for taking the hazard off the list."))
+    else:
+        try:
+            services.typical_fire_remove(entry_id=entry.pk, actor=_user(request), reason=form.cleaned_data["reason"])
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The hazard was taken off the list."))
+    return redirect("hazards:typical_fire", year=entry.year)
 
 
 # -- overdue hazards and the escalation ladder (§18, 四(六)) --------------------------------------------

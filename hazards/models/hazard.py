@@ -268,6 +268,10 @@ class Hazard(models.Model):
             models.CheckConstraint(name="hazard_level_valid", condition=Q(level__in=Level.values)),
             models.CheckConstraint(name="hazard_channel_valid", condition=Q(channel__in=Channel.values)),
             models.CheckConstraint(name="hazard_type_valid", condition=Q(hazard_type__in=HazardType.values)),
+            # §7 / GB 35181: a 重大火灾隐患 is a major hazard (counted, listed, rectified with its 五落实 as one).
+            models.CheckConstraint(
+                name="hazard_major_fire_is_major", condition=Q(is_major_fire=False) | Q(level="major")
+            ),
             # A rectifying hazard always has a deadline.
             models.CheckConstraint(
                 name="hazard_rectifying_has_deadline",
@@ -400,6 +404,8 @@ class HazardEvent(models.Model):
         DELISTED = "delisted", _("delisted")
         ESCALATED = "escalated", _("escalated")
         REFUSAL = "refusal", _("refusal to rectify recorded")
+        TYPICAL_FIRE_ADDED = "typical_fire_added", _("put on the yearly list of typical fire hazards")
+        TYPICAL_FIRE_REMOVED = "typical_fire_removed", _("taken off the yearly list of typical fire hazards")
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events", verbose_name=_("hazard"))
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)

@@ -21,7 +21,8 @@ class ListingLevel(models.TextChoices):
 
 
 class Listing(models.Model):
-    """挂牌督办 of a major hazard (§17); delisting (摘牌) only after closure."""
+    """挂牌督办 of a major hazard (§17); delisting (摘牌) only after closure, and from county level up only on the
+    listing authority's recorded acceptance. The yearly typical fire list (§7) is TypicalFireHazard, not a listing."""
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="listings", verbose_name=_("hazard"))
     level = models.CharField(_("listing level"), max_length=10, choices=ListingLevel.choices)
@@ -32,8 +33,6 @@ class Listing(models.Model):
     )
     listed_on = models.DateField(_("listed on"))
     required_by = models.DateField(_("required completion date"))
-    # §7: the township lists a batch of typical fire hazards every year.
-    typical_fire_year = models.PositiveSmallIntegerField(_("typical fire hazard list of year"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     listed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     delisted_on = models.DateField(_("delisted on"), null=True, blank=True)
@@ -71,6 +70,11 @@ class Listing(models.Model):
     @property
     def is_active(self) -> bool:
         return self.delisted_on is None
+
+    @property
+    def needs_acceptance(self) -> bool:
+        """County, city and province listings are delisted on the listing authority's acceptance (§17)."""
+        return self.level != ListingLevel.TOWNSHIP
 
 
 class TypicalFireHazard(models.Model):

@@ -126,7 +126,7 @@ def test_it_freezes_the_header_and_sets_column_widths(client_for, world: World):
     sheet = export(client_for(world.office))
     assert sheet.freeze_panes == f"C{HEADER_ROW + 1}"
     assert sheet.column_dimensions["C"].width == dict(LEDGER_COLUMNS)["隐患描述"]
-    assert "A1:AA1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert "A1:AC1" in {str(r) for r in sheet.merged_cells.ranges}  # 29 columns
 
 
 def test_it_neutralises_formulas_and_control_characters(client_for, world: World):
@@ -187,6 +187,17 @@ def test_it_shows_the_closing_date_and_the_listing_level(client_for, world: Worl
     assert row[COLUMN["挂牌督办级别"]].value == "县级"
     assert row[COLUMN["隐患等级"]].value == "重大事故隐患"
     assert row[COLUMN["是否逾期"]].value == "否"
+
+
+def test_it_writes_the_extensions_granted_and_the_days_they_added(client_for, world: World):
+    # §17 / S2: how far a deadline moved is part of the ledger (two extensions, 10 + 20 days).
+    hazard_in(world, title="延期两次", status="rectifying", deadline=dt.date(2024, 4, 5), extension_count=2,
+              extension_days=30)  # fmt: skip
+    hazard_in(world, title="未延期")
+    rows = {row[COLUMN["隐患标题"]]: row for row in data_rows(export(client_for(world.office)))}
+    assert (rows["延期两次"][COLUMN["延期次数"]], rows["延期两次"][COLUMN["延期天数"]]) == (2, 30)
+    assert (rows["未延期"][COLUMN["延期次数"]], rows["未延期"][COLUMN["延期天数"]]) == (0, 0)
+    assert HEADERS[-2:] == ["延期次数", "延期天数"]
 
 
 def test_it_reads_the_list_in_a_fixed_number_of_queries(client_for, world: World, django_assert_max_num_queries):

@@ -477,3 +477,52 @@ def test_it_checks_only_from_the_page(client_for, world: World):
     assert response.status_code == 200
     assert b'data-testid="import-errors"' not in response.content
     assert Hazard.objects.count() == 0
+
+
+# -- 重大火灾隐患 (§7, GB 35181) ----------------------------------------------------------------------------
+
+
+def test_it_imports_a_major_fire_hazard_with_its_judgement_as_a_major_fire_hazard(world: World):
+    judged = {
+        "is_major_fire": "是",
+        "fire_judged_by": "泗县消防救援大队",
+        "fire_judgement_document": "泗消判〔2024〕2号",
+    }
+    result = run(
+        world, xlsx([good(world, **judged, fire_judged_on=dt.date(2024, 3, 8)), good(world, description="另一条")])
+    )
+    assert result.ok, result.errors
+    fire = Hazard.objects.get(is_major_fire=True)
+    assert (fire.level, fire.hazard_type) == ("major", "fire")
+    assert (fire.fire_judged_by, fire.fire_judgement_document, fire.fire_judged_on) == (
+        "泗县消防救援大队",
+        "泗消判〔2024〕2号",
+        dt.date(2024, 3, 8),
+    )
+    other = Hazard.objects.get(is_major_fire=False)
+    assert (other.level, other.hazard_type, other.fire_judged_by) == ("major", "construction", "")
+
+
+@pytest.mark.parametrize(
+    ("cells", "column"),
+    [
+        ({"is_major_fire": "是"}, "火灾隐患判定机构"),
+        ({"is_major_fire": "是", "fire_judged_by": "泗县消防救援大队"}, "判定文书号"),
+        ({"fire_judged_by": "泗县消防救援大队"}, "重大火灾隐患"),
+        ({"is_major_fire": "也许"}, "重大火灾隐患"),
+        (
+            {
+                "is_major_fire": "是",
+                "fire_judged_by": "大队",
+                "fire_judgement_document": "1号",
+                "fire_judged_on": "2024.3.1",
+            },
+            "判定日期",
+        ),  # before the inspection
+    ],
+)
+def test_it_refuses_a_major_fire_hazard_without_the_judgement(world: World, cells, column):
+    result = run(world, xlsx([good(world, **cells)]))
+    assert not result.ok
+    assert errors_of(result) == [(3, column)]
+    assert not Hazard.objects.exists()

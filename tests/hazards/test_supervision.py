@@ -58,7 +58,6 @@ def listing_post(world, **overrides):
         "supervising_unit": world.unit_a.pk,
         "listed_on": days(0).isoformat(),
         "required_by": days(45).isoformat(),
-        "typical_fire_year": "",
         "note": "",
     }
     data.update(overrides)
@@ -110,7 +109,7 @@ def test_it_turns_the_database_constraint_into_a_clear_message(world, monkeypatc
     # Two offices listing at the same moment both pass the check; the partial unique constraint stops the second.
     hazard = major(world)
     list_it(world, hazard)
-    monkeypatch.setattr(services, "_check_listable", lambda hazard, year: None)
+    monkeypatch.setattr(services, "_check_listable", lambda hazard: None)
     with pytest.raises(WorkflowError, match="已挂牌"):
         list_it(world, hazard)
     assert hazard.listings.count() == 1
@@ -181,7 +180,7 @@ def test_it_prints_the_supervision_notice(world, client_for):
         assert days(60).isoformat() in page
 
 
-# -- the list of listed hazards and the yearly typical fire hazards (§7) --------------------------------
+# -- the list of listed hazards -------------------------------------------------------------------------
 
 
 def test_it_lists_active_listings_and_filters_by_level(world, client_for):
@@ -198,26 +197,6 @@ def test_it_lists_active_listings_and_filters_by_level(world, client_for):
     assert "镇督〔2025〕9号" not in page
     page = client.get(reverse("hazards:listings"), {"level": "county"}).content.decode()
     assert county.document_number in page and "镇督〔2026〕2号" not in page
-
-
-def test_it_keeps_the_yearly_list_of_typical_fire_hazards(world, client_for):
-    fire = major(world, hazard_type="fire", title="商场疏散通道堵塞")
-    listing = list_it(world, fire, typical_fire_year=2026, document_number="火督〔2026〕1号")
-    list_it(world, major(world, hazard_type="fire", title="旅馆安全出口锁闭"), typical_fire_year=2025)
-    list_it(world, major(world, hazard_type="fire", title="不在清单"))
-    fire.status = "closed"
-    fire.save()
-    services.listing_delist(listing_id=listing.pk, actor=world.office, delisted_on=days(0))
-    page = client_for(world.office).get(reverse("hazards:listings"), {"year": "2026"}).content.decode()
-    # The year's list is a record of what was listed that year: a delisted hazard stays on it.
-    assert "商场疏散通道堵塞" in page
-    assert "旅馆安全出口锁闭" not in page and "不在清单" not in page
-
-
-def test_it_keeps_the_typical_fire_list_for_fire_hazards(world):
-    with pytest.raises(WorkflowError, match="火灾隐患"):
-        list_it(world, major(world, hazard_type="gas"), typical_fire_year=2026)
-    assert list_it(world, major(world, hazard_type="gas", is_major_fire=True), typical_fire_year=2026)
 
 
 def test_it_shows_only_listings_of_hazards_in_scope(world, client_for):

@@ -12,7 +12,7 @@ from PIL import Image
 
 from hazards import supervision_services as services
 from hazards.evidence import check_upload
-from hazards.models import RUNG_ORDER, Escalation, HazardEvent, local_today
+from hazards.models import RUNG_ORDER, Escalation, HazardEvent, local_today, next_rung
 from hazards.services import WorkflowError
 from tests.factories import HazardFactory
 
@@ -75,12 +75,16 @@ def test_it_takes_every_rung_in_order_against_each_kind_of_target(world, kind):
 
 
 @pytest.mark.parametrize("kind", ["hazard", "enterprise", "village", "unit"])
-def test_it_refuses_going_back_down_the_ladder(world, kind):
+def test_it_takes_a_lower_rung_after_a_higher_one(world, kind):
+    # §18 as practised: the periodic 通报 names villages (and hazards, units) already 约谈'd.
     target = targets(world)[kind]
-    escalate(world, "interview", kind, target, note="拒不整改，直接约谈")
-    with pytest.raises(WorkflowError, match="逐级升级"):
-        escalate(world, "letter", kind, target)
-    assert Escalation.objects.count() == 1
+    escalate(world, "interview", kind, target)
+    assert escalate(world, "circular", kind, target).rung == "circular"
+    assert escalate(world, "letter", kind, target).rung == "letter"
+    assert Escalation.objects.count() == 3
+    # The highest rung reached still drives the proposal: after 约谈 comes 曝光, whatever followed.
+    reached = services.highest_rung(kind, target, days(0).year)
+    assert reached == "interview" and next_rung(reached) == "exposure"
 
 
 def test_it_allows_repeating_the_rung_reached(world):
@@ -90,20 +94,20 @@ def test_it_allows_repeating_the_rung_reached(world):
     assert hazard.escalations.count() == 2
 
 
-def test_it_allows_skipping_a_rung_only_with_a_note_that_says_why(world):
-    hazard = overdue_hazard(world)
-    with pytest.raises(WorkflowError, match="越过"):
-        escalate(world, "circular", "hazard", hazard)
-    escalation = escalate(world, "circular", "hazard", hazard, note="液化气泄漏风险，直接通报")
-    assert escalation.note == "液化气泄漏风险，直接通报"
+def test_it_allows_skipping_a_rung_without_a_note(world):
+    # A periodic 通报 may be the first measure a village gets: no reason is asked for.
+    escalation = escalate(world, "circular", "village", world.village_a)
+    assert escalation.rung == "circular" and escalation.note == ""
+    assert escalate(world, "exposure", "hazard", overdue_hazard(world)).rung == "exposure"
 
 
-def test_it_keeps_separate_ladders_for_separate_targets(world):
+def test_it_proposes_the_next_rung_per_target(world):
     escalate(world, "letter", "village", world.village_a)
     escalate(world, "letter", "village", world.village_b)
     escalate(world, "circular", "village", world.village_a)
-    with pytest.raises(WorkflowError):
-        escalate(world, "interview", "village", world.village_b)  # skips 通报 for this village
+    year = days(0).year
+    assert next_rung(services.highest_rung("village", world.village_a, year)) == "interview"
+    assert next_rung(services.highest_rung("village", world.village_b, year)) == "circular"
 
 
 def test_it_starts_the_ladder_again_each_year_for_an_enterprise(world):
@@ -111,13 +115,14 @@ def test_it_starts_the_ladder_again_each_year_for_an_enterprise(world):
         world, "exposure", "enterprise", world.enterprise_a, taken_on=dt.date(2024, 11, 3), note="重大隐患久拖不改"
     )
     assert escalate(world, "letter", "enterprise", world.enterprise_a).rung == "letter"
+    assert services.highest_rung("enterprise", world.enterprise_a, days(0).year) == "letter"
 
 
 def test_it_keeps_one_ladder_for_the_life_of_a_hazard(world):
     hazard = overdue_hazard(world)
     escalate(world, "interview", "hazard", hazard, taken_on=dt.date(2024, 11, 3), note="直接约谈")
-    with pytest.raises(WorkflowError):
-        escalate(world, "letter", "hazard", hazard)
+    escalate(world, "letter", "hazard", hazard)
+    assert services.highest_rung("hazard", hazard, days(0).year) == "interview"
 
 
 @pytest.mark.parametrize("who", ["dept_a", "village_a_officer", "leader", "other_office", "ent_a"])
@@ -219,15 +224,18 @@ def test_it_records_a_measure_from_the_form_with_its_attachment(world, client_fo
     assert escalation.extension == ".png" and escalation.attachment_name == "scan.png"
 
 
-def test_it_explains_a_refused_rung_on_the_form_and_saves_nothing(world, client_for):
+def test_it_records_a_lower_rung_from_the_form_and_keeps_proposing_from_the_highest(world, client_for):
     hazard = overdue_hazard(world)
     escalate(world, "interview", "hazard", hazard, note="直接约谈")
+    client = client_for(world.office)
     url = reverse("hazards:escalation_create") + f"?hazard={hazard.pk}"
-    data = {"rung": "letter", "target_kind": "hazard", "hazard": hazard.pk, "taken_on": days(0).isoformat()}
-    response = client_for(world.office).post(url, {**data, "document_number": "x"})
-    assert response.status_code == 200
-    assert "函告 → 通报 → 约谈 → 曝光" in response.content.decode()
-    assert hazard.escalations.count() == 1
+    assert 'value="exposure" selected' in client.get(url).content.decode()
+    data = {"rung": "circular", "target_kind": "hazard", "hazard": hazard.pk, "taken_on": days(0).isoformat()}
+    response = client.post(url, {**data, "document_number": "刘安委办〔2026〕通报1号"})
+    assert response.status_code == 302
+    assert hazard.escalations.count() == 2
+    page = client.get(reverse("hazards:overdue")).content.decode()
+    assert 'data-testid="proposed-rung" data-rung="exposure"' in page
 
 
 def test_it_rejects_an_attachment_that_is_not_a_document(world, client_for):

@@ -308,6 +308,8 @@ class Generator:
         found_on = START + dt.timedelta(days=rng.randint(0, self.span))
         channel = rng.choices(self.channels, self.weights)[0]
         major = rng.random() < MAJOR_SHARE
+        # §7: a 重大火灾隐患 is major and carries the fire-rescue authority's judgement.
+        major_fire = major and place.hazard_type == HazardType.FIRE and rng.random() < 0.5
         return Hazard(
             township=self.world.township,
             title=problem.title,
@@ -319,7 +321,9 @@ class Generator:
             lead_unit_id=place.sector.lead_unit_id,
             hazard_type=place.hazard_type,
             level=Level.MAJOR if major else Level.GENERAL,
-            is_major_fire=major and place.hazard_type == HazardType.FIRE and rng.random() < 0.5,
+            is_major_fire=major_fire,
+            fire_judged_by="县消防救援大队" if major_fire else "",
+            fire_judgement_document=f"消重判〔{found_on.year}〕生成" if major_fire else "",
             channel=channel,
             found_on=found_on,
             found_by=_found_by(rng, channel, place.sector),
