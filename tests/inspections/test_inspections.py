@@ -16,6 +16,7 @@ from hazards.services import WorkflowError
 from inspections import services
 from inspections.access import inspections_visible_to, may_log_inspection
 from inspections.models import DEFAULT_CHANNEL, Inspection, Kind
+from tests.factories import SupervisionGroupFactory
 from tests.hazards.conftest import checked
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,10 @@ def answer_all(inspection, actor, results=("pass", "pass", "pass")):
 ])  # fmt: skip
 def test_it_gives_each_kind_its_default_channel(world, kind, channel):
     assert DEFAULT_CHANNEL[Kind(kind)] == channel
+    # §1: a supervision inspection is its group's.
+    group = SupervisionGroupFactory(township=world.township, leader=world.leader) if kind == "supervision" else None
     inspection = services.inspection_plan(
-        actor=world.office, township=world.township, kind=kind, village=world.village_a
+        actor=world.office, township=world.township, kind=kind, village=world.village_a, group=group
     )
     assert inspection.channel == channel
 
