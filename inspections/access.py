@@ -22,12 +22,10 @@ def inspection_scope_q(scope: Scope) -> Q:
     if scope.enterprise_ids:
         q |= Q(enterprise__in=scope.enterprise_ids) & (Q(status=Status.SUBMITTED) | Q(kind="self"))
     if scope.user_id is not None and scope.roles:
-        q |= (
-            Q(created_by=scope.user_id)
-            | Q(inspectors__user=scope.user_id)
-            | Q(group__leader=scope.user_id)
-            | Q(group__members=scope.user_id)
-        )
+        q |= Q(created_by=scope.user_id) | Q(inspectors__user=scope.user_id)
+    if scope.user_id is not None:
+        # A group's leader and members see its inspections whatever else they hold (§1: they record them).
+        q |= Q(group__leader=scope.user_id) | Q(group__members=scope.user_id)
     return q
 
 

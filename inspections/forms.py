@@ -65,9 +65,13 @@ class InspectionCreateForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, scope: Scope, groups: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        towns = scope.township_ids
+        towns = set(scope.township_ids)
         self._setup_group_and_unit(scope, groups)
-        if scope.is_office or scope.unit_ids:
+        group_only = (scope.is_read_only or not scope.roles) and groups is not None
+        if group_only:
+            # A group's leader or member with no other working role: the group's township, supervision only.
+            towns |= set(groups.values_list("township_id", flat=True))
+        if scope.is_office or scope.unit_ids or group_only:
             villages = Village.objects.filter(township_id__in=towns, is_active=True)
             enterprises = Enterprise.objects.filter(township_id__in=towns, is_active=True)
         else:

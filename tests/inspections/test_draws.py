@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from itertools import combinations
-
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -424,9 +423,7 @@ def _form(inspectors, **kwargs) -> dict:
     }
 
 
-def test_it_shows_the_draws_and_the_share_to_the_office_and_leadership(
-    world, inspectors, enforcing_office, client_for
-):
+def test_it_shows_the_draws_and_the_share_to_the_office_and_leadership(world, inspectors, enforcing_office, client_for):
     draw = _draw(world, inspectors)
     for inspection in Inspection.objects.filter(draw=draw):
         _done(inspection)
