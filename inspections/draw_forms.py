@@ -24,7 +24,7 @@ class InspectorChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         label = f"{obj.name} · {obj.get_pool_display()}"
         if obj.holds_credential(local_today()):
-            label += f" · {_('enforcement credential (执法证)')}"
+            label += " · " + str(_("enforcement credential (执法证)"))
         return label
 
 
