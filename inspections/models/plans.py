@@ -176,7 +176,8 @@ class RandomDraw(models.Model):
 
 
 class RandomShareTarget(models.Model):
-    """The share of the year's planned inspections that should come from random draws (default 70%)."""
+    """The share of the year's law-enforcement inspections of enterprises that should come from double-random draws
+    (default 70%; §28, see inspections.draws.random_share)."""
 
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
