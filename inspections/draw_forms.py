@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hazards.models import local_today
 from units.forms import DateInput, StyledFormMixin
-from units.models import Sector, Village
+from units.models import Sector, Unit, Village
 
 from .models import Inspector
 
@@ -21,7 +22,10 @@ def _yes_no(value: str) -> bool:
 
 class InspectorChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} · {obj.get_pool_display()}"
+        label = f"{obj.name} · {obj.get_pool_display()}"
+        if obj.holds_credential(local_today()):
+            label += " · " + str(_("enforcement credential (执法证)"))
+        return label
 
 
 class DrawFilterForm(StyledFormMixin, forms.Form):
@@ -61,7 +65,19 @@ class DrawForm(DrawFilterForm):
         label=_("inspector pool"),
         queryset=Inspector.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("The inspectors the teams are drawn from (§30)."),
+        help_text=_(
+            "The inspectors the teams are drawn from (§30). Every team has at least two holding an enforcement"
+            " credential (执法证); social supervisors and contracted experts may accompany them."
+        ),
+    )
+    inspecting_unit = forms.ModelChoiceField(
+        label=_("inspecting unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_(
+            "Empty: the safety office. With administrative enforcement power (执法权) the drawn inspections are"
+            " law-enforcement inspections (执法检查)."
+        ),
     )
     n = forms.IntegerField(label=_("number of targets"), min_value=1)
     k = forms.IntegerField(label=_("inspectors per team"), min_value=1, initial=2)
@@ -73,13 +89,27 @@ class DrawForm(DrawFilterForm):
         help_text=_("Leave empty for a fresh random seed. Enter a recorded seed to reproduce a draw."),
     )
 
-    field_order = ["name", "villages", "sectors", "high_risk", "inspectors", "n", "k", "planned_on", "seed"]
+    field_order = [
+        "name",
+        "villages",
+        "sectors",
+        "high_risk",
+        "inspectors",
+        "n",
+        "k",
+        "inspecting_unit",
+        "planned_on",
+        "seed",
+    ]
 
     def __init__(self, *args: Any, township_id: int, **kwargs: Any) -> None:
         super().__init__(*args, township_id=township_id, **kwargs)
         self.fields["inspectors"].queryset = Inspector.objects.filter(  # type: ignore[attr-defined]
             township_id=township_id, is_active=True
         ).order_by("pool", "name", "pk")
+        self.fields["inspecting_unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            township_id=township_id, is_active=True
+        ).order_by("-has_enforcement_power", "name")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -95,5 +125,8 @@ class ShareTargetForm(StyledFormMixin, forms.Form):
         label=_("target share (%)"),
         min_value=0,
         max_value=100,
-        help_text=_("The share of the year's planned inspections that should come from random draws."),
+        help_text=_(
+            "The share of the year's law-enforcement inspections (执法检查) of enterprises that should come from"
+            " double-random draws."
+        ),
     )

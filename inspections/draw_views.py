@@ -103,6 +103,7 @@ def draw_create(request: HttpRequest) -> HttpResponse:
                 n=form.cleaned_data["n"],
                 k=form.cleaned_data["k"],
                 planned_on=form.cleaned_data["planned_on"],
+                inspecting_unit=form.cleaned_data["inspecting_unit"],
                 **form.pool_filters(),
             )
         except WorkflowError as exc:
@@ -158,6 +159,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "filters": _filter_labels(draw),
             "pools": _pools(draw),
             "previous": draws.draws_visible_to(request.user).filter(pk=previous_pk).first() if previous_pk else None,
+            "holders": set(draw.target_filters.get("credential_holders") or []),
         },
     )
 

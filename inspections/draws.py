@@ -18,16 +18,19 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from hazards.models import local_today
 from hazards.services import WorkflowError
 from units.access import get_or_404, get_scope
-from units.models import Enterprise, Township, User
+from units.models import Enterprise, Township, Unit, User
 
 from .models import Inspection, Inspector, Kind, RandomDraw, RandomShareTarget, Status
 from .services import inspection_plan
 
 __all__ = [
+    "CREDENTIAL_SEATS",
     "RandomShare",
     "WorkflowError",
+    "credential_holders",
     "draw_create",
     "draw_random",
     "draw_replay",
@@ -49,10 +52,9 @@ BENCHMARK_FACTOR = 0.5
 # Bounded effort to find teams without a pair of the previous draw; the best assignment found is kept.
 TEAM_ATTEMPTS = 20
 DEFAULT_SHARE_TARGET = 70
-# The kinds the office plans for the year. Enterprise self-inspections (§4) are the enterprise's own duty and
-# quarterly supervision visits (§1) follow the supervision groups' fixed rota of villages and units: neither can
-# be drawn at random, so both stay out of the share's denominator. Cancelled inspections are not in the plan.
-NON_PLANNED_KINDS = (Kind.SELF, Kind.SUPERVISION)
+# §28: a draw team has at least this many inspectors holding an enforcement credential (执法证); social
+# supervisors, technical inspectors and contracted experts may accompany them in the other seats.
+CREDENTIAL_SEATS = 2
 
 Team = list[int]
 
@@ -81,10 +83,16 @@ def _clashes(candidate: int, team: Sequence[int], avoid_pairs: set[frozenset[int
 
 
 def _greedy_teams(
-    rng: random.Random, inspectors: Sequence[int], n: int, k: int, avoid_pairs: set[frozenset[int]]
+    rng: random.Random,
+    inspectors: Sequence[int],
+    n: int,
+    k: int,
+    avoid_pairs: set[frozenset[int]],
+    certified: frozenset[int] | None,
 ) -> list[Team]:
     """One assignment: inspectors in a shuffled order; each seat goes to the least-used inspector (so they rotate
-    when n*k exceeds the pool), then the one forming fewest avoided pairs with the team so far, then by the order."""
+    when n*k exceeds the pool), then the one forming fewest avoided pairs with the team so far, then by the order.
+    With `certified` (credential holders), the first CREDENTIAL_SEATS seats of every team go to holders only."""
     order = list(inspectors)
     rng.shuffle(order)
     rank = {p: i for i, p in enumerate(order)}
@@ -92,9 +100,11 @@ def _greedy_teams(
     teams: list[Team] = []
     for _team in range(n):
         team: Team = []
-        for _seat in range(k):
+        for seat in range(k):
+            holders_only = certified is not None and seat < CREDENTIAL_SEATS
             pick = min(
-                (p for p in order if p not in team), key=lambda p: (load[p], _clashes(p, team, avoid_pairs), rank[p])
+                (p for p in order if p not in team and (not holders_only or p in certified)),  # type: ignore[operator]
+                key=lambda p: (load[p], _clashes(p, team, avoid_pairs), rank[p]),
             )
             team.append(pick)
             load[pick] += 1
@@ -107,12 +117,17 @@ def _team_cost(teams: Iterable[Team], avoid_pairs: set[frozenset[int]]) -> int:
 
 
 def _teams(
-    rng: random.Random, inspectors: Sequence[int], n: int, k: int, avoid_pairs: set[frozenset[int]]
+    rng: random.Random,
+    inspectors: Sequence[int],
+    n: int,
+    k: int,
+    avoid_pairs: set[frozenset[int]],
+    certified: frozenset[int] | None,
 ) -> list[Team]:
     best: list[Team] = []
     best_cost = -1
     for _attempt in range(TEAM_ATTEMPTS):
-        teams = _greedy_teams(rng, inspectors, n, k, avoid_pairs)
+        teams = _greedy_teams(rng, inspectors, n, k, avoid_pairs, certified)
         cost = _team_cost(teams, avoid_pairs)
         if best_cost < 0 or cost < best_cost:
             best, best_cost = teams, cost
@@ -130,12 +145,15 @@ def draw_random(
     n: int,
     k: int,
     avoid_pairs: set[frozenset[int]],
+    certified: list[int] | None = None,
 ) -> list[dict[str, Any]]:
     """Draw n targets (weighted, without replacement) and a team of k inspectors for each.
 
     Pure: the same arguments give the same result on every run and Python version (`random.Random` seeded with a
     str hashes it with SHA-512; the generator and `shuffle` are stable). No inspector sits twice in one team; a
-    pair in `avoid_pairs` (teammates of the previous draw) is avoided where the pool allows it.
+    pair in `avoid_pairs` (teammates of the previous draw) is avoided where the pool allows it. With `certified`
+    (the credential holders among the inspectors), every team has at least two of them (§28); draws recorded before
+    that rule pass None and replay as they were made.
     """
     if len(targets) != len(weights) or any(w <= 0 for w in weights):
         raise ValueError("every target needs a positive weight")
@@ -143,9 +161,14 @@ def draw_random(
         raise ValueError(f"cannot draw {n} targets from a pool of {len(targets)}")
     if not 1 <= k <= len(set(inspectors)) or len(set(inspectors)) != len(inspectors):
         raise ValueError(f"cannot form teams of {k} from {len(inspectors)} distinct inspectors")
+    holders = None if certified is None else frozenset(certified)
+    if holders is not None and (
+        not holders <= set(inspectors) or len(holders) < CREDENTIAL_SEATS or k < CREDENTIAL_SEATS
+    ):
+        raise ValueError(f"every team needs {CREDENTIAL_SEATS} credential holders among the inspectors")
     rng = random.Random(seed)  # noqa: S311 — reproducible by design, not a secret
     chosen = _weighted_sample(rng, targets, weights, n)
-    teams = _teams(rng, inspectors, n, k, avoid_pairs)
+    teams = _teams(rng, inspectors, n, k, avoid_pairs, holders)
     return [{"target": target, "inspectors": team} for target, team in zip(chosen, teams, strict=True)]
 
 
@@ -185,6 +208,42 @@ def _inspector_pool(township: Township, inspector_ids: Iterable[Any]) -> list[in
     return ids
 
 
+def credential_holders(inspector_ids: Iterable[int], on: dt.date) -> list[int]:
+    """The inspectors holding an enforcement credential (执法证) valid on that day, ordered by id."""
+    rows = Inspector.objects.filter(pk__in=list(inspector_ids)).order_by("pk")
+    return [i.pk for i in rows if i.holds_credential(on)]
+
+
+def _check_credentials(*, holders: int, k: int) -> None:
+    """§28: every team needs two inspectors holding an enforcement credential; the others may only accompany."""
+    if k < CREDENTIAL_SEATS:
+        raise WorkflowError(
+            _(
+                "A draw team has at least %(n)d inspectors holding an enforcement credential (执法证): make teams"
+                " of %(n)d or more."
+            )
+            % {"n": CREDENTIAL_SEATS}
+        )
+    if holders < CREDENTIAL_SEATS:
+        raise WorkflowError(
+            _(
+                "The pool cannot staff every team: each needs %(n)d inspectors holding a valid enforcement credential"
+                " (执法证), and the inspectors chosen include %(holders)d. Social supervisors and contracted experts"
+                " may only accompany them."
+            )
+            % {"n": CREDENTIAL_SEATS, "holders": holders}
+        )
+
+
+def _drawing_unit(township: Township, unit: Unit | None) -> Unit | None:
+    """The unit that carries the drawn inspections out: the one named, else the township's safety office."""
+    if unit is None:
+        return Unit.objects.filter(township=township, is_safety_office=True, is_active=True).order_by("pk").first()
+    if unit.township_id != township.pk:
+        raise WorkflowError(_("The inspecting unit is not in this township."))
+    return unit
+
+
 def _check_sizes(*, pool: int, inspectors: int, n: int, k: int) -> None:
     if pool == 0:
         raise WorkflowError(_("No enterprise matches these filters: the target pool is empty."))
@@ -216,22 +275,30 @@ def _new_seed(seed: str | None) -> str:
 
 
 def _recorded_conditions(
-    villages: Iterable[Any], sectors: Iterable[Any], high_risk: bool | None, pool: Sequence[Enterprise], previous: Any
+    villages: Iterable[Any],
+    sectors: Iterable[Any],
+    high_risk: bool | None,
+    pool: Sequence[Enterprise],
+    previous: Any,
+    holders: list[int],
 ) -> dict[str, Any]:
-    """The filters, plus what replay needs besides the pools: the weights (grades change later) and the previous
-    draw whose pairs were avoided."""
+    """The filters, plus what replay needs besides the pools: the weights (grades change later), the previous
+    draw whose pairs were avoided, and the credential holders (credentials expire later)."""
     return {
         "villages": _ids(villages),
         "sectors": _ids(sectors),
         "high_risk": high_risk,
         "weights": [target_weight(e) for e in pool],
         "previous_draw": previous.pk if previous else None,
+        "credential_holders": holders,
     }
 
 
 def _plan_inspections(draw: RandomDraw, actor: User, pool: Sequence[Enterprise]) -> None:
+    """One inspection per target; a law-enforcement inspection (执法检查) when the drawing unit holds the power."""
     enterprises = {e.pk: e for e in pool}
     inspectors = Inspector.objects.in_bulk(draw.inspector_pool)
+    unit = draw.inspecting_unit
     for row in draw.result:
         inspection_plan(
             actor=actor,
@@ -241,6 +308,8 @@ def _plan_inspections(draw: RandomDraw, actor: User, pool: Sequence[Enterprise])
             inspectors=[inspectors[pk] for pk in row["inspectors"]],
             draw=draw,
             planned_on=draw.planned_on,
+            inspecting_unit=unit,
+            is_law_enforcement=unit is not None and unit.has_enforcement_power,
         )
 
 
@@ -259,13 +328,16 @@ def draw_create(
     n: int,
     k: int,
     planned_on: dt.date,
+    inspecting_unit: Unit | None = None,
 ) -> RandomDraw:
     """Make a double-random draw and plan its inspections (office only).
 
     1. Lock the township row: draws of one township are made one at a time, so "the previous draw" is well defined.
-    2. Build both pools (targets by the filters, ordered by id; the chosen active inspectors) and check N and K.
+    2. Build both pools (targets by the filters, ordered by id; the chosen active inspectors) and check N and K,
+       and that the inspectors include two holding a credential valid on the day (§28: two in every team).
     3. Draw with the seed (a fresh one unless given), avoiding teammates of the previous draw.
-    4. Record seed, filters, weights, pools, the previous draw and the result; plan one inspection per target.
+    4. Record seed, filters, weights, pools, credential holders, the previous draw and the result; plan one
+       inspection per target, carried out by the inspecting unit (default: the safety office).
     """
     if not get_scope(actor).is_office_for(township.pk):
         raise WorkflowError(_("Only the township safety office makes random draws."))
@@ -276,13 +348,17 @@ def draw_create(
     pool = target_pool(township=township, villages=villages, sectors=sectors, high_risk=high_risk)
     inspectors = _inspector_pool(township, inspector_ids)
     _check_sizes(pool=len(pool), inspectors=len(inspectors), n=n, k=k)
+    holders = credential_holders(inspectors, max(planned_on, local_today()))
+    _check_credentials(holders=len(holders), k=k)
+    unit = _drawing_unit(township, inspecting_unit)
     previous = _previous_draw(township.pk)
     draw = RandomDraw(
         township=township,
         year=year,
         name=name.strip() or _("Random draw"),
         seed=_new_seed(seed),
-        target_filters=_recorded_conditions(villages, sectors, high_risk, pool, previous),
+        target_filters=_recorded_conditions(villages, sectors, high_risk, pool, previous, holders),
+        inspecting_unit=unit,
         target_pool=[e.pk for e in pool],
         inspector_pool=inspectors,
         target_count=n,
@@ -309,6 +385,7 @@ def _replay(draw: RandomDraw, previous: RandomDraw | None) -> list[dict[str, Any
         n=draw.target_count,
         k=draw.team_size,
         avoid_pairs=_pairs_of(previous.result) if previous else set(),
+        certified=draw.target_filters.get("credential_holders"),
     )
 
 
@@ -335,14 +412,16 @@ def draw_replay_matches(draw: RandomDraw) -> bool:
 
 
 class RandomShare(NamedTuple):
+    """§28 双随机 share: drawn law-enforcement inspections of enterprises ÷ all of them, done in the year."""
+
     drawn: int
-    planned: int
+    total: int
     percent: float
     target: int
 
     @property
     def is_met(self) -> bool:
-        return self.planned > 0 and self.percent >= self.target
+        return self.total > 0 and self.percent >= self.target
 
 
 def _share_target(township: Township, year: int) -> int:
@@ -351,16 +430,15 @@ def _share_target(township: Township, year: int) -> int:
 
 
 def random_share(*, township: Township, year: int) -> RandomShare:
-    """Of the year's planned inspections (see NON_PLANNED_KINDS), how many came from random draws."""
-    planned_qs = (
-        Inspection.objects.filter(township=township, planned_on__year=year)
-        .exclude(kind__in=NON_PLANNED_KINDS)
-        .exclude(status=Status.CANCELLED)
-    )
-    planned = planned_qs.count()
-    drawn = planned_qs.filter(draw__isnull=False).count()
-    percent = round(100 * drawn / planned, 1) if planned else 0.0
-    return RandomShare(drawn, planned, percent, _share_target(township, year))
+    """Of the law-enforcement inspections (执法检查) of enterprises done (submitted) in the year, how many came from
+    a double-random draw. Grid patrols, door-knocking, self-inspections, supervision of work and any inspection
+    not flagged as law enforcement are outside both numbers; a 四不两直 or 专项 law-enforcement inspection counts
+    in the denominator only (§28)."""
+    done = Inspection.objects.law_enforcement().filter(township=township, status=Status.SUBMITTED, done_on__year=year)
+    total = done.count()
+    drawn = done.filter(draw__isnull=False).count()
+    percent = round(100 * drawn / total, 1) if total else 0.0
+    return RandomShare(drawn, total, percent, _share_target(township, year))
 
 
 @transaction.atomic
@@ -385,7 +463,7 @@ def draws_visible_to(user: Any) -> QuerySet[RandomDraw]:
 
 
 def get_draw_for_user(user: Any, pk: Any) -> RandomDraw:
-    return get_or_404(draws_visible_to(user).select_related("township", "created_by"), pk=pk)
+    return get_or_404(draws_visible_to(user).select_related("township", "created_by", "inspecting_unit"), pk=pk)
 
 
 def draw_result_rows(draw: RandomDraw) -> list[dict[str, Any]]:

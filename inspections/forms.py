@@ -9,12 +9,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hazards.forms import HazardReportForm, PhotoField
-from hazards.models import Channel
+from hazards.models import Channel, Level
+from hazards.services import WorkflowError
 from units.access import Scope
 from units.forms import DateInput, StyledFormMixin
-from units.models import Enterprise, Unit, Village
+from units.models import Enterprise, SupervisionGroup, Unit, Village
 
 from .models import ChecklistTemplate, Inspector, Kind, PlaceAtRisk, Status
+from .services import check_law_enforcement
 
 
 class EnterpriseChoiceField(forms.ModelChoiceField):
@@ -40,11 +42,36 @@ class InspectionCreateForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("Where hazards found in this inspection come from; each kind has its default."),
     )
+    group = forms.ModelChoiceField(
+        label=_("supervision group"),
+        queryset=SupervisionGroup.objects.none(),
+        required=False,
+        help_text=_("A supervision inspection (督导检查) is carried out by a supervision group (§1)."),
+    )
+    inspecting_unit = forms.ModelChoiceField(
+        label=_("inspecting unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("The unit that carries the inspection out. Empty: your own unit."),
+    )
+    is_law_enforcement = forms.BooleanField(
+        label=_("law-enforcement inspection (执法检查)"),
+        required=False,
+        help_text=_(
+            "Only an inspection of an enterprise by a unit holding administrative enforcement power (执法权), "
+            "whatever its method (双随机, 四不两直, 明查暗访, 专项)."
+        ),
+    )
 
-    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: Scope, groups: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        towns = scope.township_ids
-        if scope.is_office or scope.unit_ids:
+        towns = set(scope.township_ids)
+        self._setup_group_and_unit(scope, groups)
+        group_only = (scope.is_read_only or not scope.roles) and groups is not None
+        if group_only:
+            # A group's leader or member with no other working role: the group's township, supervision only.
+            towns |= set(groups.values_list("township_id", flat=True))
+        if scope.is_office or scope.unit_ids or group_only:
             villages = Village.objects.filter(township_id__in=towns, is_active=True)
             enterprises = Enterprise.objects.filter(township_id__in=towns, is_active=True)
         else:
@@ -59,6 +86,26 @@ class InspectionCreateForm(StyledFormMixin, forms.Form):
         ).distinct()
         self.fields["inspectors"].queryset = Inspector.objects.filter(township_id__in=towns, is_active=True)  # type: ignore[attr-defined]
 
+    def _setup_group_and_unit(self, scope: Scope, groups: Any) -> None:
+        """Supervision only with a group the user may plan for (§1); the inspecting unit among the user's own
+        (any of the township for the office); a group-only user (a leader who otherwise reads) plans supervision."""
+        if groups is not None and groups.exists():
+            self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+        else:
+            del self.fields["group"]
+            self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0] != Kind.SUPERVISION]  # type: ignore[attr-defined]
+        if scope.is_read_only or not scope.roles:
+            self.fields["kind"].choices = [c for c in Kind.choices if c[0] == Kind.SUPERVISION]  # type: ignore[attr-defined]
+        if scope.is_office:
+            units = Unit.objects.filter(township_id__in=scope.office_townships, is_active=True)
+        else:
+            units = Unit.objects.filter(pk__in=scope.unit_ids, is_active=True)
+        if units.exists() and not scope.is_read_only:
+            self.fields["inspecting_unit"].queryset = units  # type: ignore[attr-defined]
+        else:
+            del self.fields["inspecting_unit"]
+            del self.fields["is_law_enforcement"]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         targets = [data.get(f) for f in ("enterprise", "place", "unit")]
@@ -68,6 +115,17 @@ class InspectionCreateForm(StyledFormMixin, forms.Form):
             raise forms.ValidationError(
                 _("Choose what is inspected: an enterprise, a place at risk, a unit or a village.")
             )
+        if data.get("kind") == Kind.SUPERVISION and not data.get("group"):
+            self.add_error("group", _("A supervision inspection is carried out by a supervision group: choose it."))
+        if data.get("kind") != Kind.SUPERVISION:
+            data["group"] = None
+        if data.get("is_law_enforcement") and data.get("kind"):
+            try:
+                check_law_enforcement(
+                    kind=data["kind"], enterprise=data.get("enterprise"), inspecting_unit=data.get("inspecting_unit")
+                )
+            except WorkflowError as exc:
+                self.add_error("is_law_enforcement", exc.message)
         return data
 
 
@@ -90,10 +148,14 @@ class SubmitForm(StyledFormMixin, forms.Form):
     no_findings = forms.BooleanField(label=_("no hazard found (本次未发现隐患)"), required=False)
     signer_name = forms.CharField(label=_("responsible person of the inspected party"), max_length=30, required=False)
     signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    leader_signature = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class FindingForm(HazardReportForm):
-    """A failed item → a hazard: the report form, pre-filled, with the 立查立改 option."""
+    """A failed item → a hazard: the report form, pre-filled, with the 立查立改 option for general hazards.
+
+    A major item (三(二)): no 立查立改, and the level stays major — the inspector cannot lower it; the office or the
+    lead unit levels it at registration with a reason."""
 
     photos = None  # type: ignore[assignment]  # the item's photos go with it
     fixed_on_the_spot = forms.BooleanField(label=_("fixed on the spot (立查立改)"), required=False)
@@ -102,9 +164,25 @@ class FindingForm(HazardReportForm):
     class Meta(HazardReportForm.Meta):
         fields = [*HazardReportForm.Meta.fields, "basis", "clause"]
 
+    def __init__(self, *args: Any, major: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.major = major
+        if major:
+            # A disabled field keeps its initial value whatever is posted.
+            self.fields["level"].initial = Level.MAJOR
+            self.fields["level"].disabled = True
+            self.fields["level"].help_text = _(
+                "Failing this item is a major accident hazard. Only the office or the lead unit may lower the level"
+                " at registration, with a reason."
+            )
+            del self.fields["fixed_on_the_spot"]
+            del self.fields["after"]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("fixed_on_the_spot") and not data.get("after"):
+        if data.get("fixed_on_the_spot") and data.get("level") == Level.MAJOR:
+            self.add_error("fixed_on_the_spot", _("Only a general hazard may be fixed on the spot (立查立改)."))
+        elif data.get("fixed_on_the_spot") and not data.get("after"):
             self.add_error("after", _("A hazard fixed on the spot needs a photo after the fix."))
         return data
 

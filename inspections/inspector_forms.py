@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from units.forms import StyledFormMixin
+from units.forms import DateInput, StyledFormMixin
 from units.models import User
 
 from .models import Inspector
@@ -16,8 +16,22 @@ from .models import Inspector
 class InspectorForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Inspector
-        fields = ["name", "pool", "organisation", "speciality", "phone", "user"]
+        fields = [
+            "name",
+            "pool",
+            "organisation",
+            "speciality",
+            "phone",
+            "credential_number",
+            "credential_expires_on",
+            "user",
+        ]
+        widgets = {"credential_expires_on": DateInput()}
         help_texts = {
+            "credential_number": _(
+                "Administrative law-enforcement credential (执法证). A double-random team needs two holders (§28)."
+            ),
+            "credential_expires_on": _("Empty: no expiry recorded."),
             "user": _("Optional. Linked to an account, the inspector sees and fills in the inspections of their team."),
             "organisation": _("For experts and providers: their institution or company."),
         }
@@ -28,3 +42,9 @@ class InspectorForm(StyledFormMixin, forms.ModelForm):
         accounts = User.objects.filter(assignments__township_id=township_id, assignments__is_active=True)
         self.fields["user"].queryset = User.objects.filter(pk__in=accounts.values("pk")).order_by("username")  # type: ignore[attr-defined]
         self.fields["user"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("credential_expires_on") and not (data.get("credential_number") or "").strip():
+            self.add_error("credential_number", _("Record the credential number with its expiry date."))
+        return data

@@ -25,7 +25,7 @@ from hazards.models import local_today
 from units.access import get_scope
 from units.models import Enterprise, EnterpriseQuerySet, SupervisionGroup, Township, Unit, User, Village
 
-from .access import may_log_inspection
+from .access import in_group, is_supervised_party, may_record_supervision
 from .models import (
     ChecklistTemplate,
     ChecklistVersion,
@@ -146,12 +146,6 @@ def quarter_plans_create_all(*, year: int | None = None, quarter: int | None = N
     }
 
 
-def _in_group(user: Any, group: SupervisionGroup | None) -> bool:
-    if group is None or user is None or not user.is_authenticated:
-        return False
-    return group.leader_id == user.pk or group.members.filter(pk=user.pk).exists()
-
-
 def groups_visible_to(user: Any) -> QuerySet[SupervisionGroup]:
     """Office and leadership: their townships' groups; anyone else: the groups they lead or belong to."""
     scope = get_scope(user)
@@ -236,17 +230,16 @@ PROBLEM_STEPS = {
 
 
 def may_hand_over(user: Any, inspection: Inspection) -> bool:
-    """Problems come from a supervision inspection: handed over by the office, its group, or whoever logs it."""
+    """Problems come from a supervision inspection and are handed over by those who record it: its group, or the
+    office on the group's behalf — never the village or unit supervised (§1)."""
     if inspection.kind != Kind.SUPERVISION or inspection.status == Status.CANCELLED:
         return False
-    if get_scope(user).is_office_for(inspection.township_id) or _in_group(user, inspection.group):
-        return True
-    return may_log_inspection(user, inspection)
+    return may_record_supervision(user, inspection)
 
 
 def may_refer(user: Any, inspection: Inspection) -> bool:
-    """§1: the office or the group's leader refers a cadre to the discipline office."""
-    if inspection.kind != Kind.SUPERVISION:
+    """§1: the group's leader (or the office) refers a cadre to the discipline office — never the party supervised."""
+    if inspection.kind != Kind.SUPERVISION or not may_record_supervision(user, inspection):
         return False
     group = inspection.group
     return get_scope(user).is_office_for(inspection.township_id) or (group is not None and group.leader_id == user.pk)
@@ -254,7 +247,7 @@ def may_refer(user: Any, inspection: Inspection) -> bool:
 
 def may_see_referrals(user: Any, inspection: Inspection) -> bool:
     """Referrals name cadres: office, leadership and the group itself — not the village or unit inspected."""
-    return get_scope(user).sees_all_of(inspection.township_id) or _in_group(user, inspection.group)
+    return get_scope(user).sees_all_of(inspection.township_id) or in_group(user, inspection.group)
 
 
 def may_reply(user: Any, problem: WorkProblem) -> bool:
@@ -265,7 +258,10 @@ def may_reply(user: Any, problem: WorkProblem) -> bool:
 
 
 def may_review(user: Any, problem: WorkProblem) -> bool:
-    return get_scope(user).is_office_for(problem.township_id) or _in_group(user, problem.inspection.group)
+    """The office or the group follows the reply up (跟踪问效) — never the village or unit that replied (§1)."""
+    if is_supervised_party(user, township_id=problem.township_id, unit=problem.unit, village_id=problem.village_id):
+        return False
+    return get_scope(user).is_office_for(problem.township_id) or in_group(user, problem.inspection.group)
 
 
 def inspection_plan_flags(user: Any, inspection: Inspection) -> dict[str, bool]:

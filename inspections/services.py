@@ -16,19 +16,21 @@ from django.utils.translation import gettext as _
 
 from hazards import services as hazard_services
 from hazards.evidence import CheckedFile, EvidenceError, check_upload, store_checked
-from hazards.models import Hazard, local_today
+from hazards.models import Hazard, Level, local_today
 from hazards.services import WorkflowError
 from units.access import get_scope
 from units.models import Enterprise, Sector, SupervisionGroup, Township, Unit, User, Village
 
-from .access import may_log_inspection
+from .access import in_group, may_log_inspection
 from .models import (
     DEFAULT_CHANNEL,
+    NON_ENFORCEMENT_KINDS,
     ChecklistVersion,
     Inspection,
     InspectionAnswer,
     InspectionPhoto,
     Inspector,
+    Kind,
     PlaceAtRisk,
     Status,
 )
@@ -52,6 +54,63 @@ def _target_sector(enterprise: Enterprise | None, version: ChecklistVersion | No
     return enterprise.primary_sector if enterprise else None
 
 
+def _check_group(actor: User, township: Township, kind: str, group: SupervisionGroup | None) -> None:
+    """§1: a supervision inspection (督导检查) is the work of a supervision group, planned by the office (which forms
+    the groups) or by the group itself."""
+    if kind == Kind.SUPERVISION and group is None:
+        raise WorkflowError(_("A supervision inspection is carried out by a supervision group: choose the group."))
+    if group is None:
+        return
+    if kind != Kind.SUPERVISION:
+        raise WorkflowError(_("Only a supervision inspection belongs to a supervision group."))
+    if group.township_id != township.pk:
+        raise WorkflowError(_("The supervision group is not in this township."))
+    if not (get_scope(actor).is_office_for(township.pk) or in_group(actor, group)):
+        raise WorkflowError(_("Only the office or the group's own leader and members plan its inspections."))
+
+
+def _default_inspecting_unit(actor: User, township: Township, kind: str) -> Unit | None:
+    """Who carries the inspection out, unless named: the actor's own unit (department staff of one unit), the
+    safety office for the office; nobody for self-inspections and the groups' supervision."""
+    if kind in (Kind.SELF, Kind.SUPERVISION):
+        return None
+    scope = get_scope(actor)
+    units = Unit.objects.filter(township=township, is_active=True)
+    own = list(units.filter(pk__in=scope.unit_ids)[:2])
+    if len(own) == 1:
+        return own[0]
+    if scope.is_office_for(township.pk):
+        return units.filter(is_safety_office=True).order_by("pk").first()
+    return None
+
+
+def _check_inspecting_unit(actor: User, township: Township, unit: Unit) -> None:
+    scope = get_scope(actor)
+    if unit.township_id != township.pk:
+        raise WorkflowError(_("The inspecting unit is not in this township."))
+    if not (scope.is_office_for(township.pk) or unit.pk in scope.unit_ids):
+        raise WorkflowError(_("You may name only your own unit as the inspecting unit."))
+
+
+def check_law_enforcement(*, kind: str, enterprise: Enterprise | None, inspecting_unit: Unit | None) -> None:
+    """§28 执法检查: only an inspection by a unit holding administrative enforcement power (执法权), of an
+    enterprise, whatever its method (双随机, 四不两直, 明查暗访, 专项) — never a self-inspection, supervision of work,
+    grid patrol or door-knocking."""
+    if enterprise is None:
+        raise WorkflowError(_("Only an inspection of an enterprise can be a law-enforcement inspection (执法检查)."))
+    if kind in NON_ENFORCEMENT_KINDS:
+        raise WorkflowError(
+            _("A “%(kind)s” is never a law-enforcement inspection (执法检查).") % {"kind": Kind(kind).label}
+        )
+    if inspecting_unit is None or not inspecting_unit.has_enforcement_power:
+        raise WorkflowError(
+            _(
+                "Only a unit holding administrative enforcement power (执法权) carries out law-enforcement inspections"
+                " (执法检查); name such a unit as the inspecting unit."
+            )
+        )
+
+
 @transaction.atomic
 def inspection_plan(
     *,
@@ -69,11 +128,16 @@ def inspection_plan(
     group: SupervisionGroup | None = None,
     draw: Any = None,
     channel: str | None = None,
+    inspecting_unit: Unit | None = None,
+    is_law_enforcement: bool = False,
 ) -> Inspection:
     """A planned inspection of an enterprise, a place at risk, a unit's work or a place in a village.
 
-    The village is taken from the enterprise or place (it decides who sees the inspection); the sector from the
-    checklist, else from the enterprise; the hazard channel from the kind unless given.
+    1. The village is taken from the enterprise or place (it decides who sees the inspection).
+    2. A supervision inspection needs its group, planned by the office or the group (§1).
+    3. The inspecting unit is the one named (the actor's own, or any for the office), else the actor's default;
+       a law-enforcement inspection needs an enterprise and a unit holding enforcement power (§28).
+    4. The sector comes from the checklist, else from the enterprise; the hazard channel from the kind unless given.
     """
     if enterprise is not None:
         village = enterprise.village
@@ -84,6 +148,13 @@ def inspection_plan(
     for obj in (enterprise, place, unit, village):
         if obj is not None and obj.township_id != township.pk:
             raise WorkflowError(_("The target of the inspection is not in this township."))
+    _check_group(actor, township, kind, group)
+    if inspecting_unit is not None:
+        _check_inspecting_unit(actor, township, inspecting_unit)
+    else:
+        inspecting_unit = _default_inspecting_unit(actor, township, kind)
+    if is_law_enforcement:
+        check_law_enforcement(kind=kind, enterprise=enterprise, inspecting_unit=inspecting_unit)
     version = _checklist_version(checklist)
     inspection = Inspection.objects.create(
         township=township,
@@ -99,6 +170,8 @@ def inspection_plan(
         checklist=version,
         group=group,
         draw=draw,
+        inspecting_unit=inspecting_unit,
+        is_law_enforcement=is_law_enforcement,
         created_by=actor,
     )
     inspection.inspectors.set(list(inspectors))
@@ -188,8 +261,10 @@ def inspection_submit(
     signer_name: str,
     signature: CheckedFile | None = None,
     no_findings: bool = False,
+    leader_signature: CheckedFile | None = None,
 ) -> Inspection:
-    """Close the inspection: every item answered, the inspected party's responsible person named (and signed)."""
+    """Close the inspection: every item answered, the inspected party's responsible person named (and signed);
+    a supervision group's inspection also signed by the group's leader (§1, SPEC S3)."""
     inspection = _editable(inspection_id, actor)
     answers = list(inspection.answers.all())
     if inspection.checklist_id:
@@ -200,6 +275,11 @@ def inspection_submit(
         raise WorkflowError(_("Some items are non-compliant: the inspection cannot be marked “no hazard found”."))
     if not signer_name.strip() and inspection.kind != "self":
         raise WorkflowError(_("Name the responsible person of the inspected party who signs."))
+    if inspection.group_id:
+        if leader_signature is None:
+            raise WorkflowError(_("The group leader signs the supervision record: please have the leader sign."))
+        inspection.leader_signer_name = inspection.group.leader.display_name  # type: ignore[union-attr]
+        inspection.leader_signature.save(f"{leader_signature.token}.png", leader_signature.content, save=False)
     if signature is not None:
         inspection.signature.save(f"{signature.token}.png", signature.content, save=False)
     inspection.conclusion, inspection.signer_name, inspection.no_findings = conclusion, signer_name.strip(), no_findings
@@ -238,11 +318,32 @@ def finding_prefill(answer: InspectionAnswer) -> dict[str, Any]:
         "sector": sector,
         "hazard_type": item.hazard_type,
         "level": item.suggested_level,
+        "suggested_level": item.suggested_level,
         "channel": inspection.channel,
         "found_on": inspection.done_on or local_today(),
         "basis": item.standard,
         "clause": item.clause,
     }
+
+
+def _check_finding_level(item_is_major: bool, fields: dict[str, Any], fixed_on_the_spot: bool) -> None:
+    """三(二) 立查立改 is for general hazards only; the level an item suggests is lowered only at registration, by the
+    office or the lead unit with a recorded reason (S6) — never by the inspector here."""
+    major = item_is_major or fields.get("level") == Level.MAJOR or bool(fields.get("is_major_fire"))
+    if fixed_on_the_spot and major:
+        raise WorkflowError(
+            _(
+                "A major accident hazard cannot be fixed on the spot (立查立改): record it as a hazard and have it"
+                " rectified through the procedure."
+            )
+        )
+    if item_is_major and not fixed_on_the_spot and fields.get("level") != Level.MAJOR:
+        raise WorkflowError(
+            _(
+                "Failing this item is a major accident hazard: the inspector cannot lower its level. The office or"
+                " the lead unit may level it at registration, with a reason."
+            )
+        )
 
 
 @transaction.atomic
@@ -254,7 +355,8 @@ def finding_to_hazard(
     fixed_on_the_spot: bool = False,
     after: Sequence[CheckedFile] = (),
 ) -> Hazard:
-    """A failed item becomes a hazard in one step (or 立查立改 when fixed on the spot), linked both ways."""
+    """A failed item becomes a hazard in one step (or 立查立改 when fixed on the spot, general hazards only), linked
+    both ways; the hazard keeps the level the item suggests."""
     answer = InspectionAnswer.objects.select_for_update().select_related("inspection").get(pk=answer_id)
     inspection = answer.inspection
     if not may_log_inspection(actor, inspection):
@@ -263,8 +365,9 @@ def finding_to_hazard(
         raise WorkflowError(_("Only a non-compliant item becomes a hazard."))
     if answer.hazard_id:
         raise WorkflowError(_("A hazard was already opened from this item."))
+    fields = {**fields, "inspection": inspection, "suggested_level": answer.item.suggested_level}
+    _check_finding_level(answer.item.is_major, fields, fixed_on_the_spot)
     photos = _stored_photos(inspection, answer.item_id)
-    fields = {**fields, "inspection": inspection}
     if fixed_on_the_spot:
         fields.pop("level", None)
         hazard = hazard_services.hazard_fix_on_the_spot(actor=actor, fields=fields, before=photos, after=after)

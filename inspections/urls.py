@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/finding/<int:answer_pk>/", views.finding_to_hazard, name="finding"),
     path("photo/<str:token>/", views.photo_file, name="photo_file"),
     path("<int:pk>/signature/", views.signature_file, name="signature"),
+    path("<int:pk>/signature/leader/", views.signature_file, {"whose": "leader"}, name="leader_signature"),
     path("export/", views.inspection_export, name="export"),
     *checklist_urls.urlpatterns,
     *plan_urls.urlpatterns,

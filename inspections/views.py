@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from hazards.models import local_today
 from hazards.services import WorkflowError
 from units.access import current_user, get_or_404, get_scope
+from units.models import SupervisionGroup
 
 from . import plans, services
 from .access import get_inspection_for_user, inspections_visible_to, may_log_inspection
@@ -76,12 +77,22 @@ def inspection_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _plannable_groups(user: Any) -> Any:
+    """The supervision groups whose inspections the user may plan: the office's township groups, else their own."""
+    scope = get_scope(user)
+    q = Q(township__in=scope.office_townships) | Q(leader=user.pk) | Q(members=user.pk)
+    ids = SupervisionGroup.objects.filter(q, is_active=True).values("pk")
+    return SupervisionGroup.objects.filter(pk__in=ids).order_by("name")
+
+
 @login_required
 def inspection_create(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
-    if not scope.roles or scope.is_read_only or scope.roles == {"enterprise"}:
+    groups = _plannable_groups(request.user)
+    # A group's leader who otherwise only reads plans the group's own supervision inspections (§1).
+    if scope.roles == {"enterprise"} or ((not scope.roles or scope.is_read_only) and not groups.exists()):
         raise Http404
-    form = InspectionCreateForm(request.POST or None, scope=scope, initial={"planned_on": local_today()})
+    form = InspectionCreateForm(request.POST or None, scope=scope, groups=groups, initial={"planned_on": local_today()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         target = d["enterprise"] or d["place"] or d["unit"] or d["village"]
@@ -99,6 +110,9 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
                 checklist=d["checklist"],
                 inspectors=d["inspectors"],
                 channel=d["channel"] or None,
+                group=d.get("group"),
+                inspecting_unit=d.get("inspecting_unit"),
+                is_law_enforcement=bool(d.get("is_law_enforcement")),
             )
         except WorkflowError as exc:
             form.add_error(None, exc.message)
@@ -161,7 +175,13 @@ def inspection_fill(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "inspections/inspection_fill.html",
-        {"inspection": inspection, "rows": _rows(inspection), "submit_form": SubmitForm()},
+        {
+            "inspection": inspection,
+            "rows": _rows(inspection),
+            "submit_form": SubmitForm(),
+            # §1, SPEC S3: a group's supervision record is signed by the group's leader too.
+            "leader_signs": inspection.group_id is not None,
+        },
     )
 
 
@@ -243,6 +263,7 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
             signer_name=d["signer_name"],
             signature=services.signature_from_data_url(d["signature"]),
             no_findings=d["no_findings"],
+            leader_signature=services.signature_from_data_url(d["leader_signature"]),
         )
     except WorkflowError as exc:
         return _back_with_error(request, inspection, exc.message)
@@ -258,7 +279,8 @@ def finding_to_hazard(request: HttpRequest, pk: int, answer_pk: int) -> HttpResp
         raise Http404
     scope = get_scope(request.user)
     initial = services.finding_prefill(answer)
-    form = FindingForm(request.POST or None, request.FILES or None, scope=scope, initial=initial)
+    major = answer.item.is_major
+    form = FindingForm(request.POST or None, request.FILES or None, scope=scope, initial=initial, major=major)
     if request.method == "POST" and form.is_valid():
         fields = form.hazard_fields()
         fields.update(basis=form.cleaned_data["basis"], clause=form.cleaned_data["clause"])
@@ -267,8 +289,8 @@ def finding_to_hazard(request: HttpRequest, pk: int, answer_pk: int) -> HttpResp
                 answer_id=answer.pk,
                 actor=current_user(request),
                 fields=fields,
-                fixed_on_the_spot=form.cleaned_data["fixed_on_the_spot"],
-                after=form.cleaned_data["after"],
+                fixed_on_the_spot=form.cleaned_data.get("fixed_on_the_spot", False),
+                after=form.cleaned_data.get("after") or (),
             )
         except WorkflowError as exc:
             form.add_error(None, exc.message)
@@ -289,10 +311,11 @@ def photo_file(request: HttpRequest, token: str) -> FileResponse:
 
 
 @login_required
-def signature_file(request: HttpRequest, pk: int) -> FileResponse:
+def signature_file(request: HttpRequest, pk: int, whose: str = "party") -> FileResponse:
     inspection = get_inspection_for_user(request.user, pk)
-    if not inspection.signature:
+    signature = inspection.leader_signature if whose == "leader" else inspection.signature
+    if not signature:
         raise Http404
-    response = FileResponse(inspection.signature.open("rb"), content_type="image/png")
+    response = FileResponse(signature.open("rb"), content_type="image/png")
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,10 +1,12 @@
 from .checklists import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from .inspection import (
     DEFAULT_CHANNEL,
+    NON_ENFORCEMENT_KINDS,
     UNANNOUNCED_KINDS,
     Inspection,
     InspectionAnswer,
     InspectionPhoto,
+    InspectionQuerySet,
     Inspector,
     Kind,
     PlaceAtRisk,
@@ -14,6 +16,7 @@ from .plans import DisciplineReferral, RandomDraw, RandomShareTarget, Supervisio
 
 __all__ = [
     "DEFAULT_CHANNEL",
+    "NON_ENFORCEMENT_KINDS",
     "UNANNOUNCED_KINDS",
     "ChecklistItem",
     "ChecklistTemplate",
@@ -22,6 +25,7 @@ __all__ = [
     "Inspection",
     "InspectionAnswer",
     "InspectionPhoto",
+    "InspectionQuerySet",
     "Inspector",
     "Kind",
     "PlaceAtRisk",

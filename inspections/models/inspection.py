@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -40,6 +42,11 @@ DEFAULT_CHANNEL = {
 }
 # §28 四不两直: the target is told nothing in advance — no reminder, no visible plan.
 UNANNOUNCED_KINDS = (Kind.UNANNOUNCED,)
+# §28 执法检查: an inspection of an enterprise by a unit holding enforcement power can be a law-enforcement
+# inspection whatever its method (双随机, 四不两直, 明查暗访, 专项, a holiday check). These kinds never are: the
+# enterprise's own self-inspection (§4), the supervision of a village's or unit's work (§1), the grid patrol of
+# places (§13) and the fire-safety door-knocking campaign (§31, publicity).
+NON_ENFORCEMENT_KINDS = (Kind.SELF, Kind.SUPERVISION, Kind.GRID_PATROL, Kind.FIRE_KNOCK)
 
 
 class Inspector(models.Model):
@@ -66,6 +73,10 @@ class Inspector(models.Model):
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     speciality = models.CharField(_("speciality"), max_length=100, blank=True)
+    # §28/§30: the administrative law-enforcement credential (执法证). A draw team needs two holders; social
+    # supervisors and contracted experts may only accompany them.
+    credential_number = models.CharField(_("enforcement credential number (执法证号)"), max_length=50, blank=True)
+    credential_expires_on = models.DateField(_("credential valid until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -76,6 +87,12 @@ class Inspector(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def holds_credential(self, on: dt.date) -> bool:
+        """A credential number is recorded and has not expired by that day."""
+        return bool(self.credential_number.strip()) and (
+            self.credential_expires_on is None or self.credential_expires_on >= on
+        )
 
 
 class PlaceAtRisk(models.Model):
@@ -121,6 +138,12 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("in progress")
     SUBMITTED = "submitted", _("submitted")
     CANCELLED = "cancelled", _("cancelled")
+
+
+class InspectionQuerySet(models.QuerySet["Inspection"]):
+    def law_enforcement(self) -> InspectionQuerySet:
+        """§28 执法检查 of enterprises — the share of 双随机 and the 零处罚 view count these."""
+        return self.filter(is_law_enforcement=True, enterprise__isnull=False)
 
 
 class Inspection(models.Model):
@@ -178,15 +201,33 @@ class Inspection(models.Model):
     draw = models.ForeignKey(
         "inspections.RandomDraw", on_delete=models.PROTECT, null=True, blank=True, related_name="inspections"
     )
+    # The unit that carries the inspection out (not the unit inspected, which is `unit`).
+    inspecting_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections_carried_out",
+        verbose_name=_("inspecting unit"),
+    )
+    # §28 执法检查: only by a unit holding enforcement power, of an enterprise (checked in the service and below).
+    is_law_enforcement = models.BooleanField(_("law-enforcement inspection (执法检查)"), default=False)
     conclusion = models.TextField(_("conclusion"), blank=True)
     no_findings = models.BooleanField(_("no hazard found (本次未发现隐患)"), default=False)
     signer_name = models.CharField(_("responsible person of the inspected party"), max_length=30, blank=True)
     signature = models.FileField(_("signature"), upload_to="signatures/%Y/%m/", blank=True, max_length=200)
+    # §1 / SPEC S3: a supervision group's visit is also signed by the group's leader.
+    leader_signer_name = models.CharField(_("group leader who signs"), max_length=50, blank=True)
+    leader_signature = models.FileField(
+        _("signature of the group leader"), upload_to="signatures/%Y/%m/", blank=True, max_length=200
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(default=timezone.now)
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["signature"])
+    history = HistoricalRecords(excluded_fields=["signature", "leader_signature"])
+
+    objects = InspectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inspection")
@@ -201,6 +242,14 @@ class Inspection(models.Model):
                 | Q(place__isnull=False)
                 | Q(unit__isnull=False)
                 | Q(village__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="inspection_enforcement_of_enterprise",
+                condition=Q(is_law_enforcement=False)
+                | (
+                    Q(enterprise__isnull=False, inspecting_unit__isnull=False)
+                    & ~Q(kind__in=[str(k) for k in NON_ENFORCEMENT_KINDS])
+                ),
             ),
         ]
         indexes = [

@@ -156,6 +156,10 @@ class RandomDraw(models.Model):
     team_size = models.PositiveSmallIntegerField(_("inspectors per team"))
     result = models.JSONField(_("result"), default=list)  # [{"target": id, "inspectors": [id, …]}, …]
     planned_on = models.DateField(_("planned for"), null=True, blank=True)
+    # The unit that carries the drawn inspections out: with enforcement power they are 执法检查 (§28).
+    inspecting_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("inspecting unit")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -172,7 +176,8 @@ class RandomDraw(models.Model):
 
 
 class RandomShareTarget(models.Model):
-    """The share of the year's planned inspections that should come from random draws (default 70%)."""
+    """The share of the year's law-enforcement inspections of enterprises that should come from double-random draws
+    (default 70%; §28, see inspections.draws.random_share)."""
 
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))

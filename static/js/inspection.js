@@ -219,10 +219,11 @@
   window.addEventListener("offline", updateBanner);
   flush();
 
-  // The responsible person signs with a finger; the drawing is sent as a PNG with the form.
-  var pad = root.querySelector("[data-signature-pad]");
+  // The responsible person (and, for a supervision group's record, the group's leader) signs with a finger;
+  // each drawing is sent as a PNG in the hidden field its pad names.
   var formEl = root.querySelector("[data-signature-form]");
-  if (pad && formEl) {
+  var setUpPad = function (pad) {
+    var fieldName = pad.getAttribute("data-signature-field") || "signature";
     var ctx = pad.getContext("2d");
     var drawing = false;
     var signed = false;
@@ -259,15 +260,21 @@
     pad.addEventListener("pointerup", function () {
       drawing = false;
     });
-    root.querySelector("[data-signature-clear]").addEventListener("click", function () {
-      ctx.clearRect(0, 0, pad.width, pad.height);
-      signed = false;
-    });
+    var clear = root.querySelector('[data-signature-clear="' + fieldName + '"]');
+    if (clear) {
+      clear.addEventListener("click", function () {
+        ctx.clearRect(0, 0, pad.width, pad.height);
+        signed = false;
+      });
+    }
     formEl.addEventListener("submit", function () {
-      var field = formEl.querySelector("input[name=signature]");
+      var field = formEl.querySelector('input[name="' + fieldName + '"]');
       if (field) {
         field.value = signed ? pad.toDataURL("image/png") : "";
       }
     });
+  };
+  if (formEl) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-signature-pad]"), setUpPad);
   }
 })();

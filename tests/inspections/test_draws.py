@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from itertools import combinations
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from hazards.services import WorkflowError
@@ -21,10 +23,27 @@ PLANNED = dt.date(2025, 6, 10)
 
 @pytest.fixture
 def inspectors(world) -> list[Inspector]:
-    return [
-        Inspector.objects.create(township=world.township, name=f"检查员{i}", pool=pool)
-        for i, pool in enumerate(["staff", "expert", "technical", "social"], start=1)
+    """Four township staff holding enforcement credentials (执法证), then a social supervisor and a contracted
+    expert, who may only accompany them (§28)."""
+    holders = [
+        Inspector.objects.create(
+            township=world.township, name=f"执法员{i}", pool="staff", credential_number=f"皖执{i:04d}"
+        )
+        for i in range(1, 5)
     ]
+    companions = [
+        Inspector.objects.create(township=world.township, name="社会监督员", pool="social"),
+        Inspector.objects.create(township=world.township, name="服务机构专家", pool="contractor"),
+    ]
+    return holders + companions
+
+
+@pytest.fixture
+def enforcing_office(world):
+    """The safety office holds administrative enforcement power (as the reference data has it)."""
+    world.office_unit.has_enforcement_power = True
+    world.office_unit.save()
+    return world.office_unit
 
 
 def _draw(world, inspectors, **kwargs) -> RandomDraw:
@@ -109,6 +128,25 @@ def test_it_never_puts_an_inspector_twice_in_a_team_and_rotates_them():
         assert len(set(row["inspectors"])) == 3
     load = Counter(pk for row in result for pk in row["inspectors"])
     assert max(load.values()) - min(load.values()) <= 1
+
+
+def test_it_seats_two_credential_holders_in_every_team_and_lets_the_others_accompany():
+    holders = [101, 102, 103]
+    result = _pure(n=12, k=3, certified=holders)
+    for row in result:
+        assert len(set(row["inspectors"]) & set(holders)) >= 2
+    companions = Counter(pk for row in result for pk in row["inspectors"] if pk not in holders)
+    assert sum(companions.values()) >= 1  # the third seat goes round the whole pool
+    assert _pure(n=12, k=3, certified=holders) == result
+
+
+def test_it_refuses_a_pure_draw_without_two_holders_per_team():
+    with pytest.raises(ValueError, match="credential holders"):
+        _pure(certified=[101])
+    with pytest.raises(ValueError, match="credential holders"):
+        _pure(k=1, certified=[101, 102])
+    with pytest.raises(ValueError, match="credential holders"):
+        _pure(certified=[101, 999])  # not in the pool
 
 
 def test_it_falls_back_to_the_best_teams_when_pairs_cannot_be_avoided():
@@ -199,7 +237,7 @@ def test_it_refuses_more_targets_than_the_pool_with_a_clear_message(world, inspe
     with pytest.raises(WorkflowError, match=r"检查对象库规模（2）"):
         _draw(world, inspectors, n=3)
     with pytest.raises(WorkflowError):
-        _draw(world, inspectors, k=5)
+        _draw(world, inspectors, k=7)
     with pytest.raises(WorkflowError):
         _draw(world, inspectors, villages=[world.village_a], sectors=[world.sector_b])
     assert not RandomDraw.objects.exists()
@@ -228,6 +266,83 @@ def test_it_refuses_a_planned_date_outside_the_year(world, inspectors):
         _draw(world, inspectors, planned_on=dt.date(2026, 1, 5))
 
 
+# -- draw teams: two enforcement-credential holders each (§28) -------------------------------------------------
+
+
+def test_it_staffs_every_drawn_team_with_two_credential_holders(world, inspectors):
+    EnterpriseFactory.create_batch(6, village=world.village_a, primary_sector=world.sector_b)
+    holders = {i.pk for i in inspectors[:4]}
+    draw = _draw(world, inspectors, n=6, k=3)
+    assert set(draw.target_filters["credential_holders"]) == holders
+    for row in draw.result:
+        assert len(set(row["inspectors"]) & holders) >= 2
+    assert draws.draw_replay_matches(draw)
+
+
+BEFORE_PLANNED = dt.datetime(2025, 5, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@time_machine.travel(BEFORE_PLANNED, tick=False)
+@pytest.mark.parametrize(
+    "pool",
+    [
+        "one_holder",  # one credential holder and companions
+        "companions_only",  # social supervisors and contracted experts alone
+        "expired",  # the second credential expires before the planned day
+        "teams_of_one",  # a team of one cannot hold two
+    ],
+)
+def test_it_refuses_a_draw_the_pool_cannot_staff(world, inspectors, pool):
+    chosen, k = list(inspectors), 2
+    if pool == "one_holder":
+        chosen = [inspectors[0], *inspectors[4:]]
+    elif pool == "companions_only":
+        chosen = inspectors[4:]
+    elif pool == "expired":
+        Inspector.objects.filter(pk=inspectors[1].pk).update(credential_expires_on=dt.date(2025, 6, 9))
+        chosen = [inspectors[0], inspectors[1], *inspectors[4:]]
+    else:
+        k = 1
+    with pytest.raises(WorkflowError):
+        _draw(world, chosen, k=k)
+    assert not RandomDraw.objects.exists()
+    assert not Inspection.objects.exists()
+
+
+@time_machine.travel(BEFORE_PLANNED, tick=False)
+def test_it_counts_a_credential_valid_on_the_planned_day(world, inspectors):
+    Inspector.objects.filter(pk=inspectors[1].pk).update(credential_expires_on=PLANNED)
+    draw = _draw(world, [inspectors[0], inspectors[1], *inspectors[4:]], k=3)
+    assert draw.target_filters["credential_holders"] == [inspectors[0].pk, inspectors[1].pk]
+
+
+def test_it_replays_a_draw_recorded_before_the_credential_rule(world, inspectors):
+    ids = [i.pk for i in inspectors[4:]] + [inspectors[0].pk]
+    pool = sorted([world.enterprise_a.pk, world.enterprise_b.pk])
+    result = draws.draw_random(
+        seed="old", targets=pool, weights=[1.0, 1.0], inspectors=ids, n=2, k=2, avoid_pairs=set()
+    )
+    old = RandomDraw.objects.create(
+        township=world.township, year=2024, name="旧抽查", seed="old", target_pool=pool, inspector_pool=ids,
+        target_count=2, team_size=2, result=result, created_by=world.office,
+        target_filters={"weights": [1.0, 1.0], "previous_draw": None},
+    )  # fmt: skip
+    assert draws.draw_replay_matches(old)
+
+
+def test_it_makes_the_drawn_inspections_law_enforcement_when_the_unit_holds_the_power(
+    world, inspectors, enforcing_office
+):
+    draw = _draw(world, inspectors)
+    assert draw.inspecting_unit == enforcing_office
+    planned = Inspection.objects.filter(draw=draw)
+    assert {(i.inspecting_unit_id, i.is_law_enforcement) for i in planned} == {(enforcing_office.pk, True)}
+
+    without_power = _draw(world, inspectors, seed="unit-b", inspecting_unit=world.unit_b)
+    planned = Inspection.objects.filter(draw=without_power)
+    assert {(i.inspecting_unit_id, i.is_law_enforcement) for i in planned} == {(world.unit_b.pk, False)}
+
+
 # -- the random share ------------------------------------------------------------------------------------------
 
 
@@ -236,18 +351,44 @@ def _plan(world, kind: str, planned_on: dt.date = PLANNED, **kwargs) -> Inspecti
     return inspection_plan(actor=world.office, township=world.township, kind=kind, planned_on=planned_on, **kwargs)
 
 
-def test_it_counts_the_share_of_planned_inspections_drawn_at_random(world, inspectors):
-    _draw(world, inspectors)  # two random inspections
-    _plan(world, "special")
-    _plan(world, "self")  # the enterprise's own: not planned by the office
-    _plan(world, "supervision", enterprise=None, village=world.village_a)  # the quarterly rota: not drawable
-    _plan(world, "special", planned_on=dt.date(2024, 12, 31))  # another year
-    cancelled = _plan(world, "holiday")
-    Inspection.objects.filter(pk=cancelled.pk).update(status="cancelled")
+def _done(inspection: Inspection, on: dt.date = PLANNED) -> Inspection:
+    Inspection.objects.filter(pk=inspection.pk).update(status="submitted", done_on=on)
+    return inspection
+
+
+def test_it_counts_the_share_of_law_enforcement_inspections_drawn_at_random(world, inspectors, enforcing_office):
+    draw = _draw(world, inspectors)  # two drawn law-enforcement inspections of enterprises
+    for inspection in Inspection.objects.filter(draw=draw):
+        _done(inspection)
+    assert draws.random_share(township=world.township, year=2025) == (2, 2, 100.0, 70)
+
+    # Neither a grid patrol, a self-inspection, a holiday check nor door-knocking is a law-enforcement inspection.
+    _done(_plan(world, "grid_patrol", enterprise=None, village=world.village_a))
+    _done(_plan(world, "self", enterprise=world.enterprise_b))
+    _done(_plan(world, "holiday"))
+    _done(_plan(world, "fire_knock", enterprise=world.enterprise_b))
+    assert draws.random_share(township=world.township, year=2025) == (2, 2, 100.0, 70)
+
+    # Law-enforcement inspections not done, done in another year, or cancelled stay out.
+    _plan(world, "special", is_law_enforcement=True)
+    _done(_plan(world, "special", is_law_enforcement=True), on=dt.date(2024, 12, 31))
+    cancelled = _plan(world, "unannounced", is_law_enforcement=True)
+    Inspection.objects.filter(pk=cancelled.pk).update(status="cancelled", done_on=PLANNED)
+    assert draws.random_share(township=world.township, year=2025) == (2, 2, 100.0, 70)
+
+    # A 四不两直 law-enforcement inspection done in the year lowers it: 2 ÷ 3.
+    _done(_plan(world, "unannounced", enterprise=world.enterprise_b, is_law_enforcement=True))
     share = draws.random_share(township=world.township, year=2025)
+    drawn, total, percent, target = share  # unpacks as the (drawn, total, percent, target) tuple
+    assert (drawn, total, percent, target) == (2, 3, 66.7, 70)
     assert not share.is_met
-    drawn, planned, percent, target = share  # unpacks as the (drawn, planned, percent, target) tuple
-    assert (drawn, planned, percent, target) == (2, 3, 66.7, 70)
+
+
+def test_it_leaves_drawn_inspections_of_a_unit_without_power_out_of_the_share(world, inspectors):
+    draw = _draw(world, inspectors, inspecting_unit=world.unit_b)
+    for inspection in Inspection.objects.filter(draw=draw):
+        _done(inspection)
+    assert draws.random_share(township=world.township, year=2025) == (0, 0, 0.0, 70)
 
 
 def test_it_reports_no_share_and_the_default_target_without_plans(world):
@@ -282,14 +423,19 @@ def _form(inspectors, **kwargs) -> dict:
     }
 
 
-def test_it_shows_the_draws_and_the_share_to_the_office_and_leadership(world, inspectors, client_for):
+def test_it_shows_the_draws_and_the_share_to_the_office_and_leadership(world, inspectors, enforcing_office, client_for):
     draw = _draw(world, inspectors)
+    for inspection in Inspection.objects.filter(draw=draw):
+        _done(inspection)
+    _done(_plan(world, "unannounced", is_law_enforcement=True))
     for user in (world.office, world.leader):
         response = client_for(user).get(reverse("inspections:draw_list"), {"year": 2025})
         assert response.status_code == 200
         body = response.content.decode()
         assert f'data-draw="{draw.pk}"' in body
         assert 'data-testid="share-drawn">2<' in body
+        assert 'data-testid="share-total">3<' in body
+        assert 'data-testid="share-definition"' in body
         assert 'data-testid="share-target">70<' in body
         assert 'data-testid="share-progress"' in body
         assert ("share-target-edit" in body) == (user == world.office)
@@ -318,6 +464,7 @@ def test_it_lets_leadership_read_a_draw_but_not_make_one(world, inspectors, clie
 
 def test_it_makes_a_draw_from_the_form_and_shows_the_replay(world, inspectors, client_for):
     client = client_for(world.office)
+    assert 'data-testid="share-definition"' in client.get(reverse("inspections:draw_create")).content.decode()
     response = client.post(reverse("inspections:draw_create"), _form(inspectors[:2], villages=[world.village_a.pk]))
     draw = RandomDraw.objects.get()
     assert response.status_code == 302

@@ -16,6 +16,7 @@ from hazards.services import WorkflowError
 from inspections import services
 from inspections.access import inspections_visible_to, may_log_inspection
 from inspections.models import DEFAULT_CHANNEL, Inspection, Kind
+from tests.factories import SupervisionGroupFactory
 from tests.hazards.conftest import checked
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,10 @@ def answer_all(inspection, actor, results=("pass", "pass", "pass")):
 ])  # fmt: skip
 def test_it_gives_each_kind_its_default_channel(world, kind, channel):
     assert DEFAULT_CHANNEL[Kind(kind)] == channel
+    # §1: a supervision inspection is its group's.
+    group = SupervisionGroupFactory(township=world.township, leader=world.leader) if kind == "supervision" else None
     inspection = services.inspection_plan(
-        actor=world.office, township=world.township, kind=kind, village=world.village_a
+        actor=world.office, township=world.township, kind=kind, village=world.village_a, group=group
     )
     assert inspection.channel == channel
 
@@ -226,3 +229,86 @@ def test_it_never_lets_a_village_officer_plan_outside_its_villages(world, client
     data["village"] = world.village_a.pk
     assert client.post(reverse("inspections:create"), data).status_code == 302
     assert Hazard.objects.count() == 0 and Inspection.objects.get().village == world.village_a
+
+
+# -- 立查立改 only for general hazards (三(二)); a major item's level is not the inspector's to lower --------------
+
+
+def _major_failed(world, planned):
+    answers = answer_all(planned, world.village_a_officer, ("fail", "fail", "pass"))
+    return answers[0], answers[1]  # item 1 is major if failed, item 2 general
+
+
+def test_it_refuses_to_fix_a_major_item_on_the_spot(world, planned):
+    major, _general = _major_failed(world, planned)
+    with pytest.raises(WorkflowError, match="立查立改"):
+        services.finding_to_hazard(
+            answer_id=major.pk, actor=world.village_a_officer, fields=services.finding_prefill(major),
+            fixed_on_the_spot=True, after=[checked("after.jpg")],
+        )  # fmt: skip
+    fields = {**services.finding_prefill(major), "level": "general"}
+    with pytest.raises(WorkflowError, match="立查立改"):
+        services.finding_to_hazard(
+            answer_id=major.pk, actor=world.village_a_officer, fields=fields, fixed_on_the_spot=True,
+            after=[checked("after.jpg")],
+        )  # fmt: skip
+    assert not Hazard.objects.exists()
+    major.refresh_from_db()
+    assert major.hazard is None
+
+
+def test_it_refuses_to_fix_a_general_item_marked_major_on_the_spot(world, planned):
+    _major, general = _major_failed(world, planned)
+    for marked in ({"level": "major"}, {"is_major_fire": True}):
+        with pytest.raises(WorkflowError):
+            services.finding_to_hazard(
+                answer_id=general.pk, actor=world.village_a_officer,
+                fields={**services.finding_prefill(general), **marked}, fixed_on_the_spot=True,
+                after=[checked("after.jpg")],
+            )  # fmt: skip
+    assert not Hazard.objects.exists()
+
+
+def test_it_never_lets_the_inspector_lower_a_major_items_level(world, planned):
+    major, general = _major_failed(world, planned)
+    with pytest.raises(WorkflowError):
+        services.finding_to_hazard(
+            answer_id=major.pk, actor=world.village_a_officer,
+            fields={**services.finding_prefill(major), "level": "general"},
+        )  # fmt: skip
+    hazard = services.finding_to_hazard(
+        answer_id=major.pk, actor=world.village_a_officer, fields=services.finding_prefill(major)
+    )
+    assert (hazard.level, hazard.suggested_level, hazard.status) == ("major", "major", "reported")
+    # A general item may be raised to major by the inspector; its suggestion stays general.
+    raised = services.finding_to_hazard(
+        answer_id=general.pk, actor=world.village_a_officer,
+        fields={**services.finding_prefill(general), "level": "major"},
+    )  # fmt: skip
+    assert (raised.level, raised.suggested_level) == ("major", "general")
+
+
+def _finding_post(prefill) -> dict:
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in prefill.items() if v is not None}
+    data["found_on"] = prefill["found_on"].isoformat()
+    return data
+
+
+def test_it_offers_no_fix_on_the_spot_and_a_fixed_level_for_a_major_item(world, planned, client_for):
+    major, general = _major_failed(world, planned)
+    client = client_for(world.village_a_officer)
+    url = reverse("inspections:finding", args=[planned.pk, major.pk])
+    form = client.get(url).context["form"]
+    assert "fixed_on_the_spot" not in form.fields and "after" not in form.fields
+    assert form.fields["level"].disabled
+    body = client.get(url).content.decode()
+    assert 'name="fixed_on_the_spot"' not in body
+
+    # Whatever is posted, the hazard is registered as major and not fixed on the spot.
+    data = {**_finding_post(services.finding_prefill(major)), "level": "general", "fixed_on_the_spot": "on"}
+    assert client.post(url, data).status_code == 302
+    hazard = Hazard.objects.get()
+    assert (hazard.level, hazard.is_fixed_on_the_spot, hazard.status) == ("major", False, "reported")
+
+    general_form = client.get(reverse("inspections:finding", args=[planned.pk, general.pk])).context["form"]
+    assert "fixed_on_the_spot" in general_form.fields and not general_form.fields["level"].disabled

@@ -261,10 +261,12 @@ def test_it_refuses_plan_creation_to_anyone_but_the_office(world, group, client_
 
 
 @pytest.fixture
-def inspections_done(world):
-    """A done inspection of enterprise A (village A) and one of unit A's work."""
+def inspections_done(world, group):
+    """A done inspection of enterprise A (village A) and the group's supervision of unit A's work."""
     ent = inspection_plan(actor=world.office, township=world.township, kind="special", enterprise=world.enterprise_a)
-    unit = inspection_plan(actor=world.office, township=world.township, kind="supervision", unit=world.unit_a)
+    unit = inspection_plan(
+        actor=world.office, township=world.township, kind="supervision", unit=world.unit_a, group=group
+    )
     submit(ent)
     submit(unit)
     return ent, unit
