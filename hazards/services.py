@@ -13,12 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reminders.dispatch import hazard_changed
 from units.access import Scope, get_scope
-from units.models import Enterprise, Sector, User, Village
+from units.models import Enterprise, Sector, SupervisionGroup, User, Village
 
 from .access import hazard_roles, may_judge_major_fire, may_see_source, verify_capacity
 from .evidence import CheckedFile, store_checked
@@ -166,9 +167,20 @@ def _capacity(name: str, scope: Scope, hazard: Hazard) -> tuple[str, str]:
 # -- reporting ----------------------------------------------------------------------------------------
 
 
+def _in_group_covering(scope: Scope, village: Village) -> bool:
+    """§1: a supervision group records the physical hazards its visit finds, even when its leader only reads."""
+    if scope.user_id is None:
+        return False
+    groups = SupervisionGroup.objects.filter(is_active=True, township_id=village.township_id)
+    mine = groups.filter(Q(leader_id=scope.user_id) | Q(members=scope.user_id))
+    return mine.filter(Q(villages=village) | Q(units__isnull=False)).exists()
+
+
 def _check_report_scope(scope: Scope, *, village: Village, enterprise: Enterprise | None, sector: Sector) -> None:
-    if scope.is_read_only or not scope.roles:
+    if (scope.is_read_only or not scope.roles) and not _in_group_covering(scope, village):
         raise WorkflowError(_("Your role does not report hazards."))
+    if scope.is_read_only:
+        return
     if scope.is_office_for(village.township_id):
         return
     if enterprise is not None and enterprise.pk in scope.enterprise_ids:

@@ -120,3 +120,19 @@ def test_it_takes_a_hazard_led_by_the_safety_office_from_report_to_closure_with_
     assert hazard.status == Status.CLOSED
     verify = hazard.events.get(action="verify")
     assert verify.capacity == HazardEvent.Capacity.OWN  # the office is this sector's verifier, not a stand-in
+
+
+def test_it_lists_handed_over_problems_whose_village_has_no_officer(world):
+    from inspections.models import Inspection, WorkProblem
+
+    inspection = Inspection.objects.create(
+        township=world.township, kind="supervision", channel="supervision", village=world.village_b,
+        created_by=world.office,
+    )  # fmt: skip
+    problem = WorkProblem.objects.create(
+        township=world.township, inspection=inspection, description="未建立隐患台账", village=world.village_b,
+        deadline=timezone.localdate(), created_by=world.office,
+    )  # fmt: skip
+    assert [i.obj for i in stuck_items(world.township) if i.obj == problem] == []
+    Assignment.objects.filter(village=world.village_b).update(is_active=False)
+    assert [i.obj for i in stuck_items(world.township) if i.nobody] == [problem]

@@ -280,6 +280,7 @@ class TestExtensions:
         to_rectifying(hazard_a, world, future)
         for days, approve in ((10, True), (5, False), (7, True)):
             current = Hazard.objects.get(pk=hazard_a.pk).deadline
+            assert current is not None
             ext = services.extension_request(
                 hazard_id=hazard_a.pk,
                 actor=world.village_a_officer,
@@ -320,3 +321,18 @@ def test_it_keeps_a_closed_hazard_out_of_edits_and_evidence(world, future):
         services.hazard_update(hazard_id=hazard.pk, actor=world.office, changes={"title": "改"})
     with pytest.raises(WorkflowError):
         services.hazard_add_evidence(hazard_id=hazard.pk, actor=world.office, kind="review", photos=[checked()])
+
+
+def test_it_lets_a_supervision_group_leader_who_only_reads_record_what_the_visit_found(world):
+    """§1: the group records the physical hazards its visit finds (channel 督导检查发现), in the villages it covers."""
+    from tests.factories import SupervisionGroupFactory
+
+    fields = {"title": "x", "description": "x", "village": world.village_a, "sector": world.sector_a,
+              "hazard_type": "fire", "channel": "supervision", "found_on": timezone.localdate()}  # fmt: skip
+    with pytest.raises(WorkflowError):
+        services.hazard_report(actor=world.leader, fields=dict(fields))
+    group = SupervisionGroupFactory(township=world.township, leader=world.leader)
+    group.villages.add(world.village_a)
+    assert services.hazard_report(actor=world.leader, fields=dict(fields)).status == Status.REPORTED
+    with pytest.raises(WorkflowError):
+        services.hazard_report(actor=world.leader, fields={**fields, "village": world.village_b})
