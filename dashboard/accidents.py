@@ -80,7 +80,7 @@ def _validate(accident: Accident) -> None:
         value = getattr(accident, field)
         if value is None or value < 0:
             errors[field] = _("Enter a number of people, 0 or more.")
-    if not errors and accident.serious_injuries > accident.injuries:
+    if not {"injuries", "serious_injuries"} & errors.keys() and accident.serious_injuries > accident.injuries:
         errors["serious_injuries"] = _("More people seriously injured than injured in total.")
     loss = accident.direct_loss
     if loss is None or Decimal(loss) < 0:

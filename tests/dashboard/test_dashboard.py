@@ -319,6 +319,18 @@ def test_it_counts_closing_by_the_local_date_around_new_year(client, world, data
     assert found == {**dict.fromkeys(trend.categories, 0), **expected}
 
 
+def test_it_states_each_rates_definition_beside_it(client, world, data):
+    from dashboard import stats
+
+    response = page(client, world.office)
+    tiles = {t.key: t for t in response.context["board"].tiles}
+    assert tiles["rectification_rate"].note == stats.RECTIFICATION_RATE_DEFINITION
+    assert tiles["on_time_rate"].note == stats.ON_TIME_RATE_DEFINITION
+    html = response.content.decode()
+    assert 'data-testid="tile-note-rectification_rate"' in html and 'data-testid="tile-note-on_time_rate"' in html
+    assert str(stats.ON_TIME_RATE_DEFINITION) in html
+
+
 def test_it_shows_no_rate_when_nothing_was_found(client, world, travel):
     _hazard(world, "去年的", found_on=d("2025-06-01"))
     board = page(client, world.office).context["board"]
