@@ -78,8 +78,8 @@ class AccidentFilterForm(StyledFormMixin, forms.Form):
     )
     counted = forms.ChoiceField(label=_("生产安全事故"), choices=COUNTED_CHOICES, required=False)
     # A period (the dashboard's 同比 figures link with one): occurred from … to, inclusive.
-    occurred_from = forms.DateField(label=_("from"), required=False, widget=DateInput())
-    occurred_to = forms.DateField(label=_("until"), required=False, widget=DateInput())
+    occurred_from = forms.DateField(label=_("occurred from"), required=False, widget=DateInput())
+    occurred_to = forms.DateField(label=_("occurred until"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, scope: Scope, accidents: QuerySet[Accident], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -476,7 +476,8 @@ def _attention_tiles(f: _Figures) -> list[Tile]:
                 a["extended_major"],
                 hazards_url(("extended", "true"), ("level", Level.MAJOR)),
             ),
-            Figure("extension_days", _("days added"), a["extension_days"], extended_url),
+            Figure("extension_count", _("extensions"), a["extensions_granted"], extended_url),
+            Figure("extension_days", _("days added"), a["days_added"], extended_url),
         ],
     )
     return [unconfirmed, extended]

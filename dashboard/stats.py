@@ -303,7 +303,8 @@ def clock_figures(qs: QuerySet[Hazard], dynamic_from: dt.date, now: dt.datetime 
     concerned (plus the township table that Hazard.objects.confirmation_overdue reads for each time limit):
 
     * confirmation_overdue — reports not registered or dismissed within the township's time limit;
-    * extended / extended_major / extension_days — hazards whose deadline was extended, and the days added;
+    * extended / extended_major / extensions_granted / days_added — hazards whose deadline was extended, how many
+      extensions were granted and how many days they added;
     * stock_done_at — when the last stock (存量) major hazard stopped being open: accepted (verified_at), or — an
       imported or old record without an acceptance time — closed; the stock goal was met then;
     * late_major / late_major_done_at — major hazards rectified after their last approved deadline that were still
@@ -321,13 +322,15 @@ def clock_figures(qs: QuerySet[Hazard], dynamic_from: dt.date, now: dt.datetime 
             confirmation_overdue=Count("pk", filter=unconfirmed),
             extended=Count("pk", filter=extended),
             extended_major=Count("pk", filter=extended & Q(level=Level.MAJOR)),
-            extension_days=Sum("extension_days", filter=extended),
+            extensions_granted=Sum("extension_count", filter=extended),
+            days_added=Sum("extension_days", filter=extended),
             stock_done_at=Max("left_open", filter=rectified_major & q_stock()),
             late_major=Count("pk", filter=late),
             late_major_done_at=Max("left_open", filter=late),
         )
     )
-    row["extension_days"] = row["extension_days"] or 0
+    row["extensions_granted"] = row["extensions_granted"] or 0
+    row["days_added"] = row["days_added"] or 0
     return row
 
 

@@ -287,6 +287,7 @@ def test_it_shows_every_figure_as_written_out_by_hand(client, world, data):
         "goal_confirmation_overdue": 1,
         "extended": 2,  # H4 H6
         "extended_major": 1,  # H4
+        "extension_count": 3,
         "extension_days": 70,
         "visits_done": 1,
         "visits_planned": 3,

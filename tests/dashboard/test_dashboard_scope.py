@@ -42,6 +42,7 @@ def test_it_counts_only_the_village_officers_villages(client, world, data):
         "goal_confirmation_overdue": 1,
         "extended": 0,  # H4 and H6 lie in 新集村
         "extended_major": 0,
+        "extension_count": 0,
         "extension_days": 0,
         "visits_done": 1,  # the visit of 刘圩村
         "visits_planned": 1,

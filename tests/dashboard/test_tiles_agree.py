@@ -37,8 +37,8 @@ def count_on_list(client: Any, key: str, url: str) -> int:
     path = urlsplit(url).path
     if path == reverse("hazards:list"):
         assert context["filter"].is_valid(), (url, context["filter"].errors)
-        if key == "extension_days":  # the days added, summed over the very hazards the list shows
-            return int(context["page_obj"].paginator.object_list.aggregate(n=Sum("extension_days"))["n"] or 0)
+        if key in ("extension_count", "extension_days"):  # summed over the very hazards the list shows
+            return int(context["page_obj"].paginator.object_list.aggregate(n=Sum(key))["n"] or 0)
         return int(context["page_obj"].paginator.count)
     if path == reverse("inspections:quarter_board"):
         return int(context["done"] if key == "visits_done" else context["total"])
