@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -45,7 +45,14 @@ def _filtered(request: HttpRequest) -> tuple[AccidentFilterForm, QuerySet[Accide
 @login_required
 def accident_list(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
-    totals = qs.aggregate(n=Count("pk"), deaths=Sum("deaths"), injuries=Sum("injuries"), loss=Sum("direct_loss"))
+    totals = qs.aggregate(
+        n=Count("pk"),
+        deaths=Sum("deaths"),
+        injuries=Sum("injuries"),
+        serious=Sum("serious_injuries"),
+        loss=Sum("direct_loss"),
+        counted=Count("pk", filter=Q(counts_as_work_safety=True)),
+    )
     page = Paginator(qs.order_by("-occurred_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -20,7 +20,7 @@ from hazards.models import local_today
 from units.access import Scope, get_or_404, get_scope, require_any
 from units.models import Role, Township, User
 
-from .models import Accident
+from .models import MAX_DIRECT_LOSS, Accident, accident_level
 
 READER_ROLES = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN, Role.DEPARTMENT, Role.VILLAGE)
 FIELDS = (
@@ -31,7 +31,9 @@ FIELDS = (
     "kind",
     "deaths",
     "injuries",
+    "serious_injuries",
     "direct_loss",
+    "counts_as_work_safety",
     "source_document",
     "description",
 )
@@ -74,12 +76,19 @@ def _validate(accident: Accident) -> None:
     errors: dict[str, str] = {}
     if accident.occurred_on and accident.occurred_on > local_today():
         errors["occurred_on"] = _("The date of the accident cannot lie in the future.")
-    for field in ("deaths", "injuries"):
+    for field in ("deaths", "injuries", "serious_injuries"):
         value = getattr(accident, field)
         if value is None or value < 0:
             errors[field] = _("Enter a number of people, 0 or more.")
-    if accident.direct_loss is None or Decimal(accident.direct_loss) < 0:
+    if not {"injuries", "serious_injuries"} & errors.keys() and accident.serious_injuries > accident.injuries:
+        errors["serious_injuries"] = _("More people seriously injured than injured in total.")
+    loss = accident.direct_loss
+    if loss is None or Decimal(loss) < 0:
         errors["direct_loss"] = _("The loss cannot be negative.")
+    elif Decimal(loss) > MAX_DIRECT_LOSS:
+        errors["direct_loss"] = _(
+            "The loss is given in 万元 and cannot exceed 1,000,000 万元 (100亿元); was it typed in yuan?"
+        )
     if not (accident.place or "").strip():
         errors["place"] = _("Say where the accident happened.")
     village, enterprise = accident.village, accident.enterprise
@@ -107,18 +116,26 @@ def _apply(accident: Accident, fields: dict[str, Any]) -> None:
     accident.place = (accident.place or "").strip()
 
 
+def _set_level(accident: Accident) -> None:
+    """The level follows the figures (国务院令第493号 第三条), so it is recomputed on every save, never typed."""
+    accident.level = accident_level(accident.deaths, accident.serious_injuries, Decimal(accident.direct_loss))
+
+
 @transaction.atomic
 def accident_create(*, actor: User, township: Township, fields: dict[str, Any]) -> Accident:
     """Record an accident.
 
     1. Only the township's office may.
     2. Fill in the village from the enterprise when only the enterprise is given.
-    3. Validate (date not in the future, numbers not negative, enterprise in the village) and save with history.
+    3. Validate (date not in the future, numbers not negative, 重伤 within the injured, loss within its bound,
+       enterprise in the village).
+    4. Compute the level from deaths, 重伤 and loss (第493号令 第三条) and save with history.
     """
     _check_writer(actor, township.pk)
     accident = Accident(township=township, created_by=actor)
     _apply(accident, fields)
     _validate(accident)
+    _set_level(accident)
     accident._history_user = actor  # type: ignore[attr-defined]
     accident.save()
     return accident
@@ -131,6 +148,7 @@ def accident_update(*, accident_id: int, actor: User, changes: dict[str, Any]) -
     _check_writer(actor, accident.township_id)
     _apply(accident, changes)
     _validate(accident)
+    _set_level(accident)
     accident._history_user = actor  # type: ignore[attr-defined]
     accident.save()
     return accident

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -34,6 +36,35 @@ class AccidentKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class AccidentLevel(models.TextChoices):
+    """事故等级 of 《生产安全事故报告和调查处理条例》(国务院令第493号) 第三条."""
+
+    GENERAL = "general", _("general accident (一般事故)")
+    LARGER = "larger", _("larger accident (较大事故)")
+    MAJOR = "major", _("major accident (重大事故)")
+    EXTRAORDINARY = "extraordinary", _("extraordinarily serious accident (特别重大事故)")
+
+
+# 第三条: (level, deaths, serious injuries, direct loss in 万元) from which an accident is of that level at least —
+# "以上包括本数，所称的以下不包括本数", so each figure is a lower bound that counts (30 deaths is 特别重大, 29 重大).
+LEVEL_THRESHOLDS: tuple[tuple[str, int, int, Decimal], ...] = (
+    (AccidentLevel.EXTRAORDINARY, 30, 100, Decimal("10000")),  # 1亿元
+    (AccidentLevel.MAJOR, 10, 50, Decimal("5000")),
+    (AccidentLevel.LARGER, 3, 10, Decimal("1000")),
+)
+# The register's bound on the direct loss: 100亿元 (an accident of a township cannot exceed it by a factor of 100
+# over the highest level's threshold; a larger number is a typing error, e.g. yuan typed as 万元).
+MAX_DIRECT_LOSS = Decimal("1000000")
+
+
+def accident_level(deaths: int, serious_injuries: int, direct_loss: Decimal) -> str:
+    """The level the three figures give; the highest level any one of them reaches (第三条)."""
+    for level, min_deaths, min_serious, min_loss in LEVEL_THRESHOLDS:
+        if deaths >= min_deaths or serious_injuries >= min_serious or direct_loss >= min_loss:
+            return level
+    return AccidentLevel.GENERAL
+
+
 class Accident(models.Model):
     """One accident of the township's register: the outcome goal is fewer accidents and deaths each year (二)."""
 
@@ -55,8 +86,35 @@ class Accident(models.Model):
     )
     kind = models.CharField(_("kind of accident"), max_length=20, choices=AccidentKind.choices)
     deaths = models.PositiveIntegerField(_("deaths"), default=0)
-    injuries = models.PositiveIntegerField(_("injuries"), default=0)
-    direct_loss = models.DecimalField(_("direct economic loss (yuan)"), max_digits=14, decimal_places=2, default=0)
+    # 受伤: everybody injured, 重伤 included (what the register recorded before 重伤 was asked for separately).
+    injuries = models.PositiveIntegerField(
+        _("injured (受伤), in total"), default=0, help_text=_("Everybody injured, serious injuries included.")
+    )
+    serious_injuries = models.PositiveIntegerField(
+        _("of which seriously injured (重伤)"),
+        default=0,
+        help_text=_("Including acute industrial poisoning (急性工业中毒)."),
+    )
+    direct_loss = models.DecimalField(
+        _("direct economic loss (万元)"),
+        max_digits=12,
+        decimal_places=4,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_DIRECT_LOSS)],
+    )
+    counts_as_work_safety = models.BooleanField(
+        _("counts as a work-safety accident (生产安全事故)"),
+        default=True,
+        help_text=_(
+            "Untick for a drowning, a suicide, an illness or another death that is not a work-safety accident: it "
+            "stays in the register but is not counted in the accident figures (双下降)."
+        ),
+    )
+    # Derived from deaths, serious injuries and loss by dashboard.accidents on every save (第三条); stored so the
+    # list can filter and sort by it.
+    level = models.CharField(
+        _("level of the accident"), max_length=20, choices=AccidentLevel.choices, default=AccidentLevel.GENERAL
+    )
     source_document = models.CharField(
         _("source document"),
         max_length=200,
@@ -78,6 +136,11 @@ class Accident(models.Model):
         constraints = [
             models.CheckConstraint(name="accident_kind_valid", condition=Q(kind__in=AccidentKind.values)),
             models.CheckConstraint(name="accident_loss_not_negative", condition=Q(direct_loss__gte=0)),
+            models.CheckConstraint(name="accident_loss_bounded", condition=Q(direct_loss__lte=MAX_DIRECT_LOSS)),
+            models.CheckConstraint(
+                name="accident_serious_within_injured", condition=Q(serious_injuries__lte=models.F("injuries"))
+            ),
+            models.CheckConstraint(name="accident_level_valid", condition=Q(level__in=AccidentLevel.values)),
         ]
         indexes = [
             models.Index(fields=["township", "occurred_on"], name="accident_town_date_idx"),
@@ -113,6 +176,11 @@ class MonthlySnapshotQuerySet(models.QuerySet["MonthlySnapshot"]):
         raise SnapshotImmutableError("Monthly snapshots are never deleted.")
 
 
+# The month from which the snapshots carry 按期整改 with the definition of issue 9.5 (rectified by the last approved
+# deadline ÷ rectified): the month the change shipped. Stored months are never recomputed, so earlier months keep
+# only the old figure (closed by the deadline ÷ closed, 按销号日期) and are labelled so.
+ON_TIME_NEW_DEFINITION_FROM = dt.date(2026, 12, 1)
+
 # The figure columns, in the order the trend page shows them (definitions: dashboard.snapshots).
 SNAPSHOT_FIGURES = (
     "found_in_month",
@@ -122,6 +190,7 @@ SNAPSHOT_FIGURES = (
     "rectified",
     "closed",
     "closed_on_time",
+    "rectified_on_time",
     "open",
     "open_major",
     "overdue",
@@ -157,6 +226,13 @@ class MonthlySnapshot(models.Model):
     rectified = models.PositiveIntegerField(_("rectified"), default=0)
     closed = models.PositiveIntegerField(_("closed"), default=0)
     closed_on_time = models.PositiveIntegerField(_("closed on time"), default=0)
+    # Empty for the months before ON_TIME_NEW_DEFINITION_FROM: they were stored with the old definition only.
+    rectified_on_time = models.PositiveIntegerField(
+        _("rectified by the deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Rectification completed by the last approved deadline; recorded from December 2026 on."),
+    )
     open = models.PositiveIntegerField(_("open"), default=0)
     open_major = models.PositiveIntegerField(_("open major hazards"), default=0)
     overdue = models.PositiveIntegerField(_("overdue"), default=0)
@@ -195,5 +271,12 @@ class MonthlySnapshot(models.Model):
         return rate(self.rectified, self.found)
 
     @property
+    def on_time_old_definition(self) -> bool:
+        """Stored before 按期整改 was redefined (issue 9.5): the rate is closed by the deadline ÷ closed."""
+        return self.rectified_on_time is None
+
+    @property
     def on_time_rate(self) -> Decimal | None:
-        return rate(self.closed_on_time, self.closed)
+        if self.rectified_on_time is None:
+            return rate(self.closed_on_time, self.closed)
+        return rate(self.rectified_on_time, self.rectified)

@@ -24,11 +24,17 @@ from units.access import Scope, current_user, get_scope, require_any
 from units.forms import DateInput, StyledFormMixin
 from units.models import Role, Sector, Township, Village
 
-from . import reports
-from .models import SNAPSHOT_FIGURES, Dimension, MonthlySnapshot
+from . import reports, stats
+from .models import ON_TIME_NEW_DEFINITION_FROM, SNAPSHOT_FIGURES, Dimension, MonthlySnapshot
 from .snapshots import month_just_ended
 
 READERS = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN, Role.DEPARTMENT, Role.VILLAGE)
+# Each rate's definition, shown beside it (issue 9.5).
+DEFINITIONS = {
+    "rectification_rate": stats.RECTIFICATION_RATE_DEFINITION,
+    "on_time_rate": stats.ON_TIME_RATE_DEFINITION,
+    "old_on_time_rate": stats.OLD_ON_TIME_RATE_DEFINITION,
+}
 
 
 class MonthInput(forms.DateInput):
@@ -167,6 +173,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
             "township": township,
             "querystring": _query(form),
             "townships": _townships(request),
+            "definitions": DEFINITIONS,
         },
     )
 
@@ -217,6 +224,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "township": township,
             "querystring": _query(form),
             "townships": _townships(request),
+            "definitions": DEFINITIONS,
         },
     )
 
@@ -241,7 +249,8 @@ FIGURE_LABELS = {
     "found_major": _("major found (to date)"),
     "rectified": _("rectified"),
     "closed": _("closed"),
-    "closed_on_time": _("closed on time"),
+    "closed_on_time": _("closed on time (old definition)"),
+    "rectified_on_time": _("rectified by the deadline"),
     "open": _("open"),
     "open_major": _("open major"),
     "overdue": _("overdue"),
@@ -313,5 +322,7 @@ def trend(request: HttpRequest) -> HttpResponse:
         "pivot": _pivot(township, months, by, dimensions[by], figure) if by else [],
         "year": year,
         "years": [d.year for d in years],
+        "definitions": DEFINITIONS,
+        "new_definition_from": ON_TIME_NEW_DEFINITION_FROM,
     }
     return render(request, "dashboard/reports/trend.html", context)

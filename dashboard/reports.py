@@ -26,9 +26,9 @@ from inspections.models.inspection import Status as InspectionStatus
 from units.excel import filler_line, report_cells, write_report_head
 from units.models import Sector, Township
 
-from .models import Accident, AccidentKind
+from .models import Accident, AccidentKind, AccidentLevel
 from .snapshots import next_month
-from .stats import figures, rate
+from .stats import ON_TIME_RATE_NOTE_XLSX, RECTIFICATION_RATE_NOTE_XLSX, figures, rate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RATE_FORMAT = "0.0"
@@ -191,7 +191,7 @@ STATISTICS_COLUMNS: list[tuple[str, str, int]] = [
     ("rectified", "已整改（项）", 10),
     ("rectification_rate", "整改率（%）", 10),
     ("closed", "已销号（项）", 10),
-    ("closed_on_time", "按期销号（项）", 10),
+    ("rectified_on_time", "按期整改（项）", 10),
     ("on_time_rate", "按期整改率（%）", 10),
     ("open", "未整改（项）", 10),
     ("open_major", "其中重大隐患（项）", 10),
@@ -247,7 +247,9 @@ def _values(ws: Any, row: ReportRow, keys: Sequence[str]) -> list[Any]:
     return [_rate_cell(ws, row.values[k]) if k.endswith("rate") else row.values[k] for k in keys]
 
 
-def table_workbook(table: ReportTable, columns: Sequence[tuple[str, str, int]], *, filler: str) -> bytes:
+def table_workbook(
+    table: ReportTable, columns: Sequence[tuple[str, str, int]], *, filler: str, notes: Sequence[str] = ()
+) -> bytes:
     """The table as the county's sheet: title, 填报单位 / 填报人 / 审核人 / 填报日期, headers, rows, 合计."""
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet("统计表")
@@ -257,17 +259,21 @@ def table_workbook(table: ReportTable, columns: Sequence[tuple[str, str, int]], 
     for number, row in enumerate(table.rows, start=1):
         ws.append(report_cells(ws, [number, row.label, *_values(ws, row, keys)]))
     ws.append(report_cells(ws, ["", table.total.label, *_values(ws, table.total, keys)]))
+    # Each rate's definition goes with the figures (issue 9.5), on the sheet itself.
+    if notes:
+        ws.append(["注：" + "".join(notes)])
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
 def monthly_report_workbook(table: ReportTable, *, filler: str) -> bytes:
-    return table_workbook(table, MONTHLY_COLUMNS, filler=filler)
+    return table_workbook(table, MONTHLY_COLUMNS, filler=filler, notes=[RECTIFICATION_RATE_NOTE_XLSX])
 
 
 def statistics_workbook(table: ReportTable, *, filler: str) -> bytes:
-    return table_workbook(table, STATISTICS_COLUMNS, filler=filler)
+    notes = [RECTIFICATION_RATE_NOTE_XLSX, ON_TIME_RATE_NOTE_XLSX]
+    return table_workbook(table, STATISTICS_COLUMNS, filler=filler, notes=notes)
 
 
 # -- the accident register ---------------------------------------------------------------------------------------
@@ -282,7 +288,10 @@ ACCIDENT_COLUMNS: list[tuple[str, int]] = [
     ("事故类别", 12),
     ("死亡人数", 8),
     ("受伤人数", 8),
-    ("直接经济损失（元）", 14),
+    ("其中重伤人数", 8),
+    ("直接经济损失（万元）", 14),
+    ("事故等级", 12),
+    ("是否生产安全事故", 10),
     ("事故报告文号", 24),
     ("事故简要情况", 40),
 ]
@@ -302,6 +311,15 @@ ACCIDENT_KIND_LABELS = {
 }
 
 
+# 第493号令 第三条's words (a data format).
+ACCIDENT_LEVEL_LABELS = {
+    AccidentLevel.GENERAL: "一般事故",
+    AccidentLevel.LARGER: "较大事故",
+    AccidentLevel.MAJOR: "重大事故",
+    AccidentLevel.EXTRAORDINARY: "特别重大事故",
+}
+
+
 def _accident_row(number: int, accident: Accident) -> list[Any]:
     enterprise = accident.enterprise
     return [
@@ -314,25 +332,35 @@ def _accident_row(number: int, accident: Accident) -> list[Any]:
         ACCIDENT_KIND_LABELS.get(AccidentKind(accident.kind), accident.kind),
         accident.deaths,
         accident.injuries,
+        accident.serious_injuries,
         accident.direct_loss,
+        ACCIDENT_LEVEL_LABELS.get(AccidentLevel(accident.level), accident.level),
+        "是" if accident.counts_as_work_safety else "否",
         accident.source_document,
         accident.description,
     ]
 
 
+def _accident_total(label: str, accidents: list[Accident]) -> list[Any]:
+    deaths = sum(a.deaths for a in accidents)
+    injuries, serious = sum(a.injuries for a in accidents), sum(a.serious_injuries for a in accidents)
+    loss = sum((a.direct_loss for a in accidents), Decimal("0"))
+    return [label, f"{len(accidents)}起", "", "", "", "", "", deaths, injuries, serious, loss, "", "", "", ""]
+
+
 def accidents_workbook(accidents: Iterable[Accident], *, filler: str, township_name: str) -> bytes:
-    """The accident register in the county's format, with a 合计 row of accidents, deaths, injuries and loss."""
+    """The accident register in the county's format, with a 合计 row of accidents, deaths, injuries and loss, and a
+    row of those counted as 生产安全事故 (the figures of 双下降 count only these)."""
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet("事故登记")
     title = f"{township_name}生产安全事故登记表"
     write_report_head(ws, title, filler_line(township_name, filler, local_today()), ACCIDENT_COLUMNS)
-    deaths = injuries = 0
-    loss = Decimal("0")
-    number = 0
-    for number, accident in enumerate(accidents, start=1):
+    rows = list(accidents)
+    for number, accident in enumerate(rows, start=1):
         ws.append(report_cells(ws, _accident_row(number, accident)))
-        deaths, injuries, loss = deaths + accident.deaths, injuries + accident.injuries, loss + accident.direct_loss
-    ws.append(report_cells(ws, ["合计", f"{number}起", "", "", "", "", "", deaths, injuries, loss, "", ""]))
+    ws.append(report_cells(ws, _accident_total("合计", rows)))
+    counted = [a for a in rows if a.counts_as_work_safety]
+    ws.append(report_cells(ws, _accident_total("其中生产安全事故", counted)))
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

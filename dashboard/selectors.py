@@ -15,8 +15,9 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,9 +32,11 @@ from inspections.models import WorkProblem
 from units.access import Scope, get_scope
 from units.models import Enterprise, Sector, Unit, Village
 
-MET, IN_PROGRESS, NOT_MET, NOT_YET = "met", "in_progress", "not_met", "not_yet"
+# A goal with a date is met on time, met late (e.g. the last stock hazard rectified in 2025 — issue 9.5) or not met.
+MET, MET_LATE, IN_PROGRESS, NOT_MET, NOT_YET = "met", "met_late", "in_progress", "not_met", "not_yet"
 GOAL_STATUS_LABELS = {
-    MET: gettext_lazy("achieved"),
+    MET: gettext_lazy("met on time"),
+    MET_LATE: gettext_lazy("met late"),
     IN_PROGRESS: gettext_lazy("in progress"),
     NOT_MET: gettext_lazy("not met"),
     NOT_YET: gettext_lazy("not yet in force"),
@@ -89,10 +92,20 @@ class GoalView:
     status: str
     figures: list[Figure]
     note: str = ""
+    met_on: dt.date | None = None  # the local day the goal was (last) met, when it is met
 
     @property
     def status_label(self) -> str | Promise:
         return GOAL_STATUS_LABELS[self.status]
+
+    @property
+    def met_on_label(self) -> str:
+        if self.met_on is None:
+            return ""
+        day = {"day": f"{self.met_on:%Y-%m-%d}"}
+        if self.goal.key == phases.DYNAMIC_ZERO:  # a continuous goal: since when it has held
+            return _("held without a break since %(day)s") % day
+        return _("met on %(day)s") % day
 
 
 @dataclass
@@ -180,25 +193,24 @@ class _Figures:
     visits: dict[str, int]
     problems: dict[str, int]
     self_overdue: int
-    accidents: dict[int, dict[str, int]]
+    clocks: dict[str, Any]
+    accidents: dict[str, dict[str, int]]
     names: _Names
 
     def this_year(self, key: str) -> int:
         return sum(v[key] for m, v in self.found_months.items() if m.year == self.today.year)
 
 
-def _accidents_by_year(user: Any, years: list[int]) -> dict[int, dict[str, int]]:
-    """Accidents and deaths per year, of the accidents the user sees (dashboard.accidents, the register's rule)."""
-    start, end = stats.year_bounds(min(years))[0], stats.year_bounds(max(years))[1]
-    rows = (
-        accidents_visible_to(user)
-        .filter(occurred_on__range=(start, end))
-        .order_by()
-        .values("occurred_on__year")
-        .annotate(accidents=Count("pk"), deaths=Sum("deaths"))
-    )
-    found = {r["occurred_on__year"]: {"accidents": r["accidents"], "deaths": r["deaths"] or 0} for r in rows}
-    return {year: found.get(year, {"accidents": 0, "deaths": 0}) for year in years}
+def accident_periods(today: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
+    """双下降 (issue 9.9): this year so far against the same period of last year (同比), and last year, complete,
+    against the year before."""
+    this, same_last = stats.year_to_date(today)
+    return {
+        "this": this,
+        "same_last": same_last,
+        "last": stats.year_bounds(today.year - 1),
+        "before": stats.year_bounds(today.year - 2),
+    }
 
 
 def _fetch(user: Any, today: dt.date) -> _Figures:
@@ -235,7 +247,8 @@ def _fetch(user: Any, today: dt.date) -> _Figures:
         visits=visits,
         problems=problems,
         self_overdue=self_overdue,
-        accidents=_accidents_by_year(user, [today.year - 2, today.year - 1, today.year]),
+        clocks=stats.clock_figures(base, _dynamic_from()),
+        accidents=stats.accident_periods(accidents_visible_to(user), accident_periods(today)),
         names=_names(scope, ids),
     )
 
@@ -243,16 +256,38 @@ def _fetch(user: Any, today: dt.date) -> _Figures:
 # -- where the plan stands -------------------------------------------------------------------------------------------
 
 
+def _dynamic_from() -> dt.date:
+    return phases.GOALS[phases.DYNAMIC_ZERO].in_force_from or phases.PHASES[0].start
+
+
+def _local_day(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def _by_deadline(goal: phases.Goal, met_on: dt.date | None) -> str:
+    """Met on time when met by the goal's deadline (or with nothing to do at all), else met late."""
+    if met_on is None or goal.deadline is None or met_on <= goal.deadline:
+        return MET
+    return MET_LATE
+
+
 def _goal_stock(f: _Figures) -> GoalView:
+    """存量清零 by the end of 2024: met on the day the last stock major hazard stopped being open (accepted);
+    after 2024-12-31 (local) that is met late, not achieved."""
     goal = phases.GOALS[phases.STOCK_ZERO]
     remaining = _sum(f.breakdown, "stock", _major)
     url = hazards_url(("stock", "stock"), ("level", Level.MAJOR), OPEN)
-    status = MET if remaining == 0 else (IN_PROGRESS if goal.deadline and f.today <= goal.deadline else NOT_MET)
     figure = Figure("stock_open_major", _("stock major hazards still open"), remaining, url)
-    return GoalView(goal, status, [figure])
+    if remaining:
+        status = IN_PROGRESS if goal.deadline and f.today <= goal.deadline else NOT_MET
+        return GoalView(goal, status, [figure])
+    met_on = _local_day(f.clocks["stock_done_at"])
+    return GoalView(goal, _by_deadline(goal, met_on), [figure], met_on=met_on)
 
 
 def _goal_increment(f: _Figures) -> GoalView:
+    """压减增量: fewer new major hazards in 2025 than in 2024 — judged when 2025 is over, so met on 31 December 2025
+    or not at all."""
     goal = phases.GOALS[phases.INCREMENT_DOWN]
     figures = [
         Figure(
@@ -265,49 +300,96 @@ def _goal_increment(f: _Figures) -> GoalView:
     ]
     base, target = f.new_major[phases.INCREMENT_BASE_YEAR], f.new_major[phases.INCREMENT_GOAL_YEAR]
     if goal.in_force_from and f.today < goal.in_force_from:
-        status = NOT_YET
-    elif target >= base:
-        status = NOT_MET  # already as many as the whole base year: it cannot be fewer any more
-    else:
-        status = MET if goal.deadline and f.today > goal.deadline else IN_PROGRESS
-    return GoalView(goal, status, figures)
+        return GoalView(goal, NOT_YET, figures)
+    if target >= base:
+        return GoalView(goal, NOT_MET, figures)  # already as many as the whole base year: it cannot be fewer any more
+    if goal.deadline and f.today > goal.deadline:
+        return GoalView(goal, MET, figures, met_on=goal.deadline)
+    return GoalView(goal, IN_PROGRESS, figures)
 
 
 def _goal_dynamic_zero(f: _Figures) -> GoalView:
+    """动态清零 from 2026: no major hazard open past its deadline and no report left unconfirmed past the time limit
+    (an unregistered report may be a major hazard nobody has judged — issue 9.5). Met on time when it has held since
+    it came into force; met late when a major hazard was rectified after its deadline since then (met again from the
+    day the last of them was accepted)."""
     goal = phases.GOALS[phases.DYNAMIC_ZERO]
     overdue_major = _sum(f.breakdown, "overdue", _major)
-    url = hazards_url(("overdue", "true"), ("level", Level.MAJOR))
-    in_force = goal.in_force_from is None or f.today >= goal.in_force_from
-    status = (MET if overdue_major == 0 else NOT_MET) if in_force else NOT_YET
-    return GoalView(
-        goal, status, [Figure("overdue_major", _("major hazards open past their deadline"), overdue_major, url)]
-    )
+    unconfirmed = f.clocks["confirmation_overdue"]
+    figures = [
+        Figure(
+            "overdue_major",
+            _("major hazards open past their deadline"),
+            overdue_major,
+            hazards_url(("overdue", "true"), ("level", Level.MAJOR)),
+        ),
+        Figure(
+            "goal_confirmation_overdue",
+            _("reports overdue for confirmation"),
+            unconfirmed,
+            hazards_url(("confirmation_overdue", "true")),
+        ),
+    ]
+    in_force = _dynamic_from()
+    if f.today < in_force:
+        return GoalView(goal, NOT_YET, figures)
+    if overdue_major or unconfirmed:
+        return GoalView(goal, NOT_MET, figures)
+    late = f.clocks["late_major"]
+    if not late:
+        return GoalView(goal, MET, figures, met_on=in_force)
+    note = _("%(n)d major hazards were rectified after their deadline since %(day)s.") % {
+        "n": late,
+        "day": f"{in_force:%Y-%m-%d}",
+    }
+    return GoalView(goal, MET_LATE, figures, note, met_on=_local_day(f.clocks["late_major_done_at"]))
 
 
 def _declined(now: dict[str, int], before: dict[str, int], key: str) -> bool:
-    """Lower than the year before — or zero both years (nothing left to decline)."""
+    """Lower than the period compared with — or zero both times (nothing left to decline)."""
     return now[key] < before[key] or now[key] == before[key] == 0
 
 
+def _both_declined(now: dict[str, int], before: dict[str, int]) -> bool:
+    return _declined(now, before, "accidents") and _declined(now, before, "deaths")
+
+
+def _period_label(start: dt.date, end: dt.date) -> str:
+    return _("%(year)d/%(m1)d/%(d1)d–%(m2)d/%(d2)d") % {
+        "year": start.year,
+        "m1": start.month,
+        "d1": start.day,
+        "m2": end.month,
+        "d2": end.day,
+    }
+
+
 def _goal_double_decline(f: _Figures) -> GoalView:
+    """双下降 (issue 9.9): this year so far against the same period of last year (同比), counting only 生产安全事故;
+    the note judges last year, complete, against the year before."""
     goal = phases.GOALS[phases.DOUBLE_DECLINE]
-    year = f.today.year
-    this, last, before = f.accidents[year], f.accidents[year - 1], f.accidents[year - 2]
+    periods = accident_periods(f.today)
     figures = []
-    for y, data in ((year, this), (year - 1, last)):
-        url = _url("dashboard:accidents", ("year", y))
-        figures.append(Figure(f"accidents_{y}", _("accidents in %(year)d") % {"year": y}, data["accidents"], url))
-        figures.append(Figure(f"deaths_{y}", _("deaths in %(year)d") % {"year": y}, data["deaths"], url))
-    # The running year is compared, so far, with the whole of last year; once either figure reaches last year's the
-    # goal is lost for this year.
-    both = _declined(this, last, "accidents") and _declined(this, last, "deaths")
-    last_both = _declined(last, before, "accidents") and _declined(last, before, "deaths")
-    years = {"year": year - 1, "before": year - 2}
-    if last_both:
+    for name in ("this", "same_last"):
+        start, end = periods[name]
+        data, period = f.accidents[name], _period_label(start, end)
+        url = _url(
+            "dashboard:accidents",
+            ("occurred_from", start.isoformat()),
+            ("occurred_to", end.isoformat()),
+            ("counted", "yes"),
+        )
+        figures.append(
+            Figure(f"accidents_{start.year}", _("accidents %(period)s") % {"period": period}, data["accidents"], url)
+        )
+        figures.append(Figure(f"deaths_{start.year}", _("deaths %(period)s") % {"period": period}, data["deaths"], url))
+    years = {"year": f.today.year - 1, "before": f.today.year - 2}
+    if _both_declined(f.accidents["last"], f.accidents["before"]):
         note = _("%(year)d against %(before)d: both declined.") % years
     else:
         note = _("%(year)d against %(before)d: not both declined.") % years
-    return GoalView(goal, IN_PROGRESS if both else NOT_MET, figures, note)
+    status = IN_PROGRESS if _both_declined(f.accidents["this"], f.accidents["same_last"]) else NOT_MET
+    return GoalView(goal, status, figures, note)
 
 
 def _goals(f: _Figures) -> list[GoalView]:
@@ -335,10 +417,11 @@ def _listing_tile(f: _Figures) -> Tile:
 
 
 def _rate_tiles(f: _Figures) -> list[Tile]:
-    """整改率 and on-time rate of the hazards found this year (SPEC S2), with the counts they divide."""
+    """整改率 and 按期整改率 of the hazards found this year (SPEC S2), with the counts they divide and, beside each, its
+    definition (issue 9.5)."""
     year = f.today.year
     found, rectified = f.this_year("found"), f.this_year("rectified")
-    closed, on_time = f.this_year("closed"), f.this_year("closed_on_time")
+    on_time = f.this_year("rectified_on_time")
     rectified_url = hazards_url(*_year(year), ("status", "verified"), ("status", "closed"))
     rectification = Tile(
         "rectification_rate",
@@ -348,22 +431,56 @@ def _rate_tiles(f: _Figures) -> list[Tile]:
             Figure("rectified_year", _("rectified (verified or closed)"), rectified, rectified_url),
             Figure("found_year", _("found"), found, hazards_url(*_year(year), NOT_DISMISSED)),
         ],
+        note=stats.RECTIFICATION_RATE_DEFINITION,
     )
     on_time_tile = Tile(
         "on_time_rate",
-        _("On-time rate, found in %(year)d") % {"year": year},
-        Figure("on_time_rate", _("closed by the deadline ÷ closed"), stats.rate(on_time, closed), ""),
+        _("按期整改率, found in %(year)d") % {"year": year},
+        Figure("on_time_rate", _("rectified by the deadline ÷ rectified"), stats.rate(on_time, rectified), ""),
         [
             Figure(
-                "closed_on_time_year",
-                _("closed by the deadline"),
+                "rectified_on_time_year",
+                _("rectified by the deadline"),
                 on_time,
                 hazards_url(*_year(year), ("on_time", "true")),
             ),
-            Figure("closed_of_found_year", _("closed"), closed, hazards_url(*_year(year), ("status", "closed"))),
+            Figure("rectified_of_found_year", _("rectified"), rectified, rectified_url),
         ],
+        note=stats.ON_TIME_RATE_DEFINITION,
     )
     return [rectification, on_time_tile]
+
+
+def _attention_tiles(f: _Figures) -> list[Tile]:
+    """Clocks that could flatter the figures (issue 9.5): reports nobody confirmed in time, and extended deadlines."""
+    a = f.clocks
+    extended_url = hazards_url(("extended", "true"))
+    unconfirmed = Tile(
+        "confirmation_overdue",
+        _("Reports overdue for confirmation"),
+        Figure(
+            "confirmation_overdue",
+            _("reports"),
+            a["confirmation_overdue"],
+            hazards_url(("confirmation_overdue", "true")),
+        ),
+    )
+    extended = Tile(
+        "extended",
+        _("Deadlines extended"),
+        Figure("extended", _("hazards"), a["extended"], extended_url),
+        [
+            Figure(
+                "extended_major",
+                _("of which major"),
+                a["extended_major"],
+                hazards_url(("extended", "true"), ("level", Level.MAJOR)),
+            ),
+            Figure("extension_count", _("extensions"), a["extensions_granted"], extended_url),
+            Figure("extension_days", _("days added"), a["days_added"], extended_url),
+        ],
+    )
+    return [unconfirmed, extended]
 
 
 def _hazard_tiles(f: _Figures) -> list[Tile]:
@@ -393,6 +510,7 @@ def _hazard_tiles(f: _Figures) -> list[Tile]:
             Figure("overdue", _("overdue"), _sum(rows, "overdue"), hazards_url(("overdue", "true"))),
             [overdue_major],
         ),
+        *_attention_tiles(f),
         _listing_tile(f),
         Tile(
             "closed_year",

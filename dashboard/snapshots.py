@@ -19,8 +19,13 @@ computed the same way:
 5. Listed: listings with listed_on ≤ the last day and not delisted by then (delisted_on empty or later).
 
 The figures follow dashboard.stats (SPEC S2) applied to those states, with the month's last day as "today":
-found … stock_open_major count all hazards found up to the month's end (整改率 = rectified ÷ found, on-time rate =
-closed on time ÷ closed); found_in_month and closed_in_month are what happened within the month.
+found … stock_open_major count all hazards found up to the month's end (整改率 = rectified ÷ found; 按期整改率 =
+rectified on time ÷ rectified); found_in_month and closed_in_month are what happened within the month.
+
+按期整改 was redefined in December 2026 (issue 9.5): rectified_on_time (completed_on — the acceptance request that
+then passed — on or before the deadline, of the hazards rectified then) is filled from ON_TIME_NEW_DEFINITION_FROM on
+and left empty before, also when an earlier month is backfilled later, so that every township's earlier months read
+the same old figure (closed_on_time ÷ closed, 按销号日期), which is still stored for every month.
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ from hazards.models import (
 )
 from units.models import Sector, Township, Village
 
-from .models import Dimension, MonthlySnapshot
+from .models import ON_TIME_NEW_DEFINITION_FROM, Dimension, MonthlySnapshot
 
 COUNTY_PLUS = ("county", "city", "province")
 CURRENT_FIELDS = (
@@ -226,9 +231,13 @@ def figures_of(h: HazardThen, frame: MonthFrame, listed: dict[int, bool]) -> lis
         names.append("found_in_month")
     if h.status in RECTIFIED_STATUSES:
         names.append("rectified")
+        if h.completed_on and h.deadline and h.completed_on <= h.deadline:
+            names.append("rectified_on_time")
     if h.status == Status.CLOSED:
         names.append("closed")
-        if h.completed_on and h.deadline and h.completed_on <= h.deadline:
+        # The old figure, 按销号日期: closed (销号) on or before the deadline, by the local date of closing — what
+        # completed_on held before it became the day of the acceptance request (issue 9.5).
+        if h.closed_at and h.deadline and timezone.localdate(h.closed_at) <= h.deadline:
             names.append("closed_on_time")
         if h.closed_at and frame.start <= h.closed_at < frame.end:
             names.append("closed_in_month")
@@ -283,19 +292,24 @@ def compute_month(township: Township, month: dt.date) -> list[MonthlySnapshot]:
     month = first_of_month(month)
     counts = count_month(township, month)
     now = timezone.now()
-    empty: Counter[str] = Counter()
-    return [
-        MonthlySnapshot(
-            township=township,
-            month=month,
-            dimension=dimension,
-            key=key,
-            label=label[:100],
-            created_at=now,
-            **counts.get((dimension, key), empty),
+    new_definition = month >= ON_TIME_NEW_DEFINITION_FROM
+    rows = []
+    for (dimension, key), label in _labels(township, counts).items():
+        figures = dict(counts.get((dimension, key), Counter()))
+        on_time = figures.pop("rectified_on_time", 0)
+        rows.append(
+            MonthlySnapshot(
+                township=township,
+                month=month,
+                dimension=dimension,
+                key=key,
+                label=label[:100],
+                created_at=now,
+                rectified_on_time=on_time if new_definition else None,
+                **figures,
+            )
         )
-        for (dimension, key), label in _labels(township, counts).items()
-    ]
+    return rows
 
 
 # -- storing -----------------------------------------------------------------------------------------------------

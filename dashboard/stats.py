@@ -5,11 +5,20 @@ lead unit, level, channel, month); the dashboard, the reports and the monthly sn
 
 * found — hazards found in the period (found_on within it), dismissed reports left out;
 * rectified — of those, the ones verified or closed (整改率 = rectified ÷ found);
-* closed / closed on time — closed ones, and those closed by their deadline (on-time rate = on time ÷ closed);
+* rectified on time — rectified ones whose rectification was completed (completed_on: the day of the acceptance
+  request that then passed) on or before the last approved deadline, extensions included (按期整改率 = rectified on
+  time ÷ rectified). The office's closing date does not count against the village or unit (SPEC S2, issue 9.5);
+  until December 2026 the rate was "closed by the deadline ÷ closed" (按销号日期), which the stored month-end
+  snapshots of earlier months keep;
+* closed — closed (销号) ones;
 * open — reported, registered, rectifying or pending acceptance (today);
 * overdue — registered, rectifying or pending acceptance with the deadline passed (today, Asia/Shanghai);
 * stock — found before STOCK_CUTOFF_DATE (存量); increment — found on or after it (增量);
-* dynamic zeroing (动态清零) — major hazards overdue: the 2026 goal is that this is zero;
+* dynamic zeroing (动态清零) — major hazards overdue, and reports overdue for confirmation (an unregistered report
+  may be a major hazard nobody has judged): the 2026 goal is that both are zero;
+* overdue for confirmation — reports not registered or dismissed within the township's time limit
+  (Township.confirmation_days, Hazard.objects.confirmation_overdue);
+* extended — hazards whose deadline was extended at least once (extension_count), and the days added;
 * listed — with an active listing (挂牌督办); county-level and above counted apart (by month: not given);
 * in a rectification plan — rectifying or pending acceptance; five in place — all of 五到位 recorded;
 * closed in a period (the dashboard's "closed this year" and trend) — closed, with the local (Asia/Shanghai) date of
@@ -23,9 +32,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hazards.models import (
     DEADLINE_STATUSES,
@@ -37,6 +47,21 @@ from hazards.models import (
     Status,
     local_today,
     stock_cutoff,
+)
+
+# The definitions shown beside each rate (issue 9.5: "state each rate's definition next to its figure").
+RECTIFICATION_RATE_DEFINITION = _("整改率 = rectified (verified or closed) ÷ found.")
+ON_TIME_RATE_DEFINITION = _(
+    "按期整改率 = rectified hazards whose rectification was completed (the acceptance request that then passed) "
+    "on or before the last approved deadline, extensions included ÷ rectified hazards. "
+    "The closing date (销号) does not count."
+)
+OLD_ON_TIME_RATE_DEFINITION = _("Computed with the old definition (按销号日期): closed by the deadline ÷ closed.")
+# The same, for the county's Excel forms (a data format, so literal Chinese like their headers).
+RECTIFICATION_RATE_NOTE_XLSX = "整改率＝已整改（已验收或已销号）÷发现隐患。"
+ON_TIME_RATE_NOTE_XLSX = (
+    "按期整改率＝在最后批准的整改期限（含延期）内完成整改（其后通过验收的申请验收日期）的隐患÷已整改隐患，"
+    "不以销号日期计。"
 )
 
 GROUPS = {
@@ -74,8 +99,19 @@ def q_stock() -> Q:
     return Q(found_on__lt=stock_cutoff())
 
 
-def q_closed_on_time() -> Q:
-    return Q(status=Status.CLOSED, completed_on__isnull=False, deadline__isnull=False, completed_on__lte=F("deadline"))
+def q_rectified_on_time() -> Q:
+    """按期整改: rectified, and the acceptance request that then passed (completed_on) lay on or before the last
+    approved deadline (after extensions). When the hazard was closed does not matter."""
+    return Q(
+        status__in=RECTIFIED_STATUSES,
+        completed_on__isnull=False,
+        deadline__isnull=False,
+        completed_on__lte=F("deadline"),
+    )
+
+
+def q_extended() -> Q:
+    return Q(extension_count__gt=0)
 
 
 def q_five_in_place() -> Q:
@@ -112,7 +148,7 @@ def figure_aggregates(today: dt.date | None = None) -> dict[str, Any]:
         "rectified_general": Count("pk", filter=q_rectified() & general),
         "closed": Count("pk", filter=Q(status=Status.CLOSED)),
         "closed_major": Count("pk", filter=Q(status=Status.CLOSED) & major),
-        "closed_on_time": Count("pk", filter=q_closed_on_time()),
+        "rectified_on_time": Count("pk", filter=q_rectified_on_time()),
         "open": Count("pk", filter=q_open()),
         "open_major": Count("pk", filter=q_open() & major),
         "open_general": Count("pk", filter=q_open() & general),
@@ -151,7 +187,7 @@ def figures(qs: QuerySet[Hazard], *, group_by: str | None = None, today: dt.date
         key = tuple(row[f] for f in fields[:1]) if group_by != "month" else ()
         row["listed"], row["listed_county_plus"] = listed.get(key, (0, 0))
         row["rectification_rate"] = rate(row["rectified"], row["found"])
-        row["on_time_rate"] = rate(row["closed_on_time"], row["closed"])
+        row["on_time_rate"] = rate(row["rectified_on_time"], row["rectified"])
         row["funds_spent"] = row["funds_spent"] or Decimal("0")
     return rows
 
@@ -163,7 +199,7 @@ def figures(qs: QuerySet[Hazard], *, group_by: str | None = None, today: dt.date
 COUNTY_PLUS = ("county", "city", "province")  # 挂牌督办 at county level and above
 TREND_MONTHS = 12
 # What the trend reads per month of found_on: the same expressions as figure_aggregates().
-FOUND_FIGURES = ("found", "found_major", "rectified", "closed", "closed_on_time")
+FOUND_FIGURES = ("found", "found_major", "rectified", "rectified_on_time")
 
 
 def local_midnight(day: dt.date) -> dt.datetime:
@@ -260,3 +296,69 @@ def active_listings_by_level(qs: QuerySet[Hazard]) -> dict[str, int]:
     rows = listings.order_by().values("level").annotate(n=Count("hazard", distinct=True))
     counts = {row["level"]: row["n"] for row in rows}
     return {level: counts.get(level, 0) for level in ("township", "county", "city", "province")}
+
+
+def clock_figures(qs: QuerySet[Hazard], dynamic_from: dt.date, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The clocks that could let the figures look better than they are (issue 9.5), in one query over the few rows
+    concerned (plus the township table that Hazard.objects.confirmation_overdue reads for each time limit):
+
+    * confirmation_overdue — reports not registered or dismissed within the township's time limit;
+    * extended / extended_major / extensions_granted / days_added — hazards whose deadline was extended, how many
+      extensions were granted and how many days they added;
+    * stock_done_at — when the last stock (存量) major hazard stopped being open: accepted (verified_at), or — an
+      imported or old record without an acceptance time — closed; the stock goal was met then;
+    * late_major / late_major_done_at — major hazards rectified after their last approved deadline that were still
+      open on or after `dynamic_from` (each one broke dynamic zeroing), and when the last of them stopped being open.
+    """
+    unconfirmed = Q(pk__in=Hazard.objects.confirmation_overdue(now).values("pk"))
+    extended = q_extended() & ~Q(status=Status.DISMISSED)
+    rectified_major = q_rectified() & Q(level=Level.MAJOR)
+    late = rectified_major & Q(completed_on__gt=F("deadline"), left_open__gte=local_midnight(dynamic_from))
+    row = (
+        qs.filter(unconfirmed | extended | rectified_major)
+        .order_by()
+        .annotate(left_open=Coalesce("verified_at", "closed_at"))
+        .aggregate(
+            confirmation_overdue=Count("pk", filter=unconfirmed),
+            extended=Count("pk", filter=extended),
+            extended_major=Count("pk", filter=extended & Q(level=Level.MAJOR)),
+            extensions_granted=Sum("extension_count", filter=extended),
+            days_added=Sum("extension_days", filter=extended),
+            stock_done_at=Max("left_open", filter=rectified_major & q_stock()),
+            late_major=Count("pk", filter=late),
+            late_major_done_at=Max("left_open", filter=late),
+        )
+    )
+    row["extensions_granted"] = row["extensions_granted"] or 0
+    row["days_added"] = row["days_added"] or 0
+    return row
+
+
+# -- accidents (双下降, issue 9.9) -------------------------------------------------------------------------------
+
+
+def same_day_last_year(day: dt.date) -> dt.date:
+    """The same calendar day a year earlier; 29 February falls back to 28 February (同比 over equal periods)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def year_to_date(today: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+    """This year so far and the same period of last year (同比): 1 January up to the same local day, inclusive."""
+    last = same_day_last_year(today)
+    return (dt.date(today.year, 1, 1), today), (dt.date(last.year, 1, 1), last)
+
+
+def accident_periods(qs: QuerySet[Any], periods: dict[str, tuple[dt.date, dt.date]]) -> dict[str, dict[str, int]]:
+    """Accidents and deaths in each named period, counting only 生产安全事故 (counts_as_work_safety: a drowning or
+    another death outside work safety is recorded, not counted), in one query."""
+    counted = qs.filter(counts_as_work_safety=True).order_by()
+    aggregates: dict[str, Any] = {}
+    for name, (start, end) in periods.items():
+        within = Q(occurred_on__gte=start, occurred_on__lte=end)
+        aggregates[f"{name}__accidents"] = Count("pk", filter=within)
+        aggregates[f"{name}__deaths"] = Sum("deaths", filter=within)
+    row = counted.aggregate(**aggregates)
+    return {name: {k: row[f"{name}__{k}"] or 0 for k in ("accidents", "deaths")} for name in periods}

@@ -17,6 +17,7 @@ from units.models import Sector, Unit, Village
 from .access import may_see_channels
 from .models import (
     DEADLINE_STATUSES,
+    RECTIFIED_STATUSES,
     Channel,
     Hazard,
     HazardType,
@@ -74,7 +75,11 @@ class HazardFilter(django_filters.FilterSet):
         method="filter_listing_level",
     )
     dismissed = django_filters.BooleanFilter(label=_("dismissed"), method="filter_dismissed")
-    on_time = django_filters.BooleanFilter(label=_("closed by the deadline"), method="filter_on_time")
+    on_time = django_filters.BooleanFilter(label=_("rectified by the deadline"), method="filter_on_time")
+    confirmation_overdue = django_filters.BooleanFilter(
+        label=_("overdue for confirmation"), method="filter_confirmation_overdue"
+    )
+    extended = django_filters.BooleanFilter(label=_("deadline extended"), method="filter_extended")
     sort = django_filters.ChoiceFilter(
         label=_("sort"),
         choices=[
@@ -182,12 +187,24 @@ class HazardFilter(django_filters.FilterSet):
         return qs.filter(status=Status.DISMISSED) if value else qs.exclude(status=Status.DISMISSED)
 
     def filter_on_time(self, qs: QuerySet[Hazard], name: str, value: bool | None) -> QuerySet[Hazard]:
-        """Closed with the rectification completed by the deadline (the on-time rate's numerator)."""
+        """Rectified (verified or closed) with the rectification completed — the acceptance request that then passed —
+        by the last approved deadline: the on-time rate's numerator (SPEC S2); "no" gives the rest of the rectified."""
         if value is None:
             return qs
-        on_time = Q(status=Status.CLOSED, completed_on__isnull=False, deadline__isnull=False)
-        on_time &= Q(completed_on__lte=F("deadline"))
-        return qs.filter(on_time) if value else qs.filter(status=Status.CLOSED).exclude(on_time)
+        on_time = Q(completed_on__isnull=False, deadline__isnull=False, completed_on__lte=F("deadline"))
+        rectified = qs.filter(status__in=RECTIFIED_STATUSES)
+        return rectified.filter(on_time) if value else rectified.exclude(on_time)
+
+    def filter_confirmation_overdue(self, qs: QuerySet[Hazard], name: str, value: bool | None) -> QuerySet[Hazard]:
+        if value is None:
+            return qs
+        overdue = Hazard.objects.confirmation_overdue().values("pk")
+        return qs.filter(pk__in=overdue) if value else qs.exclude(pk__in=overdue)
+
+    def filter_extended(self, qs: QuerySet[Hazard], name: str, value: bool | None) -> QuerySet[Hazard]:
+        if value is None:
+            return qs
+        return qs.filter(extension_count__gt=0) if value else qs.filter(extension_count=0)
 
     def filter_sort(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
         return qs.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT]))

@@ -32,7 +32,7 @@ def record(world: World, **fields) -> Accident:
         "kind": "construction",
         "deaths": 1,
         "injuries": 2,
-        "direct_loss": Decimal("350000"),
+        "direct_loss": Decimal("35"),  # 万元
         "source_document": "泗应急〔2025〕12号",
         "description": "脚手架坍塌",
     }
@@ -49,7 +49,9 @@ def form_data(world: World, **fields) -> dict[str, str]:
         "kind": "road",
         "deaths": "0",
         "injuries": "3",
-        "direct_loss": "12000.50",
+        "serious_injuries": "1",
+        "direct_loss": "1.2005",  # 万元: 12 005 yuan
+        "counts_as_work_safety": "on",
         "source_document": "泗交〔2025〕3号",
         "description": "两车相撞",
     }
@@ -72,7 +74,8 @@ def test_it_records_an_accident_with_who_recorded_it_and_its_history(world):
         1,
         2,
     )
-    assert accident.direct_loss == Decimal("350000")
+    assert accident.direct_loss == Decimal("35")
+    assert (accident.serious_injuries, accident.counts_as_work_safety, accident.level) == (0, True, "general")
     assert accident.history.get().history_user == world.office
 
 
@@ -92,7 +95,11 @@ def test_it_records_an_accident_without_an_enterprise(world):
         ({"occurred_on": "tomorrow"}, "occurred_on"),
         ({"deaths": -1}, "deaths"),
         ({"injuries": -2}, "injuries"),
+        ({"serious_injuries": -1}, "serious_injuries"),
+        ({"injuries": 2, "serious_injuries": 3}, "serious_injuries"),  # 重伤 are among the injured
         ({"direct_loss": Decimal("-1")}, "direct_loss"),
+        ({"direct_loss": Decimal("1000000.0001")}, "direct_loss"),  # above 100亿元: yuan typed as 万元
+        ({"direct_loss": Decimal(10**12)}, "direct_loss"),
         ({"place": "  "}, "place"),
         ({"village": "village_b"}, "enterprise"),  # enterprise A is not in village B
     ],
@@ -152,13 +159,15 @@ def test_it_lets_the_office_record_an_accident_through_the_form(world, client_fo
     response = client.post(reverse("dashboard:accident_create"), form_data(world))
     assert response.status_code == 302
     accident = Accident.objects.get()
-    assert (accident.place, accident.village, accident.kind, accident.injuries) == (
+    assert (accident.place, accident.village, accident.kind, accident.injuries, accident.serious_injuries) == (
         "新集村道",
         world.village_b,
         "road",
         3,
+        1,
     )
-    assert accident.direct_loss == Decimal("12000.50")
+    assert accident.direct_loss == Decimal("1.2005") and accident.counts_as_work_safety
+    assert accident.level == "general"
 
 
 def test_it_shows_the_services_objection_at_the_field_and_saves_nothing(world, client_for):
@@ -257,7 +266,9 @@ def test_it_filters_by_year_village_kind_and_search(world, client_for, register)
     assert places(client.get(url, {"q": "12号"})) == {"刘圩建筑工地", "新集村道", "旧仓库"}
     assert places(client.get(url, {"q": "刘圩建筑工程"})) == {"刘圩建筑工地", "旧仓库"}  # the enterprise's name
     response = client.get(url, {"year": "2025"})
-    assert response.context["totals"] == {"n": 2, "deaths": 1, "injuries": 4, "loss": Decimal("700000.00")}
+    assert response.context["totals"] == {
+        "n": 2, "deaths": 1, "injuries": 4, "serious": 0, "loss": Decimal("70"), "counted": 2,
+    }  # fmt: skip
     assert "2024" in response.content.decode()  # the year filter offers the years on record
 
 
@@ -280,9 +291,17 @@ def test_it_exports_the_filtered_list_in_the_county_format(world, client_for, re
     assert "填报单位：刘圩镇安委办" in line and "填报人：office" in line and "审核人：" in line and "填报日期：" in line
     headers = [c.value for c in ws[3]]
     assert headers[:4] == ["序号", "事故发生日期", "事故发生地点", "所属村"]
-    assert "死亡人数" in headers and "直接经济损失（元）" in headers
+    assert headers[7:13] == [
+        "死亡人数",
+        "受伤人数",
+        "其中重伤人数",
+        "直接经济损失（万元）",
+        "事故等级",
+        "是否生产安全事故",
+    ]
     rows = list(ws.iter_rows(min_row=4, values_only=True))
-    assert [r[2] for r in rows[:-1]] == ["刘圩建筑工地", "新集村道", '\'=HYPERLINK("http://evil")']  # by date; 2024 out
+    # by date; 2024 out; then the 合计 row and the row of those counted as 生产安全事故
+    assert [r[2] for r in rows[:-2]] == ["刘圩建筑工地", "新集村道", '\'=HYPERLINK("http://evil")']
     first = rows[0]
     assert isinstance(first[1], dt.datetime) and first[1].date() == dt.date(2025, 3, 8)  # a real date cell
     assert ws["B4"].number_format == "yyyy-mm-dd"
@@ -292,15 +311,16 @@ def test_it_exports_the_filtered_list_in_the_county_format(world, client_for, re
         world.enterprise_a.credit_code,
         "建筑施工事故",
     )
-    assert (first[7], first[8], first[9]) == (1, 2, 350000)
-    assert rows[2][10] == "'+1+1"
-    assert rows[-1][:3] == ("合计", "3起", None) and rows[-1][7:10] == (2, 6, 1050000)
+    assert first[7:13] == (1, 2, 0, 35, "一般事故", "是")
+    assert rows[2][13] == "'+1+1"
+    assert rows[-2][:3] == ("合计", "3起", None) and rows[-2][7:11] == (2, 6, 0, 105)
+    assert rows[-1][:2] == ("其中生产安全事故", "3起")
 
 
 def test_it_exports_only_what_the_user_may_see(world, client_for, register):
     response = client_for(world.village_b_officer).get(reverse("dashboard:accident_export"))
     rows = list(load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(min_row=4, values_only=True))
-    assert [r[2] for r in rows[:-1]] == ["新集村道"]
+    assert [r[2] for r in rows[:-2]] == ["新集村道"]
 
 
 def test_it_keeps_enterprises_of_the_township_in_the_form(world, client_for):

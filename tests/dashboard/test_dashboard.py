@@ -23,7 +23,7 @@ from django.urls import reverse
 from dashboard import phases
 from dashboard.models import Accident
 from dashboard.selectors import Dashboard
-from hazards.models import Listing
+from hazards.models import Hazard, Listing
 from inspections import plans
 from inspections.models import Inspection, SupervisionVisit, WorkProblem
 from tests.factories import EnterpriseFactory, HazardFactory, SupervisionGroupFactory
@@ -89,6 +89,8 @@ def build_plan_data(world: Any) -> dict[str, Any]:
     Open (reported … pending acceptance): H1, H4, H8, H9, H14 — major H1 H4 H14, general H8 H9.
     Overdue (registered … pending acceptance, deadline before 15 March): H1, H8, H14 — major H1 H14.
     Stock (found before 2024-01-01) and open and major: H1 only (H2 was found on 2024-01-01: increment).
+    Overdue for confirmation (reported more than 5 days ago, the township's limit): H9, entered on 5 March.
+    Deadlines extended: H4 (major) twice, 60 days; H6 once, 10 days.
     H13 lies in another township and is never counted here.
     """
     h: dict[str, Any] = {}
@@ -105,6 +107,9 @@ def build_plan_data(world: Any) -> dict[str, Any]:
             closed_at=dt.datetime.fromisoformat(closed).replace(tzinfo=SHANGHAI) if closed else None,
             channel=channel,
         )
+    Hazard.objects.filter(pk=h["H9"].pk).update(created_at=at(2026, 3, 5, 9))
+    Hazard.objects.filter(pk=h["H4"].pk).update(extension_count=2, extension_days=60)
+    Hazard.objects.filter(pk=h["H6"].pk).update(extension_count=1, extension_days=10)
     other = world.enterprise_other
     h["H13"] = HazardFactory(
         title="H13 邻镇",
@@ -273,9 +278,17 @@ def test_it_shows_every_figure_as_written_out_by_hand(client, world, data):
         "rectification_rate": Decimal("57.1"),  # 4 ÷ 7
         "rectified_year": 4,  # H5 H15 H6 (closed) H7 (verified)
         "found_year": 7,  # H5 H15 H6 H7 H8 H9 H14; not H10 (dismissed), not H11 (found 2025-12-31)
-        "on_time_rate": Decimal("66.7"),  # 2 ÷ 3
-        "closed_on_time_year": 2,  # H5 H15; H6 was completed after its deadline
-        "closed_of_found_year": 3,  # H5 H15 H6
+        # 按期整改率: completed (acceptance requested) by the deadline, of the rectified — H7 counts though not
+        # closed; H6 was completed after its deadline; when the office closed does not matter.
+        "on_time_rate": Decimal("75.0"),  # 3 ÷ 4
+        "rectified_on_time_year": 3,  # H5 H15 H7
+        "rectified_of_found_year": 4,
+        "confirmation_overdue": 1,  # H9
+        "goal_confirmation_overdue": 1,
+        "extended": 2,  # H4 H6
+        "extended_major": 1,  # H4
+        "extension_count": 3,
+        "extension_days": 70,
         "visits_done": 1,
         "visits_planned": 3,
         "problems_open": 2,
@@ -285,9 +298,10 @@ def test_it_shows_every_figure_as_written_out_by_hand(client, world, data):
         "new_major_2024": 2,  # H2 (2024-01-01) and H16 (2024-12-31); not H3 (dismissed)
         "new_major_2025": 1,  # H4
         "new_major_2026": 1,  # H14
+        # 同比: 1 January – 15 March of each year
         "accidents_2026": 1,
         "deaths_2026": 0,
-        "accidents_2025": 3,
+        "accidents_2025": 1,  # 2025-01-01; not 2025-07-01 or 2025-12-31
         "deaths_2025": 2,
     }
 
@@ -304,6 +318,18 @@ def test_it_counts_closing_by_the_local_date_around_new_year(client, world, data
     assert sum(closed.values()) == 5
     expected = {"2025年5月": 1, "2025年12月": 2, "2026年1月": 2, "2026年2月": 3, "2026年3月": 2}
     assert found == {**dict.fromkeys(trend.categories, 0), **expected}
+
+
+def test_it_states_each_rates_definition_beside_it(client, world, data):
+    from dashboard import stats
+
+    response = page(client, world.office)
+    tiles = {t.key: t for t in response.context["board"].tiles}
+    assert tiles["rectification_rate"].note == stats.RECTIFICATION_RATE_DEFINITION
+    assert tiles["on_time_rate"].note == stats.ON_TIME_RATE_DEFINITION
+    html = response.content.decode()
+    assert 'data-testid="tile-note-rectification_rate"' in html and 'data-testid="tile-note-on_time_rate"' in html
+    assert str(stats.ON_TIME_RATE_DEFINITION) in html
 
 
 def test_it_shows_no_rate_when_nothing_was_found(client, world, travel):
@@ -350,8 +376,9 @@ def test_it_judges_the_goals(client, world, data):
     assert goals == {
         "stock_zero": "not_met",  # H1 still open after the end of 2024
         "increment_down": "met",  # 2025: 1 < 2024: 2, and 2025 is over
-        "dynamic_zero": "not_met",  # H1 and H14 are past their deadline
-        "double_decline": "in_progress",  # 2026 so far 1 accident, 0 deaths < 2025: 3 and 2
+        "dynamic_zero": "not_met",  # H1 and H14 are past their deadline; H9 is overdue for confirmation
+        # 同比: 1 accident and 0 deaths to 15 March 2026 against 1 and 2 to 15 March 2025: deaths down, accidents not
+        "double_decline": "not_met",
     }
 
 

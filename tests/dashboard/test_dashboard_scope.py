@@ -35,9 +35,15 @@ def test_it_counts_only_the_village_officers_villages(client, world, data):
         "rectification_rate": Decimal("60.0"),  # 3 ÷ 5
         "rectified_year": 3,  # H5 H15 H7
         "found_year": 5,  # H5 H15 H7 H9 H14
-        "on_time_rate": Decimal("100.0"),
-        "closed_on_time_year": 2,
-        "closed_of_found_year": 2,
+        "on_time_rate": Decimal("100.0"),  # 3 ÷ 3
+        "rectified_on_time_year": 3,  # H5 H15 H7
+        "rectified_of_found_year": 3,
+        "confirmation_overdue": 1,  # H9
+        "goal_confirmation_overdue": 1,
+        "extended": 0,  # H4 and H6 lie in 新集村
+        "extended_major": 0,
+        "extension_count": 0,
+        "extension_days": 0,
         "visits_done": 1,  # the visit of 刘圩村
         "visits_planned": 1,
         "problems_open": 1,
@@ -49,7 +55,7 @@ def test_it_counts_only_the_village_officers_villages(client, world, data):
         "new_major_2026": 1,
         "accidents_2026": 1,
         "deaths_2026": 0,
-        "accidents_2025": 1,
+        "accidents_2025": 1,  # 1 January – 15 March 2025
         "deaths_2025": 2,
     }
     charts = {c.key: c for c in board.charts}

@@ -54,7 +54,8 @@ def inspection(world: World, done: tuple[int, int, int], status: str = "submitte
 def data(world):
     """May 2025. Sector A (建筑施工), all in village A:
     A1 general closed (completed 10 May, deadline 15 May: on time), 1 000 yuan spent;
-    A2 general verified, 500 yuan spent; A3 general rectifying, deadline 30 June;
+    A2 general verified, acceptance requested 28 May (deadline 30 May: on time, though not closed), 500 yuan spent;
+    A3 general rectifying, deadline 30 June;
     A4 major rectifying with all five in place, deadline 5 June (overdue today, 10 June), listed at county level;
     A5 major closed with all five (completed 25 May, deadline 20 May: late), 20 000 yuan spent; its township-level
        listing was lifted;
@@ -68,7 +69,7 @@ def data(world):
         "a1": hazard(world, "a", "a", (2025, 5, 3), status="closed", completed_on=dt.date(2025, 5, 10),
                      deadline=dt.date(2025, 5, 15), funds_spent=Decimal("1000")),
         "a2": hazard(world, "a", "a", (2025, 5, 6), status="verified", deadline=dt.date(2025, 5, 30),
-                     funds_spent=Decimal("500")),
+                     completed_on=dt.date(2025, 5, 28), funds_spent=Decimal("500")),
         "a3": hazard(world, "a", "a", (2025, 5, 10), status="rectifying", deadline=dt.date(2025, 6, 30)),
         "a4": hazard(world, "a", "a", (2025, 5, 12), level="major", status="rectifying",
                      deadline=dt.date(2025, 6, 5), **FIVE),
@@ -169,9 +170,10 @@ def test_it_exports_the_monthly_report_in_the_county_format(world, client_for, d
     assert rows["建筑施工"][2:] == (2, 3, 2, 66.7, 2, 1, 1, 50, 1, 2, 1, 1, 21500)
     assert rows["农业"][2:] == (1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0)
     assert rows["合计"][2:] == (3, 4, 2, 50, 3, 1, 1, 33.3, 1, 2, 2, 1, 21500)
-    last = ws.max_row
+    last = ws.max_row - 1  # the definitions follow the 合计 row
     assert ws.cell(last, 2).value == "合计" and ws.cell(last, 15).number_format == "#,##0.00"
     assert ws.cell(last, 6).number_format == "0.0"
+    assert ws.cell(ws.max_row, 1).value == "注：整改率＝已整改（已验收或已销号）÷发现隐患。"
 
 
 def test_it_counts_only_a_village_officers_villages(world, client_for, data):
@@ -212,19 +214,20 @@ def test_it_tabulates_a_date_range_by_village(world, client_for, data):
     rows = by_label(table)
     assert rows["刘圩村"] == {
         "found": 5, "found_major": 2, "rectified": 3, "rectification_rate": Decimal("60.0"),  # A1, A2, A5 of A1–A5
-        "closed": 2, "closed_on_time": 1, "on_time_rate": Decimal("50.0"),  # A1 on time, A5 late
+        # 按期整改率 of the rectified: A1 and A2 (verified, not closed) completed by their deadline, A5 late
+        "closed": 2, "rectified_on_time": 2, "on_time_rate": Decimal("66.7"),
         "open": 2, "open_major": 1, "overdue": 1, "overdue_major": 1,  # A3, A4; A4's deadline 5 June has passed
         "stock_open_major": 0, "listed": 1, "listed_county_plus": 1, "funds_spent": Decimal("21500"),
     }  # fmt: skip
     assert rows["新集村"] == {
         "found": 2, "found_major": 1, "rectified": 0, "rectification_rate": Decimal("0.0"),
-        "closed": 0, "closed_on_time": 0, "on_time_rate": None,
+        "closed": 0, "rectified_on_time": 0, "on_time_rate": None,
         "open": 2, "open_major": 1, "overdue": 0, "overdue_major": 0,  # B2 has no deadline yet
         "stock_open_major": 0, "listed": 1, "listed_county_plus": 0, "funds_spent": Decimal("0"),
     }  # fmt: skip
     total = table.total.values
     assert (total["found"], total["rectified"], total["rectification_rate"], total["on_time_rate"]) == (
-        7, 3, Decimal("42.9"), Decimal("50.0"),
+        7, 3, Decimal("42.9"), Decimal("66.7"),
     )  # fmt: skip
 
 
@@ -248,13 +251,17 @@ def test_it_exports_the_statistics_table(world, client_for, data):
     headers = [c.value for c in ws[3]]
     assert headers[:6] == ["序号", "村（社区）", "发现隐患（项）", "其中重大隐患（项）", "已整改（项）", "整改率（%）"]
     rows = {r[1]: r for r in ws.iter_rows(min_row=4, values_only=True)}
-    assert rows["刘圩村"][2:] == (5, 2, 3, 60, 2, 1, 50, 2, 1, 1, 1, 0, 1, 1, 21500)
+    assert headers[7:9] == ["按期整改（项）", "按期整改率（%）"]
+    assert rows["刘圩村"][2:] == (5, 2, 3, 60, 2, 2, 66.7, 2, 1, 1, 1, 0, 1, 1, 21500)
     assert rows["新集村"][2:] == (2, 1, 0, 0, 0, 0, "—", 2, 1, 0, 0, 0, 1, 0, 0)
     assert rows["合计"][2:5] == (7, 3, 3)
+    note = ws.cell(ws.max_row, 1).value
+    assert note.startswith("注：整改率＝") and "按期整改率＝在最后批准的整改期限（含延期）内完成整改" in note
+    assert "不以销号日期计" in note
     by_sector = client_for(world.office).get(reverse("dashboard:statistics_excel"), {**MAY_RANGE, "by": "sector"})
     ws = load_workbook(BytesIO(by_sector.content)).worksheets[0]
     assert ws["B3"].value == "行业领域"
-    assert {r[1] for r in ws.iter_rows(min_row=4, values_only=True)} == {"建筑施工", "农业", "合计"}
+    assert {r[1] for r in ws.iter_rows(min_row=4, values_only=True) if r[1]} == {"建筑施工", "农业", "合计"}
 
 
 def test_it_scopes_the_statistics_to_a_village_officer(world, client_for, data):

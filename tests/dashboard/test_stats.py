@@ -31,15 +31,26 @@ def test_it_counts_active_listings_in_total_and_per_group(world):
 
 
 def test_it_defines_the_rates_as_the_plan_does(world):
+    """SPEC S2: 整改率 = rectified ÷ found; 按期整改率 = rectification completed (the acceptance request that then
+    passed) by the last approved deadline ÷ rectified — the office's closing date does not count."""
     today = dt.date(2026, 11, 29)
     kw = {"village": world.village_a, "sector": world.sector_a, "found_on": dt.date(2026, 3, 1)}
-    HazardFactory(status="closed", deadline=dt.date(2026, 4, 1), completed_on=dt.date(2026, 3, 20), **kw)
-    HazardFactory(status="closed", deadline=dt.date(2026, 4, 1), completed_on=dt.date(2026, 4, 5), **kw)
-    HazardFactory(status="verified", deadline=dt.date(2026, 4, 1), **kw)
+    deadline = dt.date(2026, 4, 1)
+    # Completed on time, closed by the office long after the deadline: on time.
+    HazardFactory(status="closed", deadline=deadline, completed_on=dt.date(2026, 3, 20),
+                  closed_at=dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC), **kw)  # fmt: skip
+    HazardFactory(status="closed", deadline=deadline, completed_on=dt.date(2026, 4, 5), **kw)  # late
+    HazardFactory(status="verified", deadline=deadline, completed_on=deadline, **kw)  # on the deadline: on time
+    # Extended twice to 1 May (the deadline is the last approved one): completed 20 April is on time.
+    HazardFactory(status="verified", deadline=dt.date(2026, 5, 1), completed_on=dt.date(2026, 4, 20),
+                  extension_count=2, extension_days=30, **kw)  # fmt: skip
+    # Acceptance requested before the deadline but not passed yet: not rectified, in neither count.
+    HazardFactory(status="pending_acceptance", deadline=dt.date(2026, 12, 1), **kw)
     HazardFactory(status="rectifying", deadline=dt.date(2026, 5, 1), **kw)
     HazardFactory(status="dismissed", **kw)
     row = figures(Hazard.objects.all(), today=today)[0]
-    assert row["found"] == 4  # the dismissed report is not a hazard found
-    assert row["rectified"] == 3 and str(row["rectification_rate"]) == "75.0"
-    assert row["closed"] == 2 and row["closed_on_time"] == 1 and str(row["on_time_rate"]) == "50.0"
-    assert row["overdue"] == 1 and row["open"] == 1
+    assert row["found"] == 6  # the dismissed report is not a hazard found
+    assert row["rectified"] == 4 and str(row["rectification_rate"]) == "66.7"
+    assert row["rectified_on_time"] == 3 and str(row["on_time_rate"]) == "75.0"
+    assert row["closed"] == 2
+    assert row["overdue"] == 1 and row["open"] == 2

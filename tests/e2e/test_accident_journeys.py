@@ -23,7 +23,7 @@ def test_it_lets_the_office_record_an_accident_and_find_it_by_year(page: Page, w
         actor=world.office,
         township=world.township,
         fields={"occurred_on": last_year, "place": "去年的旧仓库", "kind": "fire", "deaths": 0, "injuries": 1,
-                "direct_loss": Decimal("5000")},
+                "direct_loss": Decimal("0.5")},
     )  # fmt: skip
     occurred = today - dt.timedelta(days=1) if today.day > 1 else today
     login(page, "office")
@@ -35,12 +35,13 @@ def test_it_lets_the_office_record_an_accident_and_find_it_by_year(page: Page, w
     page.select_option("#id_enterprise", label="刘圩建筑工程有限公司")
     page.select_option("#id_kind", value="construction")
     page.fill("#id_deaths", "1")
-    page.fill("#id_injuries", "2")
-    page.fill("#id_direct_loss", "350000")
+    page.fill("#id_injuries", "12")
+    page.fill("#id_serious_injuries", "10")  # 10 重伤: a 较大事故 (493号令 第三条)
+    page.fill("#id_direct_loss", "35")  # 万元
     page.fill("#id_source_document", "泗应急〔2025〕12号")
     page.get_by_test_id("accident-save").click()
     page.wait_for_url("**/dashboard/accidents/")
-    assert Accident.objects.filter(place="刘圩建筑工地3号楼", deaths=1).exists()
+    assert Accident.objects.filter(place="刘圩建筑工地3号楼", deaths=1, level="larger").exists()
 
     page.select_option("#id_year", value=str(occurred.year))  # the filter submits itself
     page.wait_for_url(f"**year={occurred.year}**")
@@ -49,6 +50,7 @@ def test_it_lets_the_office_record_an_accident_and_find_it_by_year(page: Page, w
     expect(table).to_contain_text(occurred.strftime("%Y-%m-%d"))
     expect(table).not_to_contain_text("去年的旧仓库")
     expect(page.get_by_test_id("accident-row")).to_have_count(1)
+    expect(page.get_by_test_id("accident-level")).to_have_attribute("data-value", "larger")
 
     page.select_option("#id_year", value=str(last_year.year))
     page.wait_for_url(f"**year={last_year.year}**")
@@ -61,7 +63,7 @@ def test_it_shows_the_register_on_a_phone(phone_page: Page, world):
         actor=world.office,
         township=world.township,
         fields={"occurred_on": timezone.localdate(), "place": "新集村道", "village": world.village_b, "kind": "road",
-                "deaths": 0, "injuries": 3, "direct_loss": Decimal("12000")},
+                "deaths": 0, "injuries": 3, "direct_loss": Decimal("1.2")},
     )  # fmt: skip
     login(phone_page, "leader")
     phone_page.goto("/dashboard/accidents/")
