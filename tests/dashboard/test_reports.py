@@ -255,7 +255,7 @@ def test_it_exports_the_statistics_table(world, client_for, data):
     assert rows["刘圩村"][2:] == (5, 2, 3, 60, 2, 2, 66.7, 2, 1, 1, 1, 0, 1, 1, 21500)
     assert rows["新集村"][2:] == (2, 1, 0, 0, 0, 0, "—", 2, 1, 0, 0, 0, 1, 0, 0)
     assert rows["合计"][2:5] == (7, 3, 3)
-    note = ws.cell(ws.max_row, 1).value
+    note = str(ws.cell(ws.max_row, 1).value)
     assert note.startswith("注：整改率＝") and "按期整改率＝在最后批准的整改期限（含延期）内完成整改" in note
     assert "不以销号日期计" in note
     by_sector = client_for(world.office).get(reverse("dashboard:statistics_excel"), {**MAY_RANGE, "by": "sector"})
