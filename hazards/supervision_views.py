@@ -306,7 +306,14 @@ def overdue(request: HttpRequest) -> HttpResponse:
         hazard.proposed_rung = proposed  # type: ignore[attr-defined]
         hazard.proposed_label = Rung(proposed).label if proposed else ""  # type: ignore[attr-defined]
         hazard.can_escalate = scope.is_office_for(hazard.township_id)  # type: ignore[attr-defined]
-    context = {"page_obj": page, "querystring": _querystring(request), "next": request.get_full_path()}
+    # Reports past the township's time limit for confirmation have no deadline yet but are overdue all the same.
+    unconfirmed = cast(HazardQuerySet, hazards_visible_to(request.user)).confirmation_overdue().count()
+    context = {
+        "page_obj": page,
+        "querystring": _querystring(request),
+        "next": request.get_full_path(),
+        "unconfirmed": unconfirmed,
+    }
     return render(request, "hazards/supervision/overdue.html", context)
 
 

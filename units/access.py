@@ -179,7 +179,7 @@ def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
 
 
 def get_enterprise_for_user(user: Any, pk: Any) -> Enterprise:
-    qs = enterprises_visible_to(user).select_related("village", "primary_sector__lead_unit", "township")
+    qs = enterprises_visible_to(user).select_related("village", "primary_sector__lead_unit", "township", "operated_by")
     return get_or_404(qs, pk=pk)
 
 

@@ -74,6 +74,8 @@ class Place:
     crowded: bool = False
     three_in_one: bool = False
     self_built: bool = False
+    # The township unit that runs the place (reference key), which never accepts its rectification (§17).
+    operator: str = ""
 
 
 def _shop(name: str, village: int, *, crowded: bool = False, code: bool = True) -> Place:
@@ -85,7 +87,7 @@ def _restaurant(name: str, village: int, *, crowded: bool = False) -> Place:
 
 
 def _school(name: str, village: int) -> Place:
-    return Place(name, SCHOOL, village, others=(FIRE,), crowded=True)
+    return Place(name, SCHOOL, village, others=(FIRE,), crowded=True, operator="中心校")
 
 
 # The enterprise contact's enterprise: industrial, in 刘圩村.
@@ -206,8 +208,8 @@ INSTITUTIONS = [
     _school("刘圩镇蒋庙小学", JM),
     _school("刘圩镇朱集幼儿园", ZJ),
     _school("刘圩镇孙庄阳光幼儿园", SZ),
-    Place("刘圩镇卫生院朱集分院", HEALTH, ZJ, others=(FIRE,), crowded=True),
-    Place("刘圩镇卫生院蒋庙分院", HEALTH, JM, others=(FIRE,), crowded=True),
+    Place("刘圩镇卫生院朱集分院", HEALTH, ZJ, others=(FIRE,), crowded=True, operator="卫生院"),
+    Place("刘圩镇卫生院蒋庙分院", HEALTH, JM, others=(FIRE,), crowded=True, operator="卫生院"),
     Place("刘圩镇刘圩村卫生室", HEALTH, LW),
     Place("刘圩镇大何村卫生室", HEALTH, DH),
     Place("刘圩镇魏营村卫生室", HEALTH, WY, code=False),
@@ -501,6 +503,7 @@ def _create_enterprise(
         is_self_built_house=place.self_built,
         standardisation_grade=place.grade,
         is_benchmark=place.benchmark,
+        operated_by=Unit.objects.filter(township=township, ref_key=place.operator).first() if place.operator else None,
     )
     if place.others:
         enterprise.other_sectors.set([sectors[name] for name in place.others])

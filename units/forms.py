@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .credit_code import normalise_credit_code, validate_credit_code
-from .models import Enterprise, Role, Sector, SupervisionGroup, Unit, User, Village
+from .models import Enterprise, Role, Sector, SupervisionGroup, Township, Unit, User, Village
 
 
 class DateInput(forms.DateInput):
@@ -114,6 +114,7 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
             "is_self_built_house",
             "standardisation_grade",
             "is_benchmark",
+            "operated_by",
         ]
         widgets = {"other_sectors": forms.CheckboxSelectMultiple}
 
@@ -123,6 +124,8 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
         sectors: QuerySet[Sector] = Sector.objects.filter(township_id=township_id, is_active=True)
         self.fields["primary_sector"].queryset = sectors  # type: ignore[attr-defined]
         self.fields["other_sectors"].queryset = sectors  # type: ignore[attr-defined]
+        units = Unit.objects.filter(township_id=township_id, is_active=True)
+        self.fields["operated_by"].queryset = units  # type: ignore[attr-defined]
         # People paste codes with spaces (full-width too): accept more than 18 characters here,
         # and validate the normalised value in clean_credit_code.
         code_field = self.fields["credit_code"]
@@ -184,3 +187,11 @@ class EnterpriseImportForm(StyledFormMixin, forms.Form):
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
+
+
+class TownshipSettingsForm(StyledFormMixin, forms.ModelForm):
+    """The office's settings of its township (the stock cutoff and others follow with the county installation)."""
+
+    class Meta:
+        model = Township
+        fields = ["confirmation_days"]

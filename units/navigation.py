@@ -77,6 +77,7 @@ MENU: list[NavGroup] = [
             NavEntry(_("Sectors"), "units:sector_list", READERS),
             NavEntry(_("Supervision groups"), "units:group_list", READERS),
             NavEntry(_("Import enterprises"), "units:enterprise_import", OFFICE),
+            NavEntry(_("Township settings"), "units:township_settings", OFFICE),
         ),
     ),
     NavGroup(

@@ -21,10 +21,18 @@ from django.views.generic import CreateView, ListView, UpdateView
 
 from inspections.plans import self_inspection_status
 
-from .access import Scope, get_enterprise_for_office, get_enterprise_for_user, get_or_404, get_scope, require_any
+from .access import (
+    Scope,
+    get_enterprise_for_office,
+    get_enterprise_for_user,
+    get_or_404,
+    get_scope,
+    require_any,
+    require_office,
+)
 from .filters import EnterpriseFilter
-from .forms import EnterpriseForm, SectorForm, SupervisionGroupForm, UnitForm, VillageForm
-from .models import Enterprise, Role, Sector, SupervisionGroup, Unit, Village
+from .forms import EnterpriseForm, SectorForm, SupervisionGroupForm, TownshipSettingsForm, UnitForm, VillageForm
+from .models import Enterprise, Role, Sector, SupervisionGroup, Township, Unit, Village
 from .selectors import master_record_history
 from .services import master_record_set_active
 
@@ -341,3 +349,42 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "units/group_detail.html",
         {"group": group, "can_change": scope.is_office_for(group.township_id), "history": master_record_history(group)},
     )
+
+
+# -- the office's settings of its township ------------------------------------------------------------
+
+
+@login_required
+def township_settings(request: HttpRequest) -> HttpResponse:
+    """Each township the user runs, with its settings and their history of changes."""
+    scope = get_scope(request.user)
+    require_office(scope)
+    townships = Township.objects.filter(pk__in=scope.office_townships).order_by("code")
+    entries = [
+        {
+            "township": t,
+            "form": TownshipSettingsForm(instance=t, prefix=f"t{t.pk}"),
+            "history": master_record_history(t),
+        }
+        for t in townships
+    ]
+    return render(request, "units/township_settings.html", {"entries": entries})
+
+
+@login_required
+@require_POST
+def township_settings_save(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = get_scope(request.user)
+    require_office(scope)
+    township = get_or_404(Township.objects.filter(pk__in=scope.office_townships), pk=pk)
+    form = TownshipSettingsForm(request.POST, instance=township, prefix=f"t{township.pk}")
+    if form.is_valid():
+        township = form.save(commit=False)
+        township._history_user = request.user  # type: ignore[attr-defined]
+        township.save()
+        messages.success(request, _("The settings of %(township)s were saved.") % {"township": township.name})
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect("units:township_settings")

@@ -147,3 +147,19 @@ def test_it_pages_fifty_at_a_time(world, client_for):
     client = client_for(world.office)
     assert client.get(reverse("hazards:overdue")).content.decode().count('data-testid="overdue-row"') == 50
     assert client.get(reverse("hazards:overdue"), {"page": 2}).content.decode().count('data-testid="overdue-row"') == 1
+
+
+def test_it_shows_reports_waiting_past_the_confirmation_limit_and_links_to_them(world, client_for):
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now() - dt.timedelta(days=6), tick=False):
+        waiting = HazardFactory(village=world.village_a, sector=world.sector_a)
+    HazardFactory(village=world.village_a, sector=world.sector_a)  # reported today: not overdue
+    page = client_for(world.office).get(reverse("hazards:overdue"))
+    assert "data-testid=\"unconfirmed-overdue\"" in page.content.decode()
+    listed = client_for(world.office).get(reverse("hazards:list"), {"confirmation_overdue": "true"})
+    assert [h.pk for h in listed.context["page_obj"]] == [waiting.pk]
+    # Another village's officer is not told about it.
+    other = client_for(world.village_b_officer).get(reverse("hazards:overdue")).content.decode()
+    assert "unconfirmed-overdue" not in other

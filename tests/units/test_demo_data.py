@@ -143,3 +143,14 @@ def test_it_prints_the_banner_and_logins_when_forced(settings) -> None:  # type:
     assert "演示数据 (demo data) — not for production" in text
     assert DEMO_PASSWORD in text
     assert all(username in text for username in LOGINS)
+
+
+def test_it_records_which_unit_runs_the_schools_and_health_centres(demo):
+    from units.models import Enterprise
+
+    schools = Enterprise.objects.filter(primary_sector__name="校园")
+    assert schools.exists()
+    assert set(schools.values_list("operated_by__name", flat=True)) == {"中心校"}
+    assert set(Enterprise.objects.filter(name__contains="卫生院").values_list("operated_by__name", flat=True)) == {
+        "卫生院"
+    }

@@ -1,0 +1,45 @@
+"""The office sets its township's time limit for confirming reports; others cannot; bad values are refused."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def save(client_for, world, user, value, township=None):
+    township = township or world.township
+    url = reverse("units:township_settings_save", args=[township.pk])
+    return client_for(user).post(url, {f"t{township.pk}-confirmation_days": value})
+
+
+def test_it_lets_the_office_change_the_confirmation_limit_and_keeps_the_history(world, client_for):
+    page = client_for(world.office).get(reverse("units:township_settings"))
+    assert page.status_code == 200
+    assert save(client_for, world, world.office, "7").status_code == 302
+    world.township.refresh_from_db()
+    assert world.township.confirmation_days == 7
+    assert world.township.history.first().history_user == world.office
+
+
+@pytest.mark.parametrize("who", ["leader", "dept_a", "village_a_officer", "ent_a"])
+def test_it_shows_the_settings_to_the_office_only(world, who, client_for):
+    assert client_for(getattr(world, who)).get(reverse("units:township_settings")).status_code == 404
+    assert save(client_for, world, getattr(world, who), "9").status_code == 404
+    world.township.refresh_from_db()
+    assert world.township.confirmation_days == 5
+
+
+def test_it_keeps_another_townships_office_out(world, client_for):
+    assert save(client_for, world, world.other_office, "9").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["0", "61", "abc", "²", "-1", "99999999999999999999"])
+def test_it_refuses_values_outside_the_bounds_with_a_message(world, value, client_for):
+    response = save(client_for, world, world.office, value)
+    assert response.status_code == 302
+    world.township.refresh_from_db()
+    assert world.township.confirmation_days == 5
+    follow = client_for(world.office).get(reverse("units:township_settings"))
+    assert follow.status_code == 200
