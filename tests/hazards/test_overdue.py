@@ -157,7 +157,7 @@ def test_it_shows_reports_waiting_past_the_confirmation_limit_and_links_to_them(
         waiting = HazardFactory(village=world.village_a, sector=world.sector_a)
     HazardFactory(village=world.village_a, sector=world.sector_a)  # reported today: not overdue
     page = client_for(world.office).get(reverse("hazards:overdue"))
-    assert "data-testid=\"unconfirmed-overdue\"" in page.content.decode()
+    assert 'data-testid="unconfirmed-overdue"' in page.content.decode()
     listed = client_for(world.office).get(reverse("hazards:list"), {"confirmation_overdue": "true"})
     assert [h.pk for h in listed.context["page_obj"]] == [waiting.pk]
     # Another village's officer is not told about it.
