@@ -114,7 +114,6 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
             "is_self_built_house",
             "standardisation_grade",
             "is_benchmark",
-            "operated_by",
         ]
         widgets = {"other_sectors": forms.CheckboxSelectMultiple}
 
@@ -124,8 +123,6 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
         sectors: QuerySet[Sector] = Sector.objects.filter(township_id=township_id, is_active=True)
         self.fields["primary_sector"].queryset = sectors  # type: ignore[attr-defined]
         self.fields["other_sectors"].queryset = sectors  # type: ignore[attr-defined]
-        units = Unit.objects.filter(township_id=township_id, is_active=True)
-        self.fields["operated_by"].queryset = units  # type: ignore[attr-defined]
         # People paste codes with spaces (full-width too): accept more than 18 characters here,
         # and validate the normalised value in clean_credit_code.
         code_field = self.fields["credit_code"]
@@ -195,3 +192,16 @@ class TownshipSettingsForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Township
         fields = ["confirmation_days"]
+
+
+class EnterprisePageForm(EnterpriseForm):
+    """The office's enterprise page: the roster's fields, plus the unit that runs the place (not in the roster)."""
+
+    class Meta(EnterpriseForm.Meta):
+        fields = [*EnterpriseForm.Meta.fields, "operated_by"]
+
+    def __init__(self, *args: Any, township_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, township_id=township_id, **kwargs)
+        self.fields["operated_by"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            township_id=township_id, is_active=True
+        )

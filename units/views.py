@@ -31,7 +31,7 @@ from .access import (
     require_office,
 )
 from .filters import EnterpriseFilter
-from .forms import EnterpriseForm, SectorForm, SupervisionGroupForm, TownshipSettingsForm, UnitForm, VillageForm
+from .forms import EnterprisePageForm, SectorForm, SupervisionGroupForm, TownshipSettingsForm, UnitForm, VillageForm
 from .models import Enterprise, Role, Sector, SupervisionGroup, Township, Unit, Village
 from .selectors import master_record_history
 from .services import master_record_set_active
@@ -300,7 +300,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
     require_any(scope, Role.OFFICE, Role.ADMIN)
     township_id = office_township_id(scope)
-    form = EnterpriseForm(request.POST or None, township_id=township_id)
+    form = EnterprisePageForm(request.POST or None, township_id=township_id)
     if request.method == "POST" and form.is_valid():
         form.instance.township_id = township_id
         enterprise = form.save()
@@ -312,7 +312,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_enterprise_for_office(request.user, pk)
-    form = EnterpriseForm(request.POST or None, instance=enterprise, township_id=enterprise.township_id)
+    form = EnterprisePageForm(request.POST or None, instance=enterprise, township_id=enterprise.township_id)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Changes to “%(name)s” were saved.") % {"name": enterprise.name})

@@ -64,6 +64,19 @@ def test_it_keeps_the_history_of_an_edit_and_shows_it(world, client_for):
     assert latest.diff_against(latest.prev_record).changed_fields.count("principal_phone") == 1
 
 
+def test_it_records_the_unit_that_runs_a_place_and_shows_it(world, client_for):
+    """§17: the unit that runs a place never accepts its rectification; the office says which unit that is."""
+    client = client_for(world.office)
+    url = reverse("units:enterprise_edit", args=[world.enterprise_a.pk])
+    data = enterprise_data(world, name=world.enterprise_a.name, credit_code=world.enterprise_a.credit_code)
+    data["operated_by"] = str(world.unit_b.pk)
+    assert client.post(url, data).status_code == 302
+    world.enterprise_a.refresh_from_db()
+    assert world.enterprise_a.operated_by == world.unit_b
+    page = client.get(reverse("units:enterprise_detail", args=[world.enterprise_a.pk])).content.decode()
+    assert 'data-testid="operated-by"' in page
+
+
 def test_it_deactivates_instead_of_deleting_and_hides_it_from_new_choices(world, client_for):
     client = client_for(world.office)
     response = client.post(reverse("units:village_toggle", args=[world.village_b.pk]), {"active": "0"}, follow=True)
