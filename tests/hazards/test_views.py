@@ -164,3 +164,12 @@ def test_it_shows_the_timeline_with_photos(world, client_for, hazard_a):
     )
     body = client_for(world.office).get(hazard_a.get_absolute_url()).content.decode()
     assert 'data-testid="evidence-problem"' in body
+
+
+def test_it_shows_on_the_hazard_how_often_and_how_far_its_deadline_was_extended(world, client_for):
+    hazard = HazardFactory(
+        village=world.village_a, sector=world.sector_a, status="rectifying", deadline=dt.date(2099, 1, 1),
+        extension_count=2, extension_days=17,
+    )  # fmt: skip
+    page = client_for(world.office).get(hazard.get_absolute_url()).content.decode()
+    assert 'data-testid="hazard-extensions"' in page and "17" in page
