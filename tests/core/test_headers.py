@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
+import pytest
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
@@ -40,3 +45,17 @@ def test_it_sends_the_permissions_policy_to_anonymous_visitors_too(db, client):
 def test_it_checks_a_reused_database_connection_before_using_it():
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
     assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("AXES_PROXY_COUNT", "-1"), ("AXES_PROXY_COUNT", "one"), ("LOGIN_FAILURES_PER_ADDRESS", "3"),
+     ("CONN_HEALTH_CHECKS", "perhaps")],
+)  # fmt: skip
+def test_it_stops_start_up_on_an_invalid_deployment_variable(variable, value):
+    env = os.environ | {"DEBUG": "true", "DATABASE_URL": "sqlite:////tmp/unused.sqlite3", variable: value}
+    result = subprocess.run(
+        [sys.executable, "-c", "import liuwei_safety.settings.base"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert f"{variable}=" in result.stderr.splitlines()[-1]
