@@ -4,11 +4,15 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import NoDeleteMixin
+
 from .models import Accident, MonthlySnapshot
 
 
 @admin.register(Accident)
-class AccidentAdmin(SimpleHistoryAdmin):
+class AccidentAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    """Accidents count towards 双下降 (S5): a record is corrected on its page, never deleted."""
+
     list_display = ("occurred_on", "place", "village", "enterprise", "kind", "deaths", "injuries", "direct_loss")
     list_filter = ("kind", "township")
     search_fields = ("place", "source_document", "description")

@@ -43,7 +43,8 @@ class CheckedFile:
         return secrets.token_hex(16)
 
 
-def check_upload(upload: UploadedFile) -> CheckedFile:
+def check_upload(upload: UploadedFile, *, images_only: bool = False) -> CheckedFile:
+    """The upload as we keep it; `images_only` refuses documents where only a photo makes sense (inspections)."""
     name = (upload.name or "")[-200:]
     if upload.size is not None and upload.size > MAX_BYTES:
         raise EvidenceError(
@@ -57,6 +58,8 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
     if not data:
         raise EvidenceError(_("“%(name)s” is empty.") % {"name": name})
     if data.startswith(b"%PDF-"):
+        if images_only:
+            raise EvidenceError(_("“%(name)s” is not a photo (JPEG, PNG, WebP).") % {"name": name})
         return _checked_pdf(data, name)
     return _checked_image(data, name)
 
@@ -106,11 +109,11 @@ def _reencoded(image: Image.Image, fmt: str, name: str) -> CheckedFile:
     return CheckedFile(ContentFile(data), content_type, extension, name, len(data), upright.width, upright.height)
 
 
-def check_uploads(uploads: list[UploadedFile]) -> list[CheckedFile]:
+def check_uploads(uploads: list[UploadedFile], *, images_only: bool = False) -> list[CheckedFile]:
     """Check every file before anything is stored: one bad file refuses the whole step."""
     if len(uploads) > MAX_FILES:
         raise EvidenceError(_("At most %(n)d files can be added at once.") % {"n": MAX_FILES})
-    return [check_upload(u) for u in uploads]
+    return [check_upload(u, images_only=images_only) for u in uploads]
 
 
 def store_checked(instance: Any, checked: CheckedFile) -> None:
@@ -123,3 +126,9 @@ def store_checked(instance: Any, checked: CheckedFile) -> None:
     instance.size = checked.size
     instance.file.save(f"{instance.token}{instance.extension}", checked.content, save=False)
     instance.save()
+
+
+def hazard_file_label(hazard_id: int) -> str:
+    """How a hazard is named in the names of its downloaded files. The register's id for now; the one place to
+    switch to the hazard number (隐患编号) once hazards carry one."""
+    return f"{_('hazard')}{hazard_id}"

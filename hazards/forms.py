@@ -25,14 +25,17 @@ class PhotoField(forms.FileField):
 
     widget = MultipleFileInput
 
-    def __init__(self, *args: Any, camera: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, camera: bool = True, images_only: bool = False, **kwargs: Any) -> None:
+        self.images_only = images_only
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "help_text",
-            _("Photos (JPEG, PNG, WebP) or PDF, at most %(n)d files of 15 MB each.") % {"n": MAX_FILES},
+            _("Photos (JPEG, PNG, WebP), at most %(n)d files of 15 MB each.") % {"n": MAX_FILES}
+            if images_only
+            else _("Photos (JPEG, PNG, WebP) or PDF, at most %(n)d files of 15 MB each.") % {"n": MAX_FILES},
         )
         super().__init__(*args, **kwargs)
-        attrs = {"accept": "image/*,application/pdf", "multiple": True}
+        attrs = {"accept": "image/*" if images_only else "image/*,application/pdf", "multiple": True}
         if camera:
             # On a phone this offers the camera directly.
             attrs["capture"] = "environment"
@@ -43,7 +46,7 @@ class PhotoField(forms.FileField):
         if self.required and not files:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         try:
-            return check_uploads(files)
+            return check_uploads(files, images_only=self.images_only)
         except EvidenceError as exc:
             raise forms.ValidationError(str(exc)) from exc
 

@@ -7,7 +7,6 @@ leadership (read-only) and people outside the scope never learn more than the re
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from django.contrib import messages
@@ -21,12 +20,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.downloads import download_name
 from units.access import get_enterprise_for_user, get_or_404, get_scope, require_any
 from units.models import Role as UnitRole
 from units.models import Township, User
 
 from . import supervision_services as services
 from .access import get_hazard_for_user, hazard_roles, hazard_scope_q, hazards_visible_to
+from .evidence import hazard_file_label
 from .models import (
     OPEN_STATUSES,
     RUNG_ORDER,
@@ -164,7 +165,7 @@ def listing_acceptance(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=f"{listing.acceptance_document or listing.acceptance_token}{extension}",
+        filename=download_name(hazard_file_label(listing.hazard_id), _("acceptance document"), extension=extension),
         content_type=ACCEPTANCE_TYPES.get(extension, "application/octet-stream"),
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -398,8 +399,10 @@ def escalation_attachment(request: HttpRequest, pk: int) -> FileResponse:
         handle = escalation.attachment.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    name = f"{Path(escalation.attachment_name).stem or escalation.token}{escalation.extension}"
-    response = FileResponse(handle, as_attachment=True, filename=name)
+    name = download_name(escalation.get_rung_display(), escalation.pk, extension=escalation.extension)
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type=ACCEPTANCE_TYPES.get(escalation.extension)
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

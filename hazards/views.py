@@ -12,19 +12,21 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.downloads import download_name
 from units.access import current_user, get_or_404, get_scope, require_office
 from units.models import Township
 
 from . import forms as hf
 from . import services
 from .access import get_hazard_for_user, hazard_roles, hazards_visible_to, verify_capacity
+from .evidence import hazard_file_label
 from .filters import filtered_hazards
 from .models import TRANSITIONS, DeadlineExtension, Evidence, Hazard, Listing, Role
 from .responsibility import next_turn, stuck_items
@@ -311,14 +313,22 @@ def evidence_file(request: HttpRequest, token: str) -> FileResponse:
     """Evidence is served only to users who may see its hazard; never from a public media URL."""
     qs = Evidence.objects.filter(hazard__in=hazards_visible_to(request.user))
     evidence = get_or_404(qs, token=token)
+    # The n-th file of its kind on the hazard, in upload order: 隐患12-问题-2.jpg.
+    same_kind = Evidence.objects.filter(hazard_id=evidence.hazard_id, kind=evidence.kind)
+    up_to = Q(uploaded_at__lt=evidence.uploaded_at) | Q(uploaded_at=evidence.uploaded_at, pk__lte=evidence.pk)
+    n = same_kind.filter(up_to)
     response = FileResponse(
         evidence.file.open("rb"),
         content_type=evidence.content_type,
         as_attachment=not evidence.is_image,
-        filename=evidence.original_name or f"{evidence.token}{evidence.extension}",
+        filename=download_name(
+            hazard_file_label(evidence.hazard_id),
+            evidence.get_kind_display(),
+            n.count(),
+            extension=evidence.extension,
+        ),
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
     return response
 
 

@@ -140,7 +140,8 @@ class AnswerForm(forms.Form):
 
 class PhotoForm(forms.Form):
     item = forms.IntegerField(required=False)
-    photo = PhotoField(label=_("Photo"), required=True)
+    # An inspection photo shows the place as found; documents belong to the hazard's evidence.
+    photo = PhotoField(label=_("Photo"), required=True, images_only=True)
 
 
 class SubmitForm(StyledFormMixin, forms.Form):

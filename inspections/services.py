@@ -228,6 +228,8 @@ def answer_save(
 
 @transaction.atomic
 def photo_add(*, inspection_id: int, actor: User, photo: CheckedFile, item_id: int | None = None) -> InspectionPhoto:
+    if not photo.content_type.startswith("image/"):
+        raise WorkflowError(_("Only photos can be added to an inspection."))
     inspection = _editable(inspection_id, actor)
     _begin(inspection)
     stored = InspectionPhoto(inspection=inspection, item_id=item_id, uploaded_by=actor)
@@ -247,9 +249,13 @@ def signature_from_data_url(data_url: str) -> CheckedFile | None:
     except (binascii.Error, ValueError) as exc:
         raise WorkflowError(_("The signature could not be read; please sign again.")) from exc
     try:
-        return check_upload(SimpleUploadedFile("signature.png", raw, content_type="image/png"))
+        checked = check_upload(SimpleUploadedFile("signature.png", raw, content_type="image/png"), images_only=True)
     except EvidenceError as exc:
         raise WorkflowError(_("The signature could not be read; please sign again.")) from exc
+    # The signature pad draws PNG and it is stored and served as PNG: any other content is refused.
+    if checked.content_type != "image/png":
+        raise WorkflowError(_("The signature could not be read; please sign again."))
+    return checked
 
 
 @transaction.atomic
@@ -265,6 +271,9 @@ def inspection_submit(
 ) -> Inspection:
     """Close the inspection: every item answered, the inspected party's responsible person named (and signed);
     a supervision group's inspection also signed by the group's leader (§1, SPEC S3)."""
+    if any(s is not None and s.content_type != "image/png" for s in (signature, leader_signature)):
+        # Signatures are drawn as PNG and served as image/png; nothing else is stored under their .png name.
+        raise WorkflowError(_("The signature could not be read; please sign again."))
     inspection = _editable(inspection_id, actor)
     answers = list(inspection.answers.all())
     if inspection.checklist_id:

@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.downloads import download_name
 from hazards.models import local_today
 from hazards.services import WorkflowError
 from units.access import current_user, get_or_404, get_scope
@@ -304,9 +305,10 @@ def finding_to_hazard(request: HttpRequest, pk: int, answer_pk: int) -> HttpResp
 def photo_file(request: HttpRequest, token: str) -> FileResponse:
     qs = InspectionPhoto.objects.filter(inspection__in=inspections_visible_to(request.user))
     photo = get_or_404(qs, token=token)
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    n = InspectionPhoto.objects.filter(inspection_id=photo.inspection_id, pk__lte=photo.pk).count()
+    name = download_name(f"{_('inspection')}{photo.inspection_id}", _("Photo"), n, extension=photo.extension)
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type, filename=name)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
     return response
 
 
@@ -316,6 +318,8 @@ def signature_file(request: HttpRequest, pk: int, whose: str = "party") -> FileR
     signature = inspection.leader_signature if whose == "leader" else inspection.signature
     if not signature:
         raise Http404
-    response = FileResponse(signature.open("rb"), content_type="image/png")
+    label = _("signature of the group leader") if whose == "leader" else _("signature of the inspected party")
+    name = download_name(f"{_('inspection')}{inspection.pk}", label, extension=".png")
+    response = FileResponse(signature.open("rb"), content_type="image/png", filename=name)
     response["X-Content-Type-Options"] = "nosniff"
     return response

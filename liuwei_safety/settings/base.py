@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "core",
     "units",
     "hazards",
     "inspections",
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise so that static files carry the Permissions-Policy too.
+    "core.middleware.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -120,6 +123,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+# A reused connection is checked before each request: after a database restart on a quiet site the first request
+# of every worker used to fail on its dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The covering indexes (INCLUDE) serve PostgreSQL; on the quick-start SQLite file they are plain indexes.
 SILENCED_SYSTEM_CHECKS = ["models.W040"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else []
@@ -144,13 +150,22 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
-# django-axes: five failures for one account from one address lock it for 15 minutes.
+# django-axes: five failures for one account from one address lock it for 15 minutes; an address that fails
+# LOGIN_FAILURES_PER_ADDRESS times over all accounts is locked for every account (core.login_limits).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = "core.login_limits.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+if LOGIN_FAILURES_PER_ADDRESS < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(f"LOGIN_FAILURES_PER_ADDRESS={LOGIN_FAILURES_PER_ADDRESS} is below {AXES_FAILURE_LIMIT}")
+# The number of reverse proxies in front of gunicorn; the client address is read from X-Forwarded-For by
+# core.client_ip (django-ipware, which axes' own AXES_IPWARE_PROXY_COUNT needs, is not installed).
+PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"AXES_PROXY_COUNT={PROXY_COUNT} must not be negative")
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip_address"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

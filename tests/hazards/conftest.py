@@ -27,6 +27,11 @@ def checked(name: str = "photo.jpg"):
     return check_upload(upload(name))
 
 
+def checked_png(name: str = "signature.png"):
+    """A drawn signature as the signature pad sends it: PNG, the only format signatures accept."""
+    return check_upload(upload(name, fmt="PNG"))
+
+
 @pytest.fixture
 def hazard_a(world):
     """A reported general hazard in village A, sector A (lead unit A has supervision duties)."""

@@ -17,7 +17,7 @@ from inspections import services
 from inspections.access import inspections_visible_to, may_log_inspection
 from inspections.models import DEFAULT_CHANNEL, Inspection, Kind
 from tests.factories import SupervisionGroupFactory
-from tests.hazards.conftest import checked
+from tests.hazards.conftest import checked, checked_png
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_it_submits_only_when_every_item_is_answered_and_someone_signs(world, pl
     answer_all(planned, world.office)
     with pytest.raises(WorkflowError):
         services.inspection_submit(inspection_id=planned.pk, actor=world.office, conclusion="", signer_name=" ")
-    signature = checked("sig.png")
+    signature = checked_png("sig.png")
     done = services.inspection_submit(
         inspection_id=planned.pk, actor=world.office, conclusion="合格", signer_name="张三", signature=signature,
         no_findings=True,

@@ -14,7 +14,7 @@ from inspections import plans, services
 from inspections.access import may_log_inspection
 from inspections.models import Inspection, WorkProblem
 from tests.factories import SupervisionGroupFactory, UserFactory
-from tests.hazards.conftest import checked
+from tests.hazards.conftest import checked_png
 
 pytestmark = pytest.mark.time_machine(dt.datetime(2026, 4, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
 
@@ -41,7 +41,7 @@ def visit(group, **target) -> Inspection:
 
 
 def _answer_nothing_and_submit(inspection, actor, **kwargs):
-    kwargs.setdefault("leader_signature", checked("leader.png"))
+    kwargs.setdefault("leader_signature", checked_png("leader.png"))
     return services.inspection_submit(
         inspection_id=inspection.pk, actor=actor, conclusion="工作落实", signer_name="村主任王五", **kwargs
     )
@@ -141,14 +141,14 @@ def test_it_needs_the_group_leaders_signature_on_a_visit(world, member, group):
     visit_b = visit(group, village=world.village_b)
     with pytest.raises(services.WorkflowError):
         _answer_nothing_and_submit(visit_b, member, leader_signature=None)
-    done = _answer_nothing_and_submit(visit_b, member, signature=checked("party.png"))
+    done = _answer_nothing_and_submit(visit_b, member, signature=checked_png("party.png"))
     assert done.status == "submitted"
     assert done.leader_signer_name == world.leader.display_name and done.leader_signature
     assert done.signer_name == "村主任王五" and done.signature
 
 
 def test_it_shows_both_signatures_on_the_visit_page(world, member, group, client_for):
-    visit_b = _answer_nothing_and_submit(visit(group, village=world.village_b), member, signature=checked("p.png"))
+    visit_b = _answer_nothing_and_submit(visit(group, village=world.village_b), member, signature=checked_png("p.png"))
     client = client_for(world.office)
     body = client.get(reverse("inspections:detail", args=[visit_b.pk])).content.decode()
     assert 'data-testid="leader-signature"' in body and 'data-testid="signature"' in body
