@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hazards.forms import HazardReportForm, PhotoField

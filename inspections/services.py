@@ -35,7 +35,7 @@ from .models import (
     Status,
 )
 
-__all__ = ["AnswerSuperseded", "AnswersMissing", "WorkflowError"]
+__all__ = ["AnswerSupersededError", "UnansweredItemsError", "WorkflowError"]
 
 
 def _checklist_version(checklist: Any) -> ChecklistVersion | None:
@@ -209,7 +209,7 @@ def answer_time(client_time: dt.datetime | None, *, received: dt.datetime) -> dt
     return min(max(client_time, received - ANSWER_TIME_WINDOW), received)
 
 
-class AnswerSuperseded(WorkflowError):
+class AnswerSupersededError(WorkflowError):
     """The item already holds an answer given later than this one; it is kept, and this one is not stored."""
 
     def __init__(self, answer: InspectionAnswer) -> None:
@@ -217,7 +217,7 @@ class AnswerSuperseded(WorkflowError):
         self.answer = answer
 
 
-class AnswersMissing(WorkflowError):
+class UnansweredItemsError(WorkflowError):
     """Submitting needs every item answered; these are not (their ids, in checklist order)."""
 
     def __init__(self, item_ids: list[int]) -> None:
@@ -239,7 +239,7 @@ def answer_save(
 
     1. The inspection is locked (answers to it are saved one at a time) and must still be open to the actor.
     2. The answer's time is the phone's, bounded to the window around now (`answer_time`).
-    3. An item without an answer gets this one; an item whose answer is newer keeps it (AnswerSuperseded: the
+    3. An item without an answer gets this one; an item whose answer is newer keeps it (AnswerSupersededError: the
        caller is told, never that this one was saved). Resending the same answer stores it again, harmlessly.
     """
     inspection = _editable(inspection_id, actor)
@@ -255,11 +255,11 @@ def answer_save(
     answer, created = InspectionAnswer.objects.only("pk", "hazard_id").get_or_create(
         inspection=inspection,
         item_id=item_id,
-        defaults={"result": result, "note": note, "answered_by": actor, "answered_at": now, "client_time": at}
+        defaults={"result": result, "note": note, "answered_by": actor, "answered_at": now, "client_time": at},
     )
     if not created:
         if answers.filter(client_time__gt=at).exists():
-            raise AnswerSuperseded(answers.only("pk", "item_id", "result", "note").get())
+            raise AnswerSupersededError(answers.only("pk", "item_id", "result", "note").get())
         if answer.hazard_id and result != InspectionAnswer.Result.FAIL:
             raise WorkflowError(_("A hazard was already opened from this item; its answer stays non-compliant."))
         answers.update(result=result, note=note, client_time=at, answered_by=actor, answered_at=now)
@@ -311,7 +311,7 @@ def inspection_submit(
         missing = inspection.checklist.items.exclude(pk__in=[a.item_id for a in answers]).order_by("order", "pk")  # type: ignore[union-attr]
         missing_ids = list(missing.values_list("pk", flat=True))
         if missing_ids:
-            raise AnswersMissing(missing_ids)
+            raise UnansweredItemsError(missing_ids)
     if no_findings and any(a.result == InspectionAnswer.Result.FAIL for a in answers):
         raise WorkflowError(_("Some items are non-compliant: the inspection cannot be marked “no hazard found”."))
     if not signer_name.strip() and inspection.kind != "self":

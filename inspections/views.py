@@ -188,7 +188,9 @@ def _fill_page(
             "rows": rows,
             "submit_form": submit_form,
             # A refused submit names the items still unanswered, numbered as on the page, each a link to its card.
-            "missing": [{"number": n, "item": r["item"]} for n, r in enumerate(rows, start=1) if r["item"].pk in missing],
+            "missing": [
+                {"number": n, "item": r["item"]} for n, r in enumerate(rows, start=1) if r["item"].pk in missing
+            ],
             # §1, SPEC S3: a group's supervision record is signed by the group's leader too.
             "leader_signs": inspection.group_id is not None,
         },
@@ -234,7 +236,7 @@ def answer_save(request: HttpRequest, pk: int) -> JsonResponse:
             note=d["note"],
             client_time=d["client_time"],
         )
-    except services.AnswerSuperseded as exc:
+    except services.AnswerSupersededError as exc:
         kept = exc.answer
         return _json_error(exc.message, 409, superseded=True, item=kept.item_id, result=kept.result, note=kept.note)
     except WorkflowError as exc:
@@ -301,7 +303,7 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
             no_findings=d["no_findings"],
             leader_signature=services.signature_from_data_url(d["leader_signature"]),
         )
-    except services.AnswersMissing as exc:
+    except services.UnansweredItemsError as exc:
         form.add_error(None, exc.message)
         return _fill_page(request, inspection, form, missing_ids=exc.item_ids, status=400)
     except WorkflowError as exc:

@@ -118,9 +118,9 @@
       if (blocked) {
         text = label("login");
       } else if (n) {
-        text = label("waiting").replace("%(n)s", n);
+        text = label("waiting").replace("{n}", n);
         if (retryTimer && navigator.onLine) {
-          text += " " + label("retrying").replace("%(s)s", Math.max(1, Math.round((retryAt - Date.now()) / 1000)));
+          text += " " + label("retrying").replace("{s}", Math.max(1, Math.round((retryAt - Date.now()) / 1000)));
         }
       }
       statusEl.textContent = text;

@@ -76,7 +76,7 @@ class TestShape:
         assert not InspectionAnswer.objects.exists()
 
     def test_it_refuses_a_lone_surrogate_and_bytes_that_are_not_utf8(self, post, item):
-        refused(post('{"item": %d, "result": "pass", "note": "\\ud800"}' % item.pk))
+        refused(post('{"item": ' + str(item.pk) + ', "result": "pass", "note": "\\ud800"}'))
         refused(post(b'{"item": 1, "result": "pass", "note": "\xff"}'))
         assert not InspectionAnswer.objects.exists()
 
@@ -92,7 +92,7 @@ class TestShape:
     def test_it_refuses_deep_nesting_without_a_500(self, post, item):
         # Small enough to be read, too deep for the parser; and nested inside a key.
         refused(post("[" * 8000 + "]" * 8000))
-        refused(post('{"item": %d, "result": %s}' % (item.pk, "[" * 5000 + "]" * 5000)))
+        refused(post(f'{{"item": {item.pk}, "result": {"[" * 5000 + "]" * 5000}}}'))
 
     def test_it_refuses_a_multipart_or_form_body(self, client_for, world, planned, item):
         client = client_for(world.village_a_officer)
@@ -173,7 +173,9 @@ def test_it_opens_the_pages_and_saves_again_over_a_time_stored_before_the_rule(p
     """A year-1 time stored with a +08:05 offset is 1 BC in UTC: PostgreSQL keeps it, the driver cannot read it."""
     with time_machine.travel(NOW, tick=False):
         post({"item": item.pk, "result": "fail"})
-        InspectionAnswer.objects.filter(item=item).update(client_time=dt.datetime(1, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai")))
+        InspectionAnswer.objects.filter(item=item).update(
+            client_time=dt.datetime(1, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+        )
         client = client_for(world.office)
         assert client.get(reverse("inspections:detail", args=[planned.pk])).status_code == 200
         assert client.get(reverse("inspections:fill", args=[planned.pk])).status_code == 200
