@@ -128,7 +128,7 @@
       statusEl.classList.toggle("d-none", !text);
       statusEl.classList.toggle("is-blocked", blocked);
     }
-    if (!n && onEmpty) {
+    if (!n && onEmpty && navigator.onLine && !blocked) {
       var then = onEmpty;
       onEmpty = null;
       then();
@@ -427,14 +427,15 @@
     var waitNote = formEl.querySelector("[data-submit-waiting]");
     // Submitting while answers still wait would be refused for "unanswered" items the phone has answered: send
     // them first, and submit as soon as the server has stored them all.
+    // Offline, the submit would end on the browser's error page and the drawn signatures with it: it waits too.
     formEl.addEventListener("submit", function (event) {
       writeSignatures();
-      if (!waiting()) {
+      if (!waiting() && navigator.onLine) {
         return;
       }
       event.preventDefault();
       if (waitNote) {
-        waitNote.textContent = label("submit-waiting");
+        waitNote.textContent = label(waiting() ? "submit-waiting" : "submit-offline");
         waitNote.classList.remove("d-none");
       }
       onEmpty = function () {
