@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hazards.forms import HazardReportForm, PhotoField
@@ -15,7 +17,7 @@ from units.access import Scope
 from units.forms import DateInput, StyledFormMixin
 from units.models import Enterprise, SupervisionGroup, Unit, Village
 
-from .models import ChecklistTemplate, Inspector, Kind, PlaceAtRisk, Status
+from .models import ChecklistTemplate, InspectionAnswer, Inspector, Kind, PlaceAtRisk, Status
 from .services import check_law_enforcement
 
 
@@ -129,13 +131,88 @@ class InspectionCreateForm(StyledFormMixin, forms.Form):
         return data
 
 
-class AnswerForm(forms.Form):
-    """One item's answer, as the phone page sends it (JSON body)."""
+# The phone page sends one answer as a small flat JSON object; anything bigger or deeper is not an answer.
+ANSWER_MAX_BYTES = 16 * 1024
 
-    item = forms.IntegerField()
-    result = forms.ChoiceField(choices=[("pass", "pass"), ("fail", "fail"), ("na", "na")])
-    note = forms.CharField(max_length=500, required=False)
-    client_time = forms.DateTimeField(required=False)
+
+def read_json_object(request: HttpRequest, *, max_bytes: int) -> dict[str, Any]:
+    """The request's JSON body as a flat object (no nested objects or lists), read no further than max_bytes.
+
+    Raises ValidationError for anything else: another content type (a multipart form), a larger body, bytes that
+    are not UTF-8 JSON, nesting too deep to parse, a value that is an object or a list."""
+    if request.content_type != "application/json":
+        raise forms.ValidationError(_("Send the answer as JSON."), code="content_type")
+    body = request.read(max_bytes + 1)
+    if len(body) > max_bytes:
+        raise forms.ValidationError(_("The answer is too large."), code="too_large")
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise forms.ValidationError(_("The answer could not be read."), code="json") from exc
+    if not isinstance(payload, dict) or any(isinstance(v, dict | list) for v in payload.values()):
+        raise forms.ValidationError(_("The answer could not be read."), code="shape")
+    return payload
+
+
+def _storable(value: str) -> str:
+    # A lone surrogate ("\ud800") is valid JSON but no database can store it.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise forms.ValidationError(_("The text contains characters that cannot be saved."), code="invalid") from exc
+    return value
+
+
+class JSONIntegerField(forms.IntegerField):
+    """A JSON number that is a whole number — not a string, a float or true/false."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
+class JSONTextMixin:
+    """A JSON string (or null, meaning empty) — never a number or true/false quietly turned into text."""
+
+    def to_python(self, value: Any) -> Any:
+        if value is not None and not isinstance(value, str):
+            raise forms.ValidationError(_("Expected text."), code="invalid")
+        value = super().to_python(value)  # type: ignore[misc]
+        return _storable(value) if isinstance(value, str) else value
+
+
+class JSONCharField(JSONTextMixin, forms.CharField):
+    pass
+
+
+class JSONChoiceField(JSONTextMixin, forms.ChoiceField):
+    pass
+
+
+class JSONDateTimeField(JSONTextMixin, forms.DateTimeField):
+    pass
+
+
+class AnswerForm(forms.Form):
+    """One item's answer, as the phone page sends it (a flat JSON object, exactly these keys)."""
+
+    item = JSONIntegerField(min_value=1, max_value=2**63 - 1)
+    result = JSONChoiceField(choices=InspectionAnswer.Result.choices)
+    note = JSONCharField(max_length=500, required=False)
+    # The phone's clock when the answer was given; the service holds it within a window (services.answer_time).
+    client_time = JSONDateTimeField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        unknown = set(self.data) - set(self.fields)
+        if unknown:
+            raise forms.ValidationError(
+                _("Unexpected fields: %(names)s.") % {"names": ", ".join(sorted(map(str, unknown)))}, code="shape"
+            )
+        return data
 
 
 class PhotoForm(forms.Form):
@@ -148,8 +225,9 @@ class SubmitForm(StyledFormMixin, forms.Form):
     conclusion = forms.CharField(label=_("conclusion"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     no_findings = forms.BooleanField(label=_("no hazard found (本次未发现隐患)"), required=False)
     signer_name = forms.CharField(label=_("responsible person of the inspected party"), max_length=30, required=False)
-    signature = forms.CharField(widget=forms.HiddenInput, required=False)
-    leader_signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The drawn signatures as PNG data URLs (a 600×200 pad draws well under this); kept when a submit is refused.
+    signature = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300_000)
+    leader_signature = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300_000)
 
 
 class FindingForm(HazardReportForm):

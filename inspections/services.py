@@ -35,7 +35,7 @@ from .models import (
     Status,
 )
 
-__all__ = ["WorkflowError"]
+__all__ = ["AnswerSupersededError", "UnansweredItemsError", "WorkflowError"]
 
 
 def _checklist_version(checklist: Any) -> ChecklistVersion | None:
@@ -194,6 +194,37 @@ def _begin(inspection: Inspection) -> None:
         inspection.save(update_fields=["status", "done_on"])
 
 
+# An answer's own time orders the answers to one item (an older answer sent late from an offline phone must not
+# overwrite a newer one). The phone's clock is believed only inside a window around the moment the server receives
+# the answer: a phone may stay offline for days on a round of visits, so up to 30 days back is kept as given and
+# anything older counts as 30 days old (still stored, still losing to any answer given since); a time ahead of the
+# server counts as "now" — a phone whose clock runs fast must not block the answers given after it.
+ANSWER_TIME_WINDOW = dt.timedelta(days=30)
+
+
+def answer_time(client_time: dt.datetime | None, *, received: dt.datetime) -> dt.datetime:
+    """The time that orders an item's answers: the phone's, held within [received − 30 days, received]."""
+    if client_time is None:
+        return received
+    return min(max(client_time, received - ANSWER_TIME_WINDOW), received)
+
+
+class AnswerSupersededError(WorkflowError):
+    """The item already holds an answer given later than this one; it is kept, and this one is not stored."""
+
+    def __init__(self, answer: InspectionAnswer) -> None:
+        super().__init__(_("A newer answer to this item was already saved; it was kept."))
+        self.answer = answer
+
+
+class UnansweredItemsError(WorkflowError):
+    """Submitting needs every item answered; these are not (their ids, in checklist order)."""
+
+    def __init__(self, item_ids: list[int]) -> None:
+        super().__init__(_("%(n)d items are not answered yet.") % {"n": len(item_ids)})
+        self.item_ids = item_ids
+
+
 @transaction.atomic
 def answer_save(
     *,
@@ -204,26 +235,35 @@ def answer_save(
     note: str = "",
     client_time: dt.datetime | None = None,
 ) -> InspectionAnswer:
-    """Save one item's answer as it is given (the phone page calls this per item; replays are harmless)."""
+    """Save one item's answer as it is given (the phone page calls this per item).
+
+    1. The inspection is locked (answers to it are saved one at a time) and must still be open to the actor.
+    2. The answer's time is the phone's, bounded to the window around now (`answer_time`).
+    3. An item without an answer gets this one; an item whose answer is newer keeps it (AnswerSupersededError: the
+       caller is told, never that this one was saved). Resending the same answer stores it again, harmlessly.
+    """
     inspection = _editable(inspection_id, actor)
     if inspection.checklist_id is None or not inspection.checklist.items.filter(pk=item_id).exists():  # type: ignore[union-attr]
         raise WorkflowError(_("This item is not on the inspection's checklist."))
     if result not in InspectionAnswer.Result.values:
         raise WorkflowError(_("Choose compliant, non-compliant or not applicable."))
+    now = timezone.now()
+    at = answer_time(client_time, received=now)
     _begin(inspection)
-    answer, created = InspectionAnswer.objects.get_or_create(
+    # The stored time is compared in the database, never loaded: no stored value can break the save.
+    answers = InspectionAnswer.objects.filter(inspection=inspection, item_id=item_id)
+    answer, created = InspectionAnswer.objects.only("pk", "hazard_id").get_or_create(
         inspection=inspection,
         item_id=item_id,
-        defaults={"result": result, "note": note, "answered_by": actor, "client_time": client_time},
+        defaults={"result": result, "note": note, "answered_by": actor, "answered_at": now, "client_time": at},
     )
-    # An older answer sent late from an offline phone must not overwrite a newer one.
-    if not created and not (client_time and answer.client_time and client_time < answer.client_time):
+    if not created:
+        if answers.filter(client_time__gt=at).exists():
+            raise AnswerSupersededError(answers.only("pk", "item_id", "result", "note").get())
         if answer.hazard_id and result != InspectionAnswer.Result.FAIL:
             raise WorkflowError(_("A hazard was already opened from this item; its answer stays non-compliant."))
-        answer.result, answer.note, answer.client_time = result, note, client_time or answer.client_time
-        answer.answered_by, answer.answered_at = actor, timezone.now()
-        answer.save()
-    return answer
+        answers.update(result=result, note=note, client_time=at, answered_by=actor, answered_at=now)
+    return answers.select_related("hazard").defer("client_time").get()
 
 
 @transaction.atomic
@@ -275,11 +315,12 @@ def inspection_submit(
         # Signatures are drawn as PNG and served as image/png; nothing else is stored under their .png name.
         raise WorkflowError(_("The signature could not be read; please sign again."))
     inspection = _editable(inspection_id, actor)
-    answers = list(inspection.answers.all())
+    answers = list(inspection.answers.only("pk", "item_id", "result"))
     if inspection.checklist_id:
-        missing = inspection.checklist.items.exclude(pk__in=[a.item_id for a in answers]).count()  # type: ignore[union-attr]
-        if missing:
-            raise WorkflowError(_("%(n)d items are not answered yet.") % {"n": missing})
+        missing = inspection.checklist.items.exclude(pk__in=[a.item_id for a in answers]).order_by("order", "pk")  # type: ignore[union-attr]
+        missing_ids = list(missing.values_list("pk", flat=True))
+        if missing_ids:
+            raise UnansweredItemsError(missing_ids)
     if no_findings and any(a.result == InspectionAnswer.Result.FAIL for a in answers):
         raise WorkflowError(_("Some items are non-compliant: the inspection cannot be marked “no hazard found”."))
     if not signer_name.strip() and inspection.kind != "self":

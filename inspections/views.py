@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -25,7 +26,16 @@ from units.models import SupervisionGroup
 from . import plans, services
 from .access import get_inspection_for_user, inspections_visible_to, may_log_inspection
 from .exports import inspections_workbook
-from .forms import AnswerForm, FindingForm, InspectionCreateForm, InspectionFilterForm, PhotoForm, SubmitForm
+from .forms import (
+    ANSWER_MAX_BYTES,
+    AnswerForm,
+    FindingForm,
+    InspectionCreateForm,
+    InspectionFilterForm,
+    PhotoForm,
+    SubmitForm,
+    read_json_object,
+)
 from .models import InspectionAnswer, InspectionPhoto
 
 PAGE_SIZE = 30
@@ -124,7 +134,8 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
 
 
 def _answers_by_item(inspection: Any) -> dict[int, InspectionAnswer]:
-    return {a.item_id: a for a in inspection.answers.select_related("hazard")}
+    # The phone's time only orders answers on saving; the pages never need it (nor risk an out-of-range value).
+    return {a.item_id: a for a in inspection.answers.select_related("hazard").defer("client_time")}
 
 
 def _items(inspection: Any) -> list[Any]:
@@ -165,6 +176,29 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _fill_page(
+    request: HttpRequest, inspection: Any, submit_form: SubmitForm, missing_ids: Iterable[int] = (), status: int = 200
+) -> HttpResponse:
+    rows = _rows(inspection)
+    missing = set(missing_ids)
+    return render(
+        request,
+        "inspections/inspection_fill.html",
+        {
+            "inspection": inspection,
+            "rows": rows,
+            "submit_form": submit_form,
+            # A refused submit names the items still unanswered, numbered as on the page, each a link to its card.
+            "missing": [
+                {"number": n, "item": r["item"]} for n, r in enumerate(rows, start=1) if r["item"].pk in missing
+            ],
+            # §1, SPEC S3: a group's supervision record is signed by the group's leader too.
+            "leader_signs": inspection.group_id is not None,
+        },
+        status=status,
+    )
+
+
 @login_required
 def inspection_fill(request: HttpRequest, pk: int) -> HttpResponse:
     """The phone page: each answer is saved as it is given, kept in the browser while offline."""
@@ -173,34 +207,26 @@ def inspection_fill(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not inspection.is_editable:
         return redirect(inspection)
-    return render(
-        request,
-        "inspections/inspection_fill.html",
-        {
-            "inspection": inspection,
-            "rows": _rows(inspection),
-            "submit_form": SubmitForm(),
-            # §1, SPEC S3: a group's supervision record is signed by the group's leader too.
-            "leader_signs": inspection.group_id is not None,
-        },
-    )
+    return _fill_page(request, inspection, SubmitForm())
 
 
-def _json_error(message: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"ok": False, "error": message}, status=status)
+def _json_error(message: str, status: int = 400, **extra: Any) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": message, **extra}, status=status)
 
 
 @login_required
 @require_POST
 def answer_save(request: HttpRequest, pk: int) -> JsonResponse:
+    """One answer from the phone page. Whatever the body, the reply is JSON: 200 only when this answer is stored;
+    400 for a body that is not an answer; 409 when the item keeps a newer answer (``superseded``, with the stored
+    one) or the inspection may not be changed."""
     inspection = get_inspection_for_user(request.user, pk)
     try:
-        payload = json.loads(request.body or b"{}")
-    except ValueError:
-        return _json_error(_("The answer could not be read."))
-    form = AnswerForm(payload if isinstance(payload, dict) else {})
+        form = AnswerForm(read_json_object(request, max_bytes=ANSWER_MAX_BYTES))
+    except ValidationError as exc:
+        return _json_error(" ".join(exc.messages))
     if not form.is_valid():
-        return _json_error(_("The answer could not be read."))
+        return _json_error(" ".join(str(e) for errors in form.errors.values() for e in errors))
     d = form.cleaned_data
     try:
         answer = services.answer_save(
@@ -211,12 +237,17 @@ def answer_save(request: HttpRequest, pk: int) -> JsonResponse:
             note=d["note"],
             client_time=d["client_time"],
         )
+    except services.AnswerSupersededError as exc:
+        kept = exc.answer
+        return _json_error(exc.message, 409, superseded=True, item=kept.item_id, result=kept.result, note=kept.note)
     except WorkflowError as exc:
         return _json_error(exc.message, status=409)
     finding_url = ""
     if answer.result == "fail" and not answer.hazard_id:
         finding_url = reverse("inspections:finding", args=[inspection.pk, answer.pk])
-    return JsonResponse({"ok": True, "item": answer.item_id, "result": answer.result, "finding_url": finding_url})
+    return JsonResponse(
+        {"ok": True, "item": answer.item_id, "result": answer.result, "note": answer.note, "finding_url": finding_url}
+    )
 
 
 @login_required
@@ -251,10 +282,17 @@ def _back_with_error(request: HttpRequest, inspection: Any, message: str) -> Htt
 @login_required
 @require_POST
 def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit the inspection. A refused submit shows the page again with everything entered kept — conclusion,
+    names and the drawn signatures — and names the items still unanswered."""
     inspection = get_inspection_for_user(request.user, pk)
+    if not may_log_inspection(request.user, inspection):
+        raise Http404
+    if not inspection.is_editable:
+        messages.error(request, _("This inspection was already submitted; it can no longer be changed."))
+        return redirect(inspection)
     form = SubmitForm(request.POST)
     if not form.is_valid():
-        return _back_with_error(request, inspection, _("Please check the form."))
+        return _fill_page(request, inspection, form, status=400)
     d = form.cleaned_data
     try:
         services.inspection_submit(
@@ -266,8 +304,12 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
             no_findings=d["no_findings"],
             leader_signature=services.signature_from_data_url(d["leader_signature"]),
         )
+    except services.UnansweredItemsError as exc:
+        form.add_error(None, exc.message)
+        return _fill_page(request, inspection, form, missing_ids=exc.item_ids, status=400)
     except WorkflowError as exc:
-        return _back_with_error(request, inspection, exc.message)
+        form.add_error(None, exc.message)
+        return _fill_page(request, inspection, form, status=400)
     messages.success(request, _("The inspection was submitted."))
     return redirect(inspection)
 

@@ -117,10 +117,20 @@ TEMPLATES = [
     },
 ]
 
-# SQLite is only the quick-start default; production and CI run PostgreSQL.
+# SQLite is the quick-start default (`make run`); production and CI run PostgreSQL. The quick start is still a
+# real database for a few phones at once: WAL lets pages read while an answer is written, every transaction takes
+# the write lock when it begins (IMMEDIATE: a transaction that read first can no longer fail with "database is
+# locked" when it tries to write), and a writer waits up to 20 s for the lock instead of failing at once.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
 # A reused connection is checked before each request: after a database restart on a quiet site the first request

@@ -72,10 +72,13 @@ def test_it_never_lets_a_late_offline_answer_overwrite_a_newer_one(world, planne
     item = planned.checklist.items.first()
     now = timezone.now()
     services.answer_save(inspection_id=planned.pk, actor=world.office, item_id=item.pk, result="fail", client_time=now)
-    services.answer_save(
-        inspection_id=planned.pk, actor=world.office, item_id=item.pk, result="pass",
-        client_time=now - dt.timedelta(minutes=5),
-    )  # fmt: skip
+    # The late answer is not stored, and the caller is told so (never a silent "saved"), with the answer kept.
+    with pytest.raises(services.AnswerSupersededError) as refused:
+        services.answer_save(
+            inspection_id=planned.pk, actor=world.office, item_id=item.pk, result="pass",
+            client_time=now - dt.timedelta(minutes=5),
+        )  # fmt: skip
+    assert refused.value.answer.result == "fail"
     assert planned.answers.get().result == "fail"
 
 

@@ -178,7 +178,7 @@ def test_it_hides_filling_in_and_handing_over_from_the_village_supervised(world,
     assert client.post(reverse("inspections:problem_create", args=[visit_a.pk]), data).status_code == 404
     assert client.get(reverse("inspections:referral_create", args=[visit_a.pk])).status_code == 404
     item_post = client.post(reverse("inspections:submit", args=[visit_a.pk]), {"signer_name": "王五"})
-    assert item_post.status_code == 302
+    assert item_post.status_code == 404
     assert Inspection.objects.get(pk=visit_a.pk).status == "planned"
     assert not WorkProblem.objects.exists()
 
