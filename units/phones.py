@@ -19,7 +19,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 # Between the groups people put spaces, hyphens, dots or brackets around the area code: "(0557) 123 4567".
 _SEPARATORS = re.compile(r"[\s\-.()（）]+")
@@ -99,8 +98,6 @@ def validate_phone(value: Any) -> None:
 class PhoneField(forms.CharField):
     """A form field for a phone: cleaned to the normal form, so what is stored never depends on how it was typed."""
 
-    default_error_messages = {"invalid": gettext_lazy("Enter a valid phone number.")}
-
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
@@ -108,7 +105,7 @@ class PhoneField(forms.CharField):
         self.widget.attrs.update(maxlength=str(MAX_INPUT), inputmode="tel", autocomplete="tel")
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         if len(text) > MAX_INPUT:
             raise _invalid(text[:MAX_INPUT] + "…")
         return normalise_phone(text) if text else text

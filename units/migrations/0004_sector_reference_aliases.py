@@ -1,7 +1,7 @@
 """The other names of the reference sectors (units.reference) for townships loaded before sectors had them.
 
-Only sectors found by their reference key whose other names are still empty are touched, and a name another
-sector of the township already goes by is left out: the office's edits stay as they are.
+
+
 """
 
 from django.db import migrations
@@ -23,7 +23,7 @@ def _key(text):
 def add_aliases(apps, schema_editor):
     Sector = apps.get_model("units", "Sector")
     for sector in Sector.objects.filter(ref_key__in=list(ALIASES), aliases=""):
-        taken = set()
+        taken = {_key(sector.name)}
         for other in Sector.objects.filter(township_id=sector.township_id).exclude(pk=sector.pk):
             taken.add(_key(other.name))
             taken.update(_key(line) for line in other.aliases.splitlines() if line.strip())
