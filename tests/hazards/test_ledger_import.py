@@ -255,6 +255,13 @@ def test_it_reports_a_date_it_cannot_read(world: World, cell: str):
     assert cell in result.errors[0].message
 
 
+FIRE_JUDGEMENT = {
+    "is_major_fire": "是",
+    "fire_judged_by": "泗县消防救援大队",
+    "fire_judgement_document": "泗消〔2024〕1号",
+}
+
+
 @pytest.mark.parametrize(
     ("cells", "column"),
     [
@@ -263,8 +270,7 @@ def test_it_reports_a_date_it_cannot_read(world: World, cell: str):
         ({"found_on": 5}, "检查时间"),  # a day number, but of 1900
         ({"rectified": "否", "completed_on": "2150-01-01"}, "整改完成时间"),
         ({"rectified": "否", "completed_on": dt.date(2150, 1, 1)}, "整改完成时间"),
-        ({"is_major_fire": "是", "fire_judged_by": "泗县消防救援大队", "fire_judgement_document": "泗消〔2024〕1号",
-          "fire_judged_on": "0001-01-01"}, "判定日期"),  # fmt: skip
+        ({**FIRE_JUDGEMENT, "fire_judged_on": "0001-01-01"}, "判定日期"),
     ],
 )
 def test_it_refuses_an_implausible_date_with_its_row_and_column(world: World, cells: dict[str, Any], column: str):

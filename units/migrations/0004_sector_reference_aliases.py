@@ -1,7 +1,7 @@
 """The other names of the reference sectors (units.reference) for townships loaded before sectors had them.
 
-
-
+Only sectors found by their reference key whose other names are still empty are touched, and a name the sector
+itself (renamed by the office) or another sector of the township already goes by is left out.
 """
 
 from django.db import migrations
