@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 from units import importers
 from units.access import Scope, get_or_404, get_scope, require_any
 from units.forms import StyledFormMixin
+from units.imports import report_ignored_columns
 from units.models import Role, Township, User
 from units.views import office_township_id
 
@@ -152,6 +153,7 @@ def _report_success(request: HttpRequest, result: LedgerImportResult, *, dry_run
     if result.enterprises_created:
         text += " " + _("%(enterprises)d enterprises were registered.") % counts
     messages.success(request, text)
+    report_ignored_columns(request, result)
 
 
 @login_required
@@ -174,7 +176,6 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
             _report_success(request, result, dry_run=dry_run)
             if not dry_run:
                 return redirect("hazards:list")
-            result = None
     context = {
         "form": form,
         "township": township,

@@ -42,10 +42,13 @@ from units.importers import (
     ImportFileError,
     ImportResult,
     Names,
+    Roster,
     RowError,
     SheetRow,
+    ignored_columns,
     parse_bool,
     read_workbook_rows,
+    unknown_sector,
 )
 from units.models import Enterprise, Sector, Township, User, Village
 
@@ -90,6 +93,7 @@ HEADER_ALIASES: list[tuple[str, str]] = [
     ("rectified", "是否已整改"),
     ("measures", "整改措施及进展"),
 ]
+EXPECTED_HEADERS = [*LEDGER_COLUMNS, *HEADER_ALIASES]
 COLUMN_HEADERS = dict(LEDGER_COLUMNS)
 REQUIRED_COLUMNS = ("description", "method", "found_on", "rectified")
 
@@ -141,8 +145,14 @@ _DATE_TEXT = re.compile(
     r"^(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?(?:[\sT]+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?$"
 )
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-# Excel day numbers of 1954 … 2119: a date cell pasted as a plain number.
-_SERIAL_RANGE = range(20000, 80000)
+# A date cell pasted as a plain number is Excel's day number, with the time of day as its fraction (45352.5 is
+# 2024-03-01 12:00). Excel's own calendar ends with day 2958465 (9999-12-31).
+_SERIAL = re.compile(r"^\d{1,7}(?:\.\d+)?$")
+_LAST_SERIAL = 2958465
+# A ledger of the three-year action (2024–2026) and its permanent follow-up holds no date outside these years;
+# anything else is a typing slip (0001-01-01 from an empty date, 2150 for 2015) that would distort every statistic.
+EARLIEST_DATE = dt.date(1990, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
 
 
 @dataclass
@@ -157,14 +167,14 @@ def column_label(field_name: str) -> str:
 # -- reading the workbook ---------------------------------------------------------------------------------
 
 
-def read_ledger_rows(file: IO[bytes]) -> list[SheetRow]:
+def read_ledger_rows(file: IO[bytes]) -> Roster:
     """The data rows of the first sheet with the ledger's header row, without blank, footer and example rows."""
     return read_workbook_rows(file, _sheet_rows)
 
 
 def _header(head: list[Sequence[Any]]) -> tuple[int, dict[str, int]]:
     try:
-        return header_index(head, [*LEDGER_COLUMNS, *HEADER_ALIASES], HEADER_SCAN, required=REQUIRED_COLUMNS)
+        return header_index(head, EXPECTED_HEADERS, HEADER_SCAN, required=REQUIRED_COLUMNS)
     except MissingHeadersError as exc:
         raise HeaderNotFoundError(
             _(
@@ -175,7 +185,7 @@ def _header(head: list[Sequence[Any]]) -> tuple[int, dict[str, int]]:
         ) from exc
 
 
-def _sheet_rows(sheet: Any) -> list[SheetRow]:
+def _sheet_rows(sheet: Any) -> Roster:
     sheet.reset_dimensions()  # some tools state wrong dimensions, which would cut rows off in read-only mode
     values = sheet.iter_rows(values_only=True)
     head = list(islice(values, HEADER_SCAN))
@@ -190,7 +200,7 @@ def _sheet_rows(sheet: Any) -> list[SheetRow]:
             raise ImportFileError(
                 _("The file has more than %(max)d hazard rows. Please split it into smaller files.") % {"max": MAX_ROWS}
             )
-    return rows
+    return Roster(rows, ignored_columns(head[header_row - 1], columns, EXPECTED_HEADERS))
 
 
 def _data_row(number: int, raw: Sequence[Any], columns: dict[str, int]) -> SheetRow | None:
@@ -218,20 +228,38 @@ def _key(text: str) -> str:
 
 
 def parse_ledger_date(text: str) -> dt.date | None:
-    """A date as ledgers write it: a date cell, 2024.3.5, 2024-03-05, 2024/3/5, 2024年3月5日, 20240305."""
+    """A date as ledgers write it: a date or date-time cell, 2024.3.5, 2024-03-05, 2024/3/5, 2024年3月5日, 20240305,
+    or Excel's day number (45356, 45352.5 with a time of day). A date before 1990 or after 2100 is refused."""
     value = " ".join(unicodedata.normalize("NFKC", text).split())
     if not value:
         return None
+    day = _read_date(value)
+    if day is None:
+        raise CellError(_("“%(value)s” is not a date; write it as 2024-03-05 or 2024.3.5.") % {"value": text})
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        values = {"value": text, "date": day.isoformat(), "first": EARLIEST_DATE.year, "last": LATEST_DATE.year}
+        if value == day.isoformat():
+            message = _("The date %(date)s cannot be right: dates lie between %(first)d and %(last)d.")
+        else:
+            message = _(
+                "“%(value)s” is read as %(date)s, which cannot be right: dates lie between %(first)d and %(last)d."
+            )
+        raise CellError(message % values)
+    return day
+
+
+def _read_date(value: str) -> dt.date | None:
     match = _DATE_TEXT.match(value) or _COMPACT_DATE.match(value)
     try:
         if match:
             year, month, day = (int(part) for part in match.groups())
             return dt.date(year, month, day)
-        if value.isdigit() and int(value) in _SERIAL_RANGE:
-            return from_excel(int(value)).date()  # type: ignore[union-attr]
-    except ValueError:
+        if _SERIAL.match(value) and 1 <= float(value) <= _LAST_SERIAL:
+            moment = from_excel(float(value))
+            return moment.date() if isinstance(moment, dt.datetime) else None
+    except (ValueError, OverflowError):
         pass  # 2024.2.30: shaped like a date, but no such day
-    raise CellError(_("“%(value)s” is not a date; write it as 2024-03-05 or 2024.3.5.") % {"value": text})
+    return None
 
 
 def parse_method(text: str) -> Channel:
@@ -328,10 +356,7 @@ class Lookups:
             return None
         pk = self.names.sector(text)
         if pk is None:
-            raise CellError(
-                _("There is no sector “%(value)s” in %(township)s; the template lists the valid names.")
-                % {"value": text, "township": self.township.name}
-            )
+            raise unknown_sector(text, self.names)
         return self.sectors[pk]
 
 
@@ -721,16 +746,17 @@ def ledger_import(
        with their history, and an "imported" event per hazard naming the file.
     """
     try:
-        rows = read_ledger_rows(file)
+        roster = read_ledger_rows(file)
     except ImportFileError as exc:
         return LedgerImportResult(errors=[RowError(0, "", exc.message)])
-    if not rows:
-        return LedgerImportResult(errors=[RowError(0, "", _("The file contains no hazard rows below the header row."))])
+    if not roster.rows:
+        message = _("The file contains no hazard rows below the header row.")
+        return LedgerImportResult(errors=[RowError(0, "", message)], ignored_columns=roster.ignored_columns)
     try:
         with transaction.atomic():
             result = _run(
                 township,
-                rows,
+                roster.rows,
                 actor=actor,
                 filename=_clean_filename(filename),
                 create_missing=create_missing_enterprises,
@@ -738,6 +764,7 @@ def ledger_import(
             )
             if result.errors:
                 transaction.set_rollback(True)
+            result.ignored_columns = roster.ignored_columns
             return result
     except IntegrityError:
         message = _("Another user changed the data at the same time. Nothing was imported; please try again.")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.forms import DateInput, StyledFormMixin
 from units.models import User
+from units.phones import PhoneField
 
 from .models import Inspector
 
@@ -27,6 +28,7 @@ class InspectorForm(StyledFormMixin, forms.ModelForm):
             "user",
         ]
         widgets = {"credential_expires_on": DateInput()}
+        field_classes = {"phone": PhoneField}
         help_texts = {
             "credential_number": _(
                 "Administrative law-enforcement credential (执法证). A double-random team needs two holders (§28)."

@@ -12,6 +12,7 @@ from hazards.models import local_today
 from units.access import Scope
 from units.forms import DateInput, StyledFormMixin
 from units.models import Unit, Village
+from units.phones import PhoneField
 
 from .models import Inspection, PlaceAtRisk, WorkProblem
 from .plans import DONE, DUE, OVERDUE, quarter_of
@@ -98,6 +99,7 @@ class PlaceForm(StyledFormMixin, forms.ModelForm):
         model = PlaceAtRisk
         fields = ["village", "kind", "name", "address", "grid", "keeper_name", "keeper_phone", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"keeper_phone": PhoneField}
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -89,6 +89,12 @@ def cell_text(value: Any) -> str:
     return _WHITESPACE.sub(" ", _normalise_width(text)).strip()
 
 
+def name_key(text: str) -> str:
+    """What two spellings of one name have in common: full-width brackets and stray spaces differ between what
+    was typed and what is stored."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 def header_key(text: Any) -> str:
     """What two spellings of the same column header have in common."""
     return _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", cell_text(text)))

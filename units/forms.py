@@ -9,7 +9,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .credit_code import normalise_credit_code, validate_credit_code
+from .excel import name_key
 from .models import Enterprise, Role, Sector, SupervisionGroup, Township, Unit, User, Village
+from .phones import PhoneField
 
 
 class DateInput(forms.DateInput):
@@ -69,14 +71,37 @@ class UnitForm(StyledFormMixin, forms.ModelForm):
 class SectorForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Sector
-        fields = ["name", "lead_unit", "participating_units", "is_high_risk", "sort_order"]
-        widgets = {"participating_units": forms.CheckboxSelectMultiple}
+        fields = ["name", "lead_unit", "participating_units", "is_high_risk", "aliases", "sort_order"]
+        widgets = {"participating_units": forms.CheckboxSelectMultiple, "aliases": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, township_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.township_id = township_id
         units = Unit.objects.filter(township_id=township_id, is_active=True)
         self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["participating_units"].queryset = units  # type: ignore[attr-defined]
+
+    def clean_aliases(self) -> str:
+        """One name per line, each once; a name another sector of the township goes by would make imports guess."""
+        own = name_key(self.cleaned_data.get("name") or self.instance.name or "")
+        taken: dict[str, str] = {}
+        for sector in Sector.objects.filter(township_id=self.township_id).exclude(pk=self.instance.pk):
+            for name in [sector.name, *sector.alias_list]:
+                taken.setdefault(name_key(name), sector.name)
+        kept: dict[str, str] = {}
+        for line in self.cleaned_data.get("aliases", "").splitlines():
+            alias, key = line.strip(), name_key(line)
+            if not key or key == own or key in kept:
+                continue
+            if key in taken:
+                raise forms.ValidationError(
+                    _("“%(alias)s” is already a name of the sector “%(sector)s”.")
+                    % {"alias": alias, "sector": taken[key]}
+                )
+            if len(alias) > NAME_LENGTH:
+                raise forms.ValidationError(_("“%(alias)s” is too long for a name.") % {"alias": alias})
+            kept[key] = alias
+        return "\n".join(kept.values())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -84,6 +109,16 @@ class SectorForm(StyledFormMixin, forms.ModelForm):
         if lead and lead in (data.get("participating_units") or []):
             self.add_error("participating_units", _("The lead unit cannot also be a participating unit."))
         return data
+
+
+PHONE_FIELDS = (
+    "contact_phone",
+    "principal_phone",
+    "controller_phone",
+    "safety_manager_phone",
+    "fire_officer_phone",
+)
+NAME_LENGTH = 50  # as Sector.name
 
 
 class EnterpriseForm(StyledFormMixin, forms.ModelForm):
@@ -96,6 +131,7 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
             "primary_sector",
             "other_sectors",
             "address",
+            "contact_phone",
             "principal_name",
             "principal_phone",
             "controller_name",
@@ -116,6 +152,7 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
             "is_benchmark",
         ]
         widgets = {"other_sectors": forms.CheckboxSelectMultiple}
+        field_classes = dict.fromkeys(PHONE_FIELDS, PhoneField)
 
     def __init__(self, *args: Any, township_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,26 +9,24 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
-from .credit_code import make_credit_code, normalise_credit_code
-from .excel import MissingHeadersError, cell_text, header_index, header_key, safe_cell
+from .credit_code import normalise_credit_code
+from .excel import MissingHeadersError, cell_text, header_index, header_key, name_key
 from .forms import EnterpriseForm
 from .models import Enterprise, Sector, Township, User, Village
+from .phones import normalise_phone
 
 ENTERPRISE_COLUMNS: list[tuple[str, str]] = [
     ("name", "企业名称*"),
@@ -37,6 +35,7 @@ ENTERPRISE_COLUMNS: list[tuple[str, str]] = [
     ("primary_sector", "主行业领域*"),
     ("other_sectors", "其他行业领域"),
     ("address", "地址"),
+    ("contact_phone", "联系电话"),
     ("principal_name", "主要负责人"),
     ("principal_phone", "主要负责人电话"),
     ("controller_name", "实际控制人"),
@@ -67,19 +66,30 @@ HEADER_ALIASES: list[tuple[str, str]] = [
     ("primary_sector", "行业领域"),
     ("address", "经营地址"),
     ("address", "生产经营地址"),
+    ("contact_phone", "联系方式"),
+    ("principal_name", "负责人"),
+    ("principal_phone", "负责人电话"),
+    ("principal_phone", "主要负责人联系电话"),
+    ("principal_phone", "负责人联系电话"),
 ]
+# Columns that only number the lines: read by nobody, and not worth a warning.
+NUMBERING_HEADERS = frozenset({"序号", "编号", "序"})
 COLUMN_HEADERS = dict(ENTERPRISE_COLUMNS)
 REQUIRED_COLUMNS = ("name", "village", "primary_sector")
 BOOLEAN_FIELDS = frozenset(f for f, header in ENTERPRISE_COLUMNS if header.endswith("(是/否)"))
 PHONE_FIELDS = frozenset(f for f, _header in ENTERPRISE_COLUMNS if f.endswith("_phone"))
 # The columns are the web form's fields, in the form's order.
 FORM_FIELDS = [f for f, _header in ENTERPRISE_COLUMNS]
+# Fields of the web form the roster has no column for: a re-import keeps what is recorded.
+KEPT_FIELDS = [f for f in EnterpriseForm.Meta.fields if f not in COLUMN_HEADERS]
 
 TEMPLATE_TITLE = "企业（场所）信息导入模板"
 DATA_SHEET = "企业（场所）信息"
 NOTES_SHEET = "填写说明"
 TEMPLATE_FILENAME = "企业（场所）信息导入模板.xlsx"
 EXAMPLE_PREFIX = "示例"
+
+T = TypeVar("T")
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -125,12 +135,22 @@ class RowError:
     message: str
 
 
+@dataclass(frozen=True)
+class IgnoredColumn:
+    """A column of the file that is not imported, so the check result can say so instead of dropping it silently."""
+
+    letter: str  # the Excel column letter, "M"
+    header: str  # as the file writes it
+    same_as: str = ""  # when another column of the file is read for the same field: that column's header
+
+
 @dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
     unchanged: int = 0  # matched an existing enterprise whose data were already the same
+    ignored_columns: list[IgnoredColumn] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -163,6 +183,33 @@ class SheetRow:
     cells: dict[str, str]  # field -> text, for the columns the file has
 
 
+@dataclass
+class Roster:
+    rows: list[SheetRow]
+    ignored_columns: list[IgnoredColumn]
+
+
+def ignored_columns(
+    header: Sequence[Any], columns: dict[str, int], expected: Sequence[tuple[str, str]]
+) -> list[IgnoredColumn]:
+    """The header row's filled cells that no field is read from, numbering columns aside.
+
+    `columns` are the fields found by `header_index` in this row, `expected` the (field, header) pairs it looked for.
+    """
+    fields = {header_key(header_text): field_name for field_name, header_text in expected}
+    texts = [cell_text(value) for value in header]
+    read = set(columns.values())
+    ignored: list[IgnoredColumn] = []
+    for index, text in enumerate(texts):
+        if not text or index in read or header_key(text) in NUMBERING_HEADERS:
+            continue
+        # A second column for a field already read ("企业名称" and "单位名称"): only the first one is read.
+        first = columns.get(fields.get(header_key(text), ""))
+        same_as = texts[first] if first is not None else ""
+        ignored.append(IgnoredColumn(get_column_letter(index + 1), text, same_as))
+    return ignored
+
+
 def read_upload(file: IO[bytes]) -> bytes:
     if hasattr(file, "seek"):
         file.seek(0)
@@ -190,7 +237,7 @@ def check_xlsx_archive(data: bytes) -> None:
         raise ImportFileError(_("The workbook is too large to import. Please split it into smaller files."))
 
 
-def read_workbook_rows(file: IO[bytes], sheet_rows: Callable[[Any], list[SheetRow]]) -> list[SheetRow]:
+def read_workbook_rows(file: IO[bytes], sheet_rows: Callable[[Any], T]) -> T:
     """The data rows of the first sheet that has the expected header row (read by `sheet_rows`).
 
     Shared by every Excel import: size and zip-bomb checks first, formulas kept as their text, and any way a
@@ -217,7 +264,7 @@ def read_workbook_rows(file: IO[bytes], sheet_rows: Callable[[Any], list[SheetRo
         workbook.close()
 
 
-def _first_sheet_rows(sheets: Sequence[Any], sheet_rows: Callable[[Any], list[SheetRow]]) -> list[SheetRow]:
+def _first_sheet_rows(sheets: Sequence[Any], sheet_rows: Callable[[Any], T]) -> T:
     """The rows of the first sheet with the header row: people move the notes sheet to the front, too."""
     first_error: HeaderNotFoundError | None = None
     for sheet in sheets:
@@ -228,20 +275,28 @@ def _first_sheet_rows(sheets: Sequence[Any], sheet_rows: Callable[[Any], list[Sh
     raise first_error or HeaderNotFoundError(_("The workbook contains no worksheet."))
 
 
-def read_enterprise_rows(file: IO[bytes]) -> list[SheetRow]:
+def read_enterprise_rows(file: IO[bytes]) -> Roster:
     """The data rows of the first sheet, below its header row, without blank, footer and example rows."""
     return read_workbook_rows(file, _sheet_rows)
 
 
-def _sheet_rows(sheet: Any) -> list[SheetRow]:
+def _roster_columns(columns: dict[str, int]) -> dict[str, int]:
+    """联系电话 beside 主要负责人电话 is the enterprise's own number; alone, it is the principal's, as most rosters
+    have only the one number and it is the principal who is notified (§18)."""
+    if "contact_phone" in columns and "principal_phone" not in columns:
+        columns = {**columns}
+        columns["principal_phone"] = columns.pop("contact_phone")
+    return columns
+
+
+def _sheet_rows(sheet: Any) -> Roster:
     # Files written by some tools state wrong dimensions, which would cut rows off in read-only mode.
     sheet.reset_dimensions()
     values = sheet.iter_rows(values_only=True)
     head = list(islice(values, HEADER_SCAN))
+    expected = [*ENTERPRISE_COLUMNS, *HEADER_ALIASES]
     try:
-        header_row, columns = header_index(
-            head, [*ENTERPRISE_COLUMNS, *HEADER_ALIASES], HEADER_SCAN, required=REQUIRED_COLUMNS
-        )
+        header_row, columns = header_index(head, expected, HEADER_SCAN, required=REQUIRED_COLUMNS)
     except MissingHeadersError as exc:
         raise HeaderNotFoundError(
             _(
@@ -250,6 +305,8 @@ def _sheet_rows(sheet: Any) -> list[SheetRow]:
             )
             % {"columns": "、".join(h.rstrip("*") for h in exc.missing)}
         ) from exc
+    ignored = ignored_columns(head[header_row - 1], columns, expected)
+    columns = _roster_columns(columns)
     rows: list[SheetRow] = []
     for number, raw in enumerate(chain(head[header_row:], values), start=header_row + 1):
         row = _data_row(number, raw, columns)
@@ -261,7 +318,7 @@ def _sheet_rows(sheet: Any) -> list[SheetRow]:
                 _("The file has more than %(max)d enterprise rows. Please split it into smaller files.")
                 % {"max": MAX_ROWS}
             )
-    return rows
+    return Roster(rows, ignored)
 
 
 def _data_row(number: int, raw: Sequence[Any], columns: dict[str, int]) -> SheetRow | None:
@@ -290,16 +347,11 @@ def _is_footer(filled: list[str], cells: dict[str, str]) -> bool:
 # -- names to rows of the township ------------------------------------------------------------------
 
 
-def _name_key(text: str) -> str:
-    # Full-width brackets and stray spaces differ between what was typed and what is stored.
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
 _COMMITTEE_SUFFIXES = (("村民委员会", "村"), ("村委会", "村"), ("居民委员会", ""), ("居委会", ""))
 
 
 def _village_key(text: str) -> str:
-    key = _name_key(text)
+    key = name_key(text)
     for suffix, replacement in _COMMITTEE_SUFFIXES:
         if key.endswith(suffix):
             return key.removesuffix(suffix) + replacement
@@ -312,19 +364,25 @@ class Names:
     def __init__(self, township: Township) -> None:
         self.township = township
         villages = list(Village.objects.filter(township=township, is_active=True).values_list("name", "pk"))
-        self.villages = {_name_key(name): pk for name, pk in villages}
+        self.villages = {name_key(name): pk for name, pk in villages}
         for name, pk in villages:
             # "刘圩" for 刘圩村, unless another village is called just that.
-            self.villages.setdefault(_name_key(name).removesuffix("村"), pk)
-        sectors = Sector.objects.filter(township=township, is_active=True).values_list("name", "pk")
-        self.sectors = {_name_key(name): pk for name, pk in sectors}
+            self.villages.setdefault(name_key(name).removesuffix("村"), pk)
+        sectors = list(Sector.objects.filter(township=township, is_active=True).values_list("name", "aliases", "pk"))
+        self.sector_names = [name for name, _aliases, _pk in sectors]
+        self.sectors = {name_key(name): pk for name, _aliases, pk in sectors}
+        for _name, aliases, pk in sectors:
+            # The office's other names for a sector (Sector.aliases); a sector's own name always wins.
+            for alias in aliases.splitlines():
+                if name_key(alias):
+                    self.sectors.setdefault(name_key(alias), pk)
 
     def village(self, text: str) -> int | None:
         key = _village_key(text)
         return self.villages.get(key, self.villages.get(key.removesuffix("村")))
 
     def sector(self, text: str) -> int | None:
-        return self.sectors.get(_name_key(text))
+        return self.sectors.get(name_key(text))
 
 
 def split_sectors(text: str) -> list[str]:
@@ -364,7 +422,7 @@ def parse_bool(text: str) -> bool:
 
 
 def parse_grade(text: str) -> str:
-    grade = _GRADES.get(_name_key(text))
+    grade = _GRADES.get(name_key(text))
     if grade is None:
         raise CellError(
             _("Enter 一级, 二级, 三级 or 小微, or leave the cell empty; “%(value)s” is not a grade.") % {"value": text}
@@ -384,15 +442,22 @@ def _village(text: str, names: Names) -> int | str:
     return pk
 
 
+def unknown_sector(text: str, names: Names) -> CellError:
+    return CellError(
+        _(
+            "There is no sector “%(value)s” in %(township)s. The sectors are: %(names)s. If this is another name of"
+            " one of them, the office can add it to that sector's other names."
+        )
+        % {"value": text, "township": names.township.name, "names": "、".join(names.sector_names)}
+    )
+
+
 def _sector(text: str, names: Names) -> int | str:
     if not text:
         return ""
     pk = names.sector(text)
     if pk is None:
-        raise CellError(
-            _("There is no sector “%(value)s” in %(township)s; the template lists the valid names.")
-            % {"value": text, "township": names.township.name}
-        )
+        raise unknown_sector(text, names)
     return pk
 
 
@@ -435,13 +500,13 @@ class Existing:
         for enterprise in Enterprise.objects.filter(township=township).prefetch_related("other_sectors"):
             if enterprise.credit_code:
                 self.by_code[enterprise.credit_code] = enterprise
-            self.by_name.setdefault((enterprise.name, enterprise.village_id), []).append(enterprise)
+            self.by_name.setdefault((name_key(enterprise.name), enterprise.village_id), []).append(enterprise)
 
     def match(self, code: str, name: str, village: Any) -> Enterprise | None:
         """The enterprise a row describes: same credit code, else the only one of that name in that village."""
         if code and code in self.by_code:
             return self.by_code[code]
-        candidates = self.by_name.get((name, village), []) if isinstance(village, int) else []
+        candidates = self.by_name.get((name_key(name), village), []) if isinstance(village, int) else []
         if code:
             # A row with a code may complete an enterprise recorded without one, never replace another code.
             candidates = [e for e in candidates if not e.credit_code]
@@ -458,11 +523,45 @@ class Existing:
 
 
 def _current_values(instance: Enterprise) -> dict[str, Any]:
-    # Columns the file leaves out keep what is recorded instead of being emptied.
-    data = model_to_dict(instance, fields=FORM_FIELDS)
+    # Columns the file leaves out (and fields it has no column for, KEPT_FIELDS) keep what is recorded.
+    data = model_to_dict(instance, fields=EnterpriseForm.Meta.fields)
     data["other_sectors"] = [s.pk for s in data.get("other_sectors") or []]
     data["credit_code"] = data.get("credit_code") or ""
     return data
+
+
+def _same(field_name: str, recorded: Any, given: Any) -> bool:
+    """Whether a cell says what is recorded, written another way (lower-case code, full-width brackets, spaces)."""
+    if not isinstance(recorded, str) or not isinstance(given, str):
+        return False
+    if field_name == "credit_code":
+        return normalise_credit_code(recorded) == normalise_credit_code(given)
+    if field_name in PHONE_FIELDS:
+        try:
+            return normalise_phone(given) == normalise_phone(recorded)
+        except ValidationError:
+            return False  # the form reports the cell
+    return name_key(recorded) == name_key(given)
+
+
+def _recorded_spelling(values: dict[str, Any], recorded: dict[str, Any]) -> dict[str, Any]:
+    """The cells, with those that say what is recorded replaced by the recorded value, so they change nothing."""
+    return {f: recorded[f] if f in recorded and _same(f, recorded[f], v) else v for f, v in values.items()}
+
+
+def _plain(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _changes(form: EnterpriseForm, recorded: dict[str, Any]) -> list[str]:
+    """The fields a validated row would change, compared as stored (after the form's cleaning)."""
+    after = model_to_dict(form.instance, fields=[f for f in EnterpriseForm.Meta.fields if f != "other_sectors"])
+    changed = [f for f, value in after.items() if _plain(value) != _plain(recorded.get(f))]
+    # The form drops the primary sector from the further ones, so compare what would be stored.
+    others = {s.pk for s in form.cleaned_data.get("other_sectors") or []}
+    if others != set(recorded.get("other_sectors") or []):
+        changed.append("other_sectors")
+    return changed
 
 
 @dataclass
@@ -470,6 +569,7 @@ class Plan:
     row: int
     form: EnterpriseForm
     created: bool
+    changed: bool = True  # False: an existing enterprise the row leaves exactly as it is
 
 
 @dataclass
@@ -491,16 +591,28 @@ class Planner:
             self._claim(row.number, code, values, instance)
         except CellError as exc:
             return None, [*errors, RowError(row.number, column_label(exc.field), exc.message)]
-        form = self._bind(values, instance)
-        # A cell already reported (an unknown village) would only be reported again as "required".
-        reported = set(row.cells) - set(values)
-        errors += [
-            RowError(row.number, column_label(f), str(message))
-            for f, messages in form.errors.items()
-            if f not in reported
-            for message in messages
-        ]
-        return (None if errors else Plan(row.number, form, instance is None)), errors
+        recorded = _current_values(instance) if instance is not None else {}
+        form = self._bind(values, instance, recorded)
+        errors += self._form_errors(row, set(values), form)
+        if errors:
+            return None, errors
+        changed = instance is None or bool(_changes(form, recorded))
+        return Plan(row.number, form, instance is None, changed), []
+
+    @staticmethod
+    def _form_errors(row: SheetRow, converted: set[str], form: EnterpriseForm) -> list[RowError]:
+        errors: list[RowError] = []
+        for f, messages in form.errors.items():
+            if f in row.cells and f not in converted:
+                continue  # a cell already reported (an unknown village) would only be reported again as "required"
+            for message in messages:
+                text = str(message)
+                if f in COLUMN_HEADERS and f not in row.cells:
+                    # The file has no such column: it is the recorded value that is wrong, and the file cannot fix it.
+                    text = _("The recorded value is not valid: %(message)s Please correct it on the enterprise's page.")
+                    text %= {"message": message}
+                errors.append(RowError(row.number, column_label(f), text))
+        return errors
 
     def _claim(self, number: int, code: str, values: dict[str, Any], instance: Enterprise | None) -> None:
         """Two rows of one file must not describe the same enterprise."""
@@ -516,7 +628,7 @@ class Planner:
                 % {"row": self.targets[instance.pk]},
                 "name",
             )
-        key = (values.get("name", ""), values.get("village"))
+        key = (name_key(values.get("name", "")), values.get("village"))
         earlier = self.name_rows.get(key)
         if earlier is not None and key[0] and not (code and earlier[1]):
             raise CellError(
@@ -533,12 +645,12 @@ class Planner:
             self.targets[instance.pk] = number
         self.name_rows.setdefault(key, (number, bool(code)))
 
-    def _bind(self, values: dict[str, Any], instance: Enterprise | None) -> EnterpriseForm:
-        data = _current_values(instance) if instance is not None else {}
+    def _bind(self, values: dict[str, Any], instance: Enterprise | None, recorded: dict[str, Any]) -> EnterpriseForm:
+        data = {**recorded}
         if instance is not None and not values.get("credit_code"):
             # A blank cell never erases a recorded credit code: it is how re-imports find the enterprise.
-            values = {**values, "credit_code": data["credit_code"]}
-        data.update(values)
+            values = {**values, "credit_code": recorded["credit_code"]}
+        data.update(_recorded_spelling(values, recorded))
         form = EnterpriseForm(data, instance=instance, township_id=self.township.pk)
         form.is_valid()
         return form
@@ -567,8 +679,8 @@ def _plan_all(township: Township, rows: Iterable[SheetRow]) -> tuple[list[Plan],
 def _save(plan: Plan, township: Township, actor: User | None) -> bool:
     """Write one validated row; False when an existing enterprise had nothing to change."""
     form = plan.form
-    if not plan.created and not form.has_changed():
-        return False
+    if not plan.changed:
+        return False  # saving would write a history row that records no change
     instance = form.instance
     if plan.created:
         instance.township_id = township.pk
@@ -580,15 +692,16 @@ def _save(plan: Plan, township: Township, actor: User | None) -> bool:
 
 def _count(plans: list[Plan]) -> ImportResult:
     created = sum(1 for p in plans if p.created)
-    changed = sum(1 for p in plans if not p.created and p.form.has_changed())
+    changed = sum(1 for p in plans if not p.created and p.changed)
     return ImportResult(created=created, updated=changed, unchanged=len(plans) - created - changed)
 
 
-def _run(township: Township, rows: list[SheetRow], actor: User | None, dry_run: bool) -> ImportResult:
-    plans, errors = _plan_all(township, rows)
+def _run(township: Township, roster: Roster, actor: User | None, dry_run: bool) -> ImportResult:
+    plans, errors = _plan_all(township, roster.rows)
     if errors:
-        return ImportResult(errors=errors)
+        return ImportResult(errors=errors, ignored_columns=roster.ignored_columns)
     result = _count(plans)
+    result.ignored_columns = roster.ignored_columns
     if not dry_run:
         for plan in plans:
             _save(plan, township, actor)
@@ -600,142 +713,16 @@ def enterprise_import(
 ) -> ImportResult:
     """Create and update the township's enterprises from an Excel roster; any error and nothing is written."""
     try:
-        rows = read_enterprise_rows(file)
+        roster = read_enterprise_rows(file)
     except ImportFileError as exc:
         return ImportResult(errors=[RowError(0, "", exc.message)])
-    if not rows:
-        return ImportResult(errors=[RowError(0, "", _("The file contains no enterprise rows below the header row."))])
+    if not roster.rows:
+        message = _("The file contains no enterprise rows below the header row.")
+        return ImportResult(errors=[RowError(0, "", message)], ignored_columns=roster.ignored_columns)
     try:
         # Validation runs inside the transaction too, so the checks and the writes see the same data.
         with transaction.atomic():
-            return _run(township, rows, actor, dry_run)
+            return _run(township, roster, actor, dry_run)
     except IntegrityError:
         message = _("Another user changed the enterprises at the same time. Nothing was imported; please try again.")
         return ImportResult(errors=[RowError(0, "", message)])
-
-
-# -- the template -------------------------------------------------------------------------------------
-
-_WIDTHS = {"name": 32, "credit_code": 22, "address": 30, "other_sectors": 22, "primary_sector": 16, "village": 12}
-_NOTES = {
-    "name": "必填。营业执照或场所的名称。",
-    "credit_code": "18位统一社会信用代码；无营业执照的小场所、自建房可不填。再次导入时按此代码更新已有企业。",
-    "village": "必填。须为本镇的村（社区）名称，见右侧“可选的村”。",
-    "primary_sector": "必填。须为右侧“可选的行业领域”之一，决定牵头部门。",
-    "other_sectors": "选填，可填多个，用顿号“、”、逗号、分号或空格分隔；名称见右侧“可选的行业领域”。",
-    "address": "生产经营地址。",
-    "standardisation_grade": "一级、二级、三级、小微，未定级留空。",
-}
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-
-
-def _note(field_name: str, header: str) -> str:
-    if field_name in _NOTES:
-        return _NOTES[field_name]
-    if field_name in BOOLEAN_FIELDS:
-        return "填“是”或“否”，留空视为“否”。"
-    if field_name in PHONE_FIELDS:
-        return "手机或固定电话；建议将该列设为文本格式。"
-    return "选填。"
-
-
-def _example_row(township: Township, villages: list[str], sectors: list[str]) -> list[str]:
-    example = {
-        "name": f"{EXAMPLE_PREFIX}：某某建材有限公司（以“示例”开头的行不会导入）",
-        "credit_code": make_credit_code("91341324MA2T5L8R1"),
-        "village": villages[0] if villages else "某某村",
-        "primary_sector": sectors[0] if sectors else "工贸",
-        "other_sectors": "、".join(sectors[1:3]),
-        "address": f"{township.name}某某路8号",
-        "principal_name": "张三",
-        "principal_phone": "13800000000",
-        "safety_manager_name": "李四",
-        "safety_manager_phone": "13900000000",
-        "standardisation_grade": "小微",
-    }
-    return [example.get(f, "否" if f in BOOLEAN_FIELDS else "") for f, _h in ENTERPRISE_COLUMNS]
-
-
-def _write_data_sheet(sheet: Worksheet, township: Township, villages: list[str], sectors: list[str]) -> None:
-    last = get_column_letter(len(ENTERPRISE_COLUMNS))
-    sheet.append([f"{township.name}{TEMPLATE_TITLE}"])
-    sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.row_dimensions[1].height = 28
-    sheet.append([header for _f, header in ENTERPRISE_COLUMNS])
-    sheet.append([safe_cell(v) for v in _example_row(township, villages, sectors)])
-    for index, (field_name, _header) in enumerate(ENTERPRISE_COLUMNS, start=1):
-        letter = get_column_letter(index)
-        head = sheet.cell(row=2, column=index)
-        head.font = Font(bold=True, color="C00000" if field_name in REQUIRED_COLUMNS else "000000")
-        head.fill = _HEADER_FILL
-        head.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        sheet.cell(row=3, column=index).font = Font(italic=True, color="808080")
-        sheet.column_dimensions[letter].width = _WIDTHS.get(field_name, 14)
-        if field_name == "credit_code" or field_name in PHONE_FIELDS:
-            # Text format keeps long numbers from turning into 1.38E+10 as they are typed.
-            sheet.column_dimensions[letter].number_format = "@"
-    sheet.row_dimensions[2].height = 32
-    sheet.freeze_panes = "B3"
-
-
-def _validation(sheet: Worksheet, formula: str, fields: Iterable[str], *, strict: bool) -> None:
-    """A drop-down list on the data rows of these columns; village and sector only warn, since names change."""
-    rule = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
-    rule.errorStyle = "stop" if strict else "warning"
-    rule.error = "请从下拉列表中选择，或参见“填写说明”工作表。"
-    sheet.add_data_validation(rule)
-    for index, (field_name, _header) in enumerate(ENTERPRISE_COLUMNS, start=1):
-        if field_name in fields:
-            column = get_column_letter(index)
-            rule.add(f"{column}3:{column}{MAX_ROWS + 2}")
-
-
-def _add_validations(sheet: Worksheet, villages: list[str], sectors: list[str]) -> None:
-    _validation(sheet, '"是,否"', BOOLEAN_FIELDS, strict=True)
-    _validation(sheet, '"一级,二级,三级,小微"', ["standardisation_grade"], strict=True)
-    if villages:
-        _validation(sheet, f"'{NOTES_SHEET}'!$E$2:$E${len(villages) + 1}", ["village"], strict=False)
-    if sectors:
-        _validation(sheet, f"'{NOTES_SHEET}'!$F$2:$F${len(sectors) + 1}", ["primary_sector"], strict=False)
-
-
-_GENERAL_NOTES = (
-    "1. 第1行为标题，第2行为表头，请勿修改表头文字；从第3行起每行填写一家企业（场所）。",
-    "2. 带 * 的列必须填写；“是/否”列留空视为“否”。",
-    "3. 有统一社会信用代码的企业，再次导入时按代码更新原有信息，不会重复登记；没有代码的，按“企业名称＋所属村”更新。",
-    "4. 只要有一行有误，整个文件都不会导入；请按页面上列出的行号和列名修改后重新上传。",
-    f"5. 每次最多导入 {MAX_ROWS} 行，文件不超过 {MAX_BYTES // 2**20} MB。",
-)
-
-
-def _write_notes_sheet(sheet: Worksheet, villages: list[str], sectors: list[str]) -> None:
-    sheet.append(["列名", "是否必填", "填写说明", "", "可选的村", "可选的行业领域"])
-    notes = [[h.rstrip("*"), "是" if f in REQUIRED_COLUMNS else "否", _note(f, h)] for f, h in ENTERPRISE_COLUMNS]
-    for row in [*notes, [], *[[line] for line in _GENERAL_NOTES]]:
-        sheet.append(row)
-    for offset, name in enumerate(villages, start=2):
-        sheet.cell(row=offset, column=5, value=safe_cell(name))
-    for offset, name in enumerate(sectors, start=2):
-        sheet.cell(row=offset, column=6, value=safe_cell(name))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
-    for letter, width in zip("ABCDEF", (22, 10, 70, 3, 16, 26), strict=True):
-        sheet.column_dimensions[letter].width = width
-
-
-def build_enterprise_template(township: Township) -> bytes:
-    """The .xlsx people fill in: a title row, the header row, one example row, and a sheet of notes."""
-    villages = list(Village.objects.filter(township=township, is_active=True).values_list("name", flat=True))
-    sectors = list(Sector.objects.filter(township=township, is_active=True).values_list("name", flat=True))
-    workbook = Workbook()
-    data_sheet = workbook.active
-    assert isinstance(data_sheet, Worksheet)  # noqa: S101 - a new workbook always has one sheet
-    data_sheet.title = DATA_SHEET
-    _write_data_sheet(data_sheet, township, villages, sectors)
-    _add_validations(data_sheet, villages, sectors)
-    _write_notes_sheet(workbook.create_sheet(NOTES_SHEET), villages, sectors)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

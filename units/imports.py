@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from . import importers
 from .access import Scope, get_scope, require_any
 from .forms import EnterpriseImportForm
+from .import_template import build_enterprise_template
 from .importers import ImportResult
 from .models import Role, Township, User
 from .views import office_township_id
@@ -38,6 +39,14 @@ def _report_success(request: HttpRequest, result: ImportResult, *, dry_run: bool
     if result.unchanged:
         text += " " + _("%(unchanged)d were already up to date.") % counts
     messages.success(request, text)
+    report_ignored_columns(request, result)
+
+
+def report_ignored_columns(request: HttpRequest, result: ImportResult) -> None:
+    """After an import the page changes: the columns left out are said in a message, not dropped in silence."""
+    if result.ignored_columns:
+        headers = "、".join(f"{c.letter}“{c.header}”" for c in result.ignored_columns)
+        messages.warning(request, _("These columns of the file were not imported: %(columns)s.") % {"columns": headers})
 
 
 @login_required
@@ -55,7 +64,6 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
             _report_success(request, result, dry_run=dry_run)
             if not dry_run:
                 return redirect("units:enterprise_list")
-            result = None
     return render(
         request,
         "units/enterprise_import.html",
@@ -72,7 +80,7 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def enterprise_import_template(request: HttpRequest) -> HttpResponse:
     township = _office_township(request)
-    response = HttpResponse(importers.build_enterprise_template(township), content_type=XLSX)
+    response = HttpResponse(build_enterprise_template(township), content_type=XLSX)
     disposition = content_disposition_header(as_attachment=True, filename=importers.TEMPLATE_FILENAME)
     response["Content-Disposition"] = disposition or "attachment"
     return response

@@ -163,6 +163,14 @@ class Sector(models.Model):
     )
     # §22 高危行业. LPG is high-risk only for businesses: see Enterprise.is_lpg_business.
     is_high_risk = models.BooleanField(_("high-risk sector"), default=False)
+    # Rosters and ledgers write names their own way ("商贸服务" for "商贸服务(含餐饮业、住宿业)"); the office keeps
+    # the spellings it meets here, so imports match them instead of refusing the row.
+    aliases = models.TextField(
+        _("other names"),
+        blank=True,
+        default="",
+        help_text=_("Other names this sector has in rosters and ledgers, one per line. Imports accept them."),
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords(m2m_fields=[participating_units])
@@ -185,6 +193,10 @@ class Sector(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("units:sector_edit", args=[self.pk])
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
 
 class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
@@ -238,6 +250,8 @@ class Enterprise(models.Model):
         Sector, blank=True, related_name="secondary_enterprises", verbose_name=_("further sectors")
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # The enterprise's own number (联系电话) beside its people's: rosters often carry both.
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
 
     principal_name = models.CharField(_("principal"), max_length=30, blank=True)
     principal_phone = models.CharField(_("principal's phone"), max_length=20, blank=True)

@@ -48,6 +48,8 @@ class SectorSpec:
     lead: str | None
     participants: tuple[str, ...] = ()
     high_risk: bool = False
+    # Other names rosters and ledgers use (Sector.aliases); the office edits them.
+    aliases: tuple[str, ...] = ()
 
 
 # 四(二) 三管三必须 routing. §8: LPG is led by 住建 with 公安、交通运输、市场监管、消防 taking part
@@ -65,10 +67,10 @@ SECTORS: list[SectorSpec] = [
     SectorSpec("液化气", "住建所", ("派出所", "交管站", "市场监管所")),
     SectorSpec("自建房", "住建所"),
     SectorSpec("群租房", "住建所"),
-    SectorSpec("大跨度建(构)筑物", "住建所"),
+    SectorSpec("大跨度建(构)筑物", "住建所", aliases=("大跨度建筑物", "大跨度建构筑物")),
     SectorSpec("道路交通", "派出所"),
     SectorSpec("消防", "派出所"),
-    SectorSpec("道路运输", "交管站", high_risk=True),
+    SectorSpec("道路运输", "交管站", high_risk=True, aliases=("交通运输",)),
     SectorSpec("农业", "农经站"),
     SectorSpec("农机", "农机站"),
     SectorSpec("畜禽养殖", "畜牧站"),
@@ -76,10 +78,10 @@ SECTORS: list[SectorSpec] = [
     SectorSpec("文化旅游场所", "文广站"),
     SectorSpec("职业卫生", "卫生院"),
     SectorSpec("医疗卫生托育机构", "卫生院"),
-    SectorSpec("危化品", "镇应急办", high_risk=True),
+    SectorSpec("危化品", "镇应急办", high_risk=True, aliases=("危险化学品",)),
     SectorSpec("烟花爆竹", "镇应急办", high_risk=True),
     SectorSpec("工贸", "镇应急办"),
-    SectorSpec("商贸服务(含餐饮业、住宿业)", "镇应急办"),
+    SectorSpec("商贸服务(含餐饮业、住宿业)", "镇应急办", aliases=("商贸服务", "商贸", "餐饮业", "住宿业")),
     SectorSpec("再生资源回收", "镇应急办"),
     SectorSpec("成品油流通", "镇应急办"),
     SectorSpec("邮政快递", "镇应急办"),
@@ -136,6 +138,7 @@ def load_reference_data(*, township_name: str = TOWNSHIP_NAME, township_code: st
                 "name": spec.name,
                 "lead_unit": units[spec.lead] if spec.lead else None,
                 "is_high_risk": spec.high_risk,
+                "aliases": "\n".join(spec.aliases),
                 "sort_order": order * 10,
             },
         )

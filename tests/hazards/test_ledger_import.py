@@ -238,6 +238,8 @@ def test_it_refuses_a_rectified_hazard_without_a_completion_date(world: World):
         "２０２４．３．５",
         "20240305",
         45356,  # the day number of a date cell pasted as a plain number
+        45356.5,  # a date-time cell pasted as a number: noon of that day
+        "45356.75",
     ],
 )
 def test_it_reads_dates_as_ledgers_write_them(world: World, cell: Any):
@@ -251,6 +253,57 @@ def test_it_reports_a_date_it_cannot_read(world: World, cell: str):
     result = run(world, xlsx([good(world, found_on=cell)]))
     assert errors_of(result) == [(3, "检查时间")]
     assert cell in result.errors[0].message
+
+
+FIRE_JUDGEMENT = {
+    "is_major_fire": "是",
+    "fire_judged_by": "泗县消防救援大队",
+    "fire_judgement_document": "泗消〔2024〕1号",
+}
+
+
+@pytest.mark.parametrize(
+    ("cells", "column"),
+    [
+        ({"found_on": "0001-01-01"}, "检查时间"),
+        ({"found_on": dt.datetime(1989, 12, 31, 8, 0)}, "检查时间"),  # noqa: DTZ001 - Excel dates are naive
+        ({"found_on": 5}, "检查时间"),  # a day number, but of 1900
+        ({"rectified": "否", "completed_on": "2150-01-01"}, "整改完成时间"),
+        ({"rectified": "否", "completed_on": dt.date(2150, 1, 1)}, "整改完成时间"),
+        ({**FIRE_JUDGEMENT, "fire_judged_on": "0001-01-01"}, "判定日期"),
+    ],
+)
+def test_it_refuses_an_implausible_date_with_its_row_and_column(world: World, cells: dict[str, Any], column: str):
+    result = run(world, xlsx([good(world, description="另一条"), good(world, **cells)]))
+    assert errors_of(result) == [(4, column)]
+    assert "1990" in result.errors[0].message and "2100" in result.errors[0].message
+    assert not Hazard.objects.exists()
+
+
+def test_it_takes_a_deadline_up_to_2100(world: World):
+    result = run(world, xlsx([good(world, rectified="否", completed_on=dt.date(2100, 12, 31))]))
+    assert result.ok, result.errors
+    assert Hazard.objects.get().deadline == dt.date(2100, 12, 31)
+
+
+def test_it_lists_the_columns_it_does_not_import(world: World):
+    workbook = load_workbook(io.BytesIO(xlsx([good(world)])))
+    sheet = workbook.worksheets[0]
+    sheet.cell(row=2, column=len(HEADERS) + 1, value="隐患等级")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = run(world, buffer.getvalue(), dry_run=True)
+    assert result.ok, result.errors
+    assert [c.header for c in result.ignored_columns] == ["隐患等级"]
+
+
+def test_it_matches_a_sector_by_its_other_names_and_names_the_sectors_otherwise(world: World):
+    world.sector_a.aliases = "建设施工"
+    world.sector_a.save()
+    assert run(world, xlsx([good(world, sector="建设施工")])).ok
+    result = run(world, xlsx([good(world, sector="房屋建筑", description="另一条")]))
+    assert errors_of(result) == [(3, "行业领域")]
+    assert "农业" in result.errors[0].message and "建筑施工" in result.errors[0].message
 
 
 def test_it_refuses_an_inspection_date_in_the_future(world: World):

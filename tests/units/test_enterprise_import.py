@@ -15,13 +15,14 @@ from openpyxl import Workbook, load_workbook
 from tests.conftest import World
 from tests.factories import SectorFactory, next_credit_code
 from units.excel import MissingHeadersError, cell_text, header_index, safe_cell
+from units.import_template import build_enterprise_template
 from units.importers import (
     ENTERPRISE_COLUMNS,
     FORM_FIELDS,
+    KEPT_FIELDS,
     MAX_ERRORS,
     MAX_ROWS,
     ImportResult,
-    build_enterprise_template,
     enterprise_import,
     split_sectors,
 )
@@ -111,7 +112,10 @@ def test_it_splits_sectors_outside_brackets_only() -> None:
 def test_it_has_one_column_per_form_field() -> None:
     from units.forms import EnterpriseForm
 
-    assert list(EnterpriseForm.Meta.fields) == FORM_FIELDS
+    # Every field of the web form has its column, in the form's order, but the unit that runs a place (a school,
+    # the health centre): that one the office sets on the page, and a re-import keeps it.
+    assert [f for f in EnterpriseForm.Meta.fields if f not in KEPT_FIELDS] == FORM_FIELDS
+    assert KEPT_FIELDS == ["operated_by"]
 
 
 # -- the template ----------------------------------------------------------------------------------
@@ -454,3 +458,201 @@ def test_it_builds_the_template_from_the_township_own_names(world: World) -> Non
     workbook = load_workbook(io.BytesIO(build_enterprise_template(world.other_township)))
     assert [c.value for c in workbook["填写说明"]["E"]][:2] == ["可选的村", "邻村"]
     assert workbook.worksheets[0]["C3"].value == "邻村"
+
+
+# -- imports that tell the truth (issue 10) --------------------------------------------------------
+
+
+def history_rows() -> int:
+    return Enterprise.history.count()
+
+
+def test_it_reports_an_unchanged_roster_as_unchanged_and_writes_no_history(world: World) -> None:
+    trade = SectorFactory(township=world.township, name="商贸服务(含餐饮业、住宿业)")
+    code = next_credit_code()
+    first = xlsx(
+        [
+            good_row(
+                "刘圩饭店（总店）",
+                credit_code=code,
+                primary_sector="商贸服务(含餐饮业、住宿业)",
+                other_sectors="农业",
+                principal_phone="13912345678",
+                contact_phone="0557-1234567",
+                is_lpg_user="是",
+            ),
+            good_row("无代码小店", credit_code=None, village="新集村"),
+        ]
+    )
+    assert run(world, first).created == 2
+    before = history_rows()
+
+    # The same roster as another office keeps it: code in lower case and full-width, brackets half-width,
+    # the phone typed with spaces and as a number, the primary sector repeated among the further ones.
+    again = xlsx(
+        [
+            good_row(
+                "刘圩饭店(总店)",
+                credit_code=" " + code.lower().replace("9", "９") + " ",
+                primary_sector="商贸服务（含餐饮业、住宿业）",
+                other_sectors="农业、商贸服务(含餐饮业、住宿业)",
+                principal_phone=13912345678.0,
+                contact_phone="0557 1234567",
+                is_lpg_user="√",
+            ),
+            good_row(" 无代码小店 ", credit_code=None, village="新集村委会"),
+        ]
+    )
+    checked = run(world, again, dry_run=True)
+    result = run(world, again)
+
+    assert (checked.created, checked.updated, checked.unchanged) == (0, 0, 2)
+    assert (result.errors, result.created, result.updated, result.unchanged) == ([], 0, 0, 2)
+    assert history_rows() == before
+    restaurant = Enterprise.objects.get(credit_code=code)
+    assert restaurant.name == "刘圩饭店（总店）"  # the recorded spelling stays
+    assert restaurant.primary_sector == trade
+    assert list(restaurant.other_sectors.all()) == [world.sector_b]
+
+
+def test_it_counts_and_records_only_the_rows_that_change(world: World) -> None:
+    code = next_credit_code()
+    assert run(world, xlsx([good_row("刘圩砖厂", credit_code=code, principal_name="王五")])).created == 1
+    before = history_rows()
+    result = run(world, xlsx([good_row("刘圩砖厂", credit_code=code.lower(), principal_name="赵六")]))
+    assert (result.updated, result.unchanged) == (1, 0)
+    assert history_rows() == before + 1
+    assert Enterprise.objects.get(credit_code=code).principal_name == "赵六"
+
+
+def test_it_keeps_the_unit_that_runs_a_place_on_reimport(world: World) -> None:
+    school = Enterprise.objects.get(pk=world.enterprise_a.pk)
+    school.operated_by = world.unit_a
+    school.save()
+    result = run(world, xlsx([good_row(school.name, credit_code=school.credit_code)]))
+    assert result.errors == []
+    school.refresh_from_db()
+    assert school.operated_by == world.unit_a
+
+
+def sheet_with(headers: list[str], *rows: list[Any]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(headers)
+    for values in rows:
+        sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_it_imports_the_only_phone_column_as_the_principals(world: World) -> None:
+    content = sheet_with(
+        ["序号", "企业名称", "所属村", "行业领域", "主要负责人", "联系电话"],
+        [1, "联系电话企业", "刘圩村", "农业", "王五", "139 1234 5678"],
+    )
+    result = run(world, content)
+    assert (result.errors, result.ignored_columns) == ([], [])
+    imported = Enterprise.objects.get(name="联系电话企业")
+    assert (imported.principal_phone, imported.contact_phone) == ("13912345678", "")
+
+
+def test_it_imports_the_contact_phone_beside_the_principals(world: World) -> None:
+    content = sheet_with(
+        ["企业名称", "所属村", "行业领域", "主要负责人电话", "联系电话"],
+        ["两个电话企业", "刘圩村", "农业", "13912345678", "05571234567"],
+    )
+    assert run(world, content).errors == []
+    imported = Enterprise.objects.get(name="两个电话企业")
+    assert (imported.principal_phone, imported.contact_phone) == ("13912345678", "0557-1234567")
+
+
+def test_it_lists_every_column_it_does_not_import(world: World, client_for: Any) -> None:
+    content = sheet_with(
+        ["序号", "企业名称", "所属村", "行业领域", "从业人数", "单位名称", "", "备注"],
+        [1, "多列企业", "刘圩村", "农业", 35, "多列企业有限公司", None, "2023年新增"],
+    )
+    result = run(world, content, dry_run=True)
+    assert result.errors == []
+    assert [(c.letter, c.header, c.same_as) for c in result.ignored_columns] == [
+        ("E", "从业人数", ""),
+        ("F", "单位名称", "企业名称"),
+        ("H", "备注", ""),
+    ]
+
+    client = client_for(world.office)
+    page = client.post(IMPORT_URL, {"file": upload(content), "dry_run": "1"}).content.decode()
+    assert 'data-testid="import-ignored-columns"' in page
+    assert [c in page for c in ("从业人数", "单位名称", "备注")] == [True, True, True]
+    # Imported for real, the list page says the same in a message.
+    response = client.post(IMPORT_URL, {"file": upload(content)}, follow=True)
+    assert "从业人数" in response.content.decode()
+
+    # Rows with errors: the columns are listed beside the problems.
+    bad = sheet_with(["企业名称", "所属村", "行业领域", "从业人数"], ["坏企业", "东村", "农业", 3])
+    result = run(world, bad)
+    assert [e.column for e in result.errors] == ["所属村"]
+    assert [c.header for c in result.ignored_columns] == ["从业人数"]
+
+
+def test_it_matches_a_sector_by_the_offices_other_names(world: World) -> None:
+    trade = SectorFactory(township=world.township, name="商贸服务(含餐饮业、住宿业)", aliases="商贸服务\n餐饮业")
+    content = xlsx(
+        [
+            good_row("刘圩饭店", credit_code=None, primary_sector="商贸服务"),
+            good_row("刘圩宾馆", credit_code=None, primary_sector="农业", other_sectors="餐饮业、建筑施工"),
+        ]
+    )
+    assert run(world, content).errors == []
+    assert Enterprise.objects.get(name="刘圩饭店").primary_sector == trade
+    assert set(Enterprise.objects.get(name="刘圩宾馆").other_sectors.all()) == {trade, world.sector_a}
+
+
+def test_it_names_the_sectors_that_exist_when_one_is_unknown(world: World) -> None:
+    result = run(world, xlsx([good_row("未知行业企业", primary_sector="商贸服务")]))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "主行业领域")]
+    message = result.errors[0].message
+    assert "商贸服务" in message
+    assert "建筑施工" in message and "农业" in message
+    assert "工贸" not in message  # the other township's sector
+
+
+def test_it_refuses_an_invalid_phone_with_its_row_and_column(world: World) -> None:
+    content = xlsx(
+        [
+            good_row("好电话企业", principal_phone="+86 139 1234 5678"),
+            good_row("坏电话企业", safety_manager_phone="12345678901"),
+            good_row("短号企业", fire_officer_phone=1391234567),
+        ]
+    )
+    result = run(world, content)
+    assert [(e.row, e.column) for e in result.errors] == [(3, "安全管理人员电话"), (4, "消防安全责任人电话")]
+    assert "12345678901" in result.errors[0].message
+    assert not Enterprise.objects.filter(name="好电话企业").exists()
+
+    assert run(world, xlsx([good_row("好电话企业", principal_phone="+86 139 1234 5678")])).errors == []
+    assert Enterprise.objects.get(name="好电话企业").principal_phone == "13912345678"
+
+
+def test_it_says_when_a_recorded_phone_the_file_has_no_column_for_is_invalid(world: World) -> None:
+    Enterprise.objects.filter(pk=world.enterprise_a.pk).update(controller_phone="打电话找王五")
+    content = sheet_with(
+        ["企业名称", "统一社会信用代码", "所属村", "行业领域"],
+        [world.enterprise_a.name, world.enterprise_a.credit_code, "刘圩村", "建筑施工"],
+    )
+    result = run(world, content)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "实际控制人电话")]
+
+
+def test_it_offers_the_contact_phone_and_the_other_names_in_the_template(world: World) -> None:
+    world.sector_b.aliases = "农林牧渔"
+    world.sector_b.save()
+    workbook = load_workbook(io.BytesIO(build_enterprise_template(world.township)))
+    assert "联系电话" in [c.value for c in workbook.worksheets[0][2]]
+    notes = workbook["填写说明"]
+    assert [c.value for c in notes["G"]][:1] == ["其他名称"]
+    sectors = [(f.value, g.value) for f, g in zip(notes["F"], notes["G"], strict=True)]
+    assert ("农业", "农林牧渔") in sectors
+    text = " ".join(str(c.value) for c in notes["A"] if c.value) + " ".join(str(c.value) for c in notes["C"] if c.value)
+    assert "主要负责人电话" in text and "不会导入" in text

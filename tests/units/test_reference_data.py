@@ -55,3 +55,27 @@ def test_it_gives_supervision_duties_to_the_office_and_regulators_only():
     assert Unit.objects.get(name="镇应急办").duty_kind == "supervision"
     assert Unit.objects.get(name="镇应急办").is_safety_office
     assert Unit.objects.get(name="供电站").duty_kind == "other"
+
+
+def test_it_ships_the_other_names_rosters_use_and_no_name_twice():
+    load_reference_data()
+    trade = Sector.objects.get(name="商贸服务(含餐饮业、住宿业)")
+    assert "商贸服务" in trade.alias_list
+    names = [n for s in Sector.objects.all() for n in [s.name, *s.alias_list]]
+    assert len(names) == len(set(names))
+
+
+def test_the_migration_gives_existing_reference_sectors_their_other_names(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("units.migrations.0004_sector_reference_aliases")
+    trade = Sector.objects.create(township=world.township, name="商贸", ref_key="商贸服务(含餐饮业、住宿业)")
+    chem = Sector.objects.create(township=world.township, name="危化品", ref_key="危化品", aliases="危化")
+    migration.add_aliases(apps, None)
+    trade.refresh_from_db()
+    chem.refresh_from_db()
+    # Renamed by the office to 商贸: that name is its own, so only the others are added; edits stay as they are.
+    assert trade.alias_list == ["商贸服务", "餐饮业", "住宿业"]
+    assert chem.alias_list == ["危化"]
