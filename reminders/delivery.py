@@ -129,7 +129,10 @@ def reminder_resolve(*, reminder_id: int, channel: str, resend: bool, actor: Use
     state, sent_at = f"{channel}_state", f"{channel}_sent_at"
     now = timezone.now()
     updates: dict[str, object] = {"checked_by": actor, "checked_at": now}
-    updates.update({state: Delivery.PENDING, sent_at: None} if resend else {state: Delivery.SENT, sent_at: now})
+    if resend:
+        updates.update({state: Delivery.PENDING, sent_at: None})
+    else:
+        updates.update({state: Delivery.SENT, sent_at: now})
     if not Reminder.objects.filter(pk=reminder_id, **{state: Delivery.UNKNOWN}).update(**updates):
         raise ResolveError(channel)
     logger.info("reminder %s: %s %s by user %s", reminder_id, channel, "resent" if resend else "marked sent", actor.pk)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from smtplib import SMTPException
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -20,7 +21,7 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 # Seconds before the first retry, doubling each time (with jitter) up to RETRY_BACKOFF_MAX.
 RETRY_BACKOFF = getattr(settings, "REMINDER_RETRY_BACKOFF", 30)
 RETRY_BACKOFF_MAX = 1800
-RETRIES = {
+RETRIES: dict[str, Any] = {
     "retry_backoff": RETRY_BACKOFF,
     "retry_backoff_max": RETRY_BACKOFF_MAX,
     "retry_jitter": True,
