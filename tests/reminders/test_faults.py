@@ -251,6 +251,15 @@ def _sleeping_backend() -> int | None:
     return row[0] if row else None
 
 
+def _end_sleeping_backends() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event = 'PgSleep'"
+        )
+    wait_until(lambda: _sleeping_backend() is None, "the dead worker's session to end")
+
+
 def test_a_scan_killed_after_the_first_of_three_recipients_is_done_whole_by_the_next_scan(
     world, processes, tmp_path, redis_server
 ):
@@ -266,9 +275,8 @@ def test_a_scan_killed_after_the_first_of_three_recipients_is_done_whole_by_the_
             tasks.scan_reminders.apply_async(queue=running.queue)
             backend = wait_until(_sleeping_backend, "the scan reaching the second recipient", check=running.check_alive)
             running.kill()  # SIGKILL: the first recipient's row is written, the other two are not
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_terminate_backend(%s)", [backend])  # the server notices the dead client
-            wait_until(lambda: _sleeping_backend() is None, "the dead worker's session to end")
+            _end_sleeping_backends()  # the server notices the dead client (at once here, not at its next read)
+            assert backend is not None
             with connection.cursor() as cursor:
                 cursor.execute(UNPAUSE)
             # one object's reminders are one transaction: none of the three was left behind
@@ -278,6 +286,7 @@ def test_a_scan_killed_after_the_first_of_three_recipients_is_done_whole_by_the_
             assert tasks.scan_reminders.apply_async(queue=again.queue).get(timeout=TIMEOUT) >= 3
             wait_until(all_delivered, "the delivery of the notices", check=again.check_alive)
     finally:
+        _end_sleeping_backends()  # else a failed test leaves a session holding locks for two minutes
         with connection.cursor() as cursor:
             cursor.execute(UNPAUSE)
 
