@@ -17,6 +17,9 @@ class Delivery(models.TextChoices):
     SENDING = "sending", _("sending")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
+    # A worker died between handing the message over and recording it: it may or may not have left, so the office
+    # checks (the gateway's log, a phone call) instead of the system sending it a second time (SPEC S7).
+    UNKNOWN = "unknown", _("unknown — check")
 
 
 class ReminderQuerySet(models.QuerySet["Reminder"]):
@@ -47,6 +50,11 @@ class Reminder(models.Model):
     email_attempts = models.PositiveSmallIntegerField(default=0)
     sms_state = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.NONE)
     sms_sent_at = models.DateTimeField(null=True, blank=True)
+    # Who answered an "unknown — check" delivery last, and when (see delivery.reminder_resolve).
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReminderQuerySet.as_manager()
 
@@ -64,6 +72,7 @@ class Reminder(models.Model):
             models.Index(fields=["user", "read_at"], name="reminder_inbox_idx"),
             models.Index(fields=["rule", "period", "object_id"], name="reminder_rule_idx"),
             models.Index(fields=["email_state"], name="reminder_email_idx", condition=Q(email_state="pending")),
+            models.Index(fields=["sms_state"], name="reminder_sms_idx", condition=Q(sms_state="pending")),
         ]
 
     def __str__(self) -> str:
@@ -100,6 +109,33 @@ class SmsMessage(models.Model):
         verbose_name = _("text message")
         verbose_name_plural = _("text messages")
         ordering = ["-created_at"]
+        # The recording backend de-duplicates on the reminder, as every gateway must: a replay sends nothing.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reminder"], name="sms_once_per_reminder", condition=Q(reminder__isnull=False)
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.phone}: {self.text[:30]}"
+
+
+class ScanRequest(models.Model):
+    """An outbox row: a workflow step asks for its hazard's rules to run, in the step's own transaction.
+
+    The on-commit task is only the fast path; the periodic job (and `send_reminders`) runs whatever is still open,
+    so a registration notice (§18) never depends on Redis being up at the moment of the step (SPEC S7).
+    The hazard is an id, not a foreign key: the hazard app calls us, we never reach back into its tables here.
+    """
+
+    hazard_id = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scan request")
+        verbose_name_plural = _("scan requests")
+        indexes = [models.Index(fields=["id"], name="scan_request_open_idx", condition=Q(done_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"hazard:{self.hazard_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -11,4 +11,6 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("rules/<str:key>/", views.rule_toggle, name="rule_toggle"),
     path("settings/", views.settings_view, name="settings"),
+    path("check/", views.check, name="check"),
+    path("check/<int:pk>/", views.check_resolve, name="check_resolve"),
 ]

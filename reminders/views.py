@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 from units.access import current_user, get_or_404, get_scope, require_office
 from units.forms import StyledFormMixin
 
+from .delivery import ResolveError, reminder_resolve, to_check
 from .engine import RULES, rule_set
-from .models import Reminder, RuleSetting
+from .models import Delivery, Reminder, RuleSetting
 
 
 @login_required
@@ -73,6 +74,44 @@ def rule_toggle(request: HttpRequest, key: str) -> HttpResponse:
     label = RULES[key].label
     messages.success(request, (_("“%(rule)s” is on.") if enabled else _("“%(rule)s” is off.")) % {"rule": label})
     return redirect("reminders:rules")
+
+
+class ResolveForm(forms.Form):
+    channel = forms.ChoiceField(choices=[("email", "email"), ("sms", "sms")])
+    resend = forms.TypedChoiceField(choices=[("0", "0"), ("1", "1")], coerce=lambda v: v == "1")
+
+
+@login_required
+def check(request: HttpRequest) -> HttpResponse:
+    """Deliveries a dead worker left unknown (it may or may not have left): the office checks each one (SPEC S7)."""
+    scope = get_scope(request.user)
+    require_office(scope)
+    page = Paginator(to_check(scope), 50).get_page(request.GET.get("page"))
+    return render(request, "reminders/check.html", {"page_obj": page, "unknown": Delivery.UNKNOWN})
+
+
+@login_required
+@require_POST
+def check_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = get_scope(request.user)
+    require_office(scope)
+    reminder = get_or_404(to_check(scope), pk=pk)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        return redirect("reminders:check")
+    resend = form.cleaned_data["resend"]
+    try:
+        reminder_resolve(
+            reminder_id=reminder.pk, channel=form.cleaned_data["channel"], resend=resend, actor=current_user(request)
+        )
+    except ResolveError:
+        messages.warning(request, _("This delivery was already dealt with."))
+        return redirect("reminders:check")
+    if resend:
+        messages.success(request, _("“%(title)s” will be sent again.") % {"title": reminder.title})
+    else:
+        messages.success(request, _("“%(title)s” is recorded as sent.") % {"title": reminder.title})
+    return redirect("reminders:check")
 
 
 class SettingsForm(StyledFormMixin, forms.Form):

@@ -84,6 +84,7 @@ MENU: list[NavGroup] = [
         _("Administration"),
         (
             NavEntry(_("Reminder rules"), "reminders:rules", OFFICE),
+            NavEntry(_("Deliveries to check"), "reminders:check", OFFICE),
             NavEntry(_("Administration"), "admin:index", (Role.ADMIN,)),
         ),
     ),

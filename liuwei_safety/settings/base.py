@@ -264,6 +264,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A web request must never hang on an unreachable broker.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+# Seconds before a reminder task retries after a database or transport error, doubling each time (with jitter).
+REMINDER_RETRY_BACKOFF = env_int("REMINDER_RETRY_BACKOFF", 30)
 
 # SMS goes through one small interface; the shipped backend records messages instead of sending them.
 SMS_BACKEND = env.str("SMS_BACKEND", default="reminders.sms.RecordingBackend")

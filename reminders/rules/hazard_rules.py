@@ -1,4 +1,8 @@
-"""Rules about hazards: rectification deadlines, registration notices (§18) and listed hazards past due (§17)."""
+"""Rules about hazards: rectification deadlines, registration notices (§18) and listed hazards past due (§17).
+
+Each rule yields every hazard in its window with all its recipients, whether reminded already or not: the engine
+records only the (object, period, recipient) rows that are missing, so a recipient is never skipped because
+another one of the same hazard was reminded (SPEC S7)."""
 
 from __future__ import annotations
 
@@ -6,8 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,21 +18,10 @@ from django.utils.translation import gettext_lazy
 from hazards.models import DEADLINE_STATUSES, Hazard, Listing, Status
 
 from ..engine import Due, Rule, register
-from ..models import Reminder
 from ..recipients import Directory, phones, users
 
 # (period name, days before the deadline from, up to but not including)
 WINDOWS = [("d-7", 7, 3), ("d-3", 3, 1), ("d-1", 1, 0)]
-
-
-def _not_yet(qs: QuerySet[Any], rule: str, period: Any) -> QuerySet[Any]:
-    """Leave out the objects that already have this reminder, in the same query (overdue lists can be long)."""
-    done = Reminder.objects.filter(rule=rule, object_id=OuterRef("pk"), period=period)
-    return qs.filter(~Exists(done))
-
-
-def _deadline_period(name: str) -> Any:
-    return Concat(Value(f"{name}:"), Cast(OuterRef("deadline"), CharField()), output_field=CharField())
 
 
 @register
@@ -52,8 +44,8 @@ class RectificationDeadline(Rule):
             window = qs.filter(
                 deadline__gt=today + dt.timedelta(days=end), deadline__lte=today + dt.timedelta(days=start)
             )
-            yield from self._items(_not_yet(window, self.key, _deadline_period(name)), name, today, directory)
-        overdue = _not_yet(qs.filter(deadline__lt=today), self.key, _deadline_period("overdue"))
+            yield from self._items(window, name, today, directory)
+        overdue = qs.filter(deadline__lt=today)
         yield from self._items(overdue, "overdue", today, directory)
 
     def _items(self, qs: QuerySet[Hazard], name: str, today: dt.date, directory: Directory) -> Iterator[Due]:
@@ -105,7 +97,7 @@ class HazardRegistered(Rule):
         )
         if hazard_ids is not None:
             qs = qs.filter(pk__in=hazard_ids)
-        for hazard in _not_yet(qs, self.key, "registered").select_related("enterprise").iterator(chunk_size=2000):
+        for hazard in qs.select_related("enterprise").iterator(chunk_size=2000):
             enterprise = hazard.enterprise
             if enterprise is None:  # excluded by the query; keeps the type checker sure
                 continue
@@ -139,8 +131,7 @@ class ListingOverdue(Rule):
         )
         if hazard_ids is not None:
             qs = qs.filter(hazard_id__in=hazard_ids)
-        period = Concat(Value("overdue:"), Cast(OuterRef("required_by"), CharField()), output_field=CharField())
-        for listing in _not_yet(qs, self.key, period).select_related("hazard"):
+        for listing in qs.select_related("hazard").order_by("pk"):
             hazard = listing.hazard
             yield Due(
                 township_id=hazard.township_id,
@@ -174,7 +165,7 @@ class ConfirmationOverdue(Rule):
         qs = Hazard.objects.confirmation_overdue(now)
         if hazard_ids is not None:
             qs = qs.filter(pk__in=hazard_ids)
-        for hazard in _not_yet(qs, self.key, "unconfirmed").select_related("township").iterator(chunk_size=2000):
+        for hazard in qs.select_related("township").iterator(chunk_size=2000):
             due_at = hazard.confirmation_due_at
             yield Due(
                 township_id=hazard.township_id,

@@ -12,8 +12,9 @@
 of an unannounced inspection that it is coming. Supervision visits inspect the *work* of villages and units, and
 their reminders go to the group that inspects, never to the inspected.
 
-Every rule looks its objects up in a constant number of queries, whatever their number, and skips the objects
-already reminded for the period in the same query (`_not_yet`). Dates are those of Asia/Shanghai.
+Every rule looks its objects up in a constant number of queries, whatever their number, and yields each with all
+its recipients; the engine records only the recipients not yet reminded for the period. Dates are those of
+Asia/Shanghai.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Case, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -47,7 +47,6 @@ from units.models import Enterprise, SupervisionGroup, Township, User
 
 from ..engine import Due, Recipient, Rule, register
 from ..recipients import Directory, users
-from .hazard_rules import _not_yet
 
 # A visit is done once its inspection is submitted (as on the quarter board); no inspection at all is not done.
 VISIT_NOT_DONE = ~Q(inspection__status=Status.SUBMITTED)
@@ -116,8 +115,7 @@ class QuarterStart(Rule):
         pending = visits.filter(VISIT_NOT_DONE, group=OuterRef("pk"))
         active = SupervisionGroup.objects.filter(Exists(pending), is_active=True)
         groups: QuerySet[SupervisionGroup] = (
-            _not_yet(active, self.key, period)
-            .select_related("leader")
+            active.select_related("leader")
             .prefetch_related(
                 _active_members(),
                 Prefetch(
@@ -176,8 +174,7 @@ class QuarterVisitsDue(Rule):
         period = f"{quarter_key(year, quarter)}-due"
         visits = SupervisionVisit.objects.filter(VISIT_NOT_DONE, year=year, quarter=quarter, group__is_active=True)
         visits = (
-            _not_yet(visits, self.key, period)
-            .select_related("group__leader", "village", "unit", "inspection")
+            visits.select_related("group__leader", "village", "unit", "inspection")
             .prefetch_related(_active_members("group__members"))
             .order_by("group_id", "pk")
         )
@@ -220,7 +217,7 @@ class QuarterMissed(Rule):
         period = f"{quarter_key(year, quarter)}-missed"
         missed = SupervisionVisit.objects.filter(VISIT_NOT_DONE, year=year, quarter=quarter)
         townships = Township.objects.filter(Exists(missed.filter(township=OuterRef("pk"))), is_active=True)
-        wanted = list(_not_yet(townships, self.key, period).order_by("pk").values_list("pk", flat=True))
+        wanted = list(townships.order_by("pk").values_list("pk", flat=True))
         if not wanted:
             return
         per_township: dict[int, list[SupervisionVisit]] = {pk: [] for pk in wanted}
@@ -254,10 +251,6 @@ class QuarterMissed(Rule):
 # -- handed-over work problems (交办单: 限期交办, 跟踪问效) -----------------------------------------------------------
 
 
-def _deadline_period(name: str) -> Any:
-    return Concat(Value(f"{name}:"), Cast(OuterRef("deadline"), CharField()), output_field=CharField())
-
-
 class _ProblemRule(Rule):
     """A problem still waiting for its reply, to the responsible village's officers or unit's staff."""
 
@@ -273,7 +266,7 @@ class _ProblemRule(Rule):
         if hazard_ids is not None:
             return
         today = timezone.localdate(now)
-        qs = _not_yet(self.problems(today), self.key, _deadline_period(self.period_name))
+        qs = self.problems(today)
         directory = Directory()
         for problem in qs.select_related("village", "unit").order_by("deadline", "pk").iterator(chunk_size=2000):
             if problem.unit_id is not None:
@@ -368,7 +361,6 @@ class _SelfInspectionRule(Rule):
         qs = with_self_inspection_state(Enterprise.objects.filter(is_active=True), today)
         # si_state is an annotation: Q keeps the type checker out.
         qs = qs.annotate(si_period=period).filter(Q(si_state__in=self.states))
-        qs = _not_yet(qs, self.key, OuterRef("si_period"))
         return qs.only("pk", "name", "township_id", "village_id").order_by("pk")
 
 

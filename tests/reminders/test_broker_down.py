@@ -7,48 +7,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
-import kombu.pools
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from hazards.models import Hazard, Status
-from liuwei_safety.celery import app
 from reminders import engine, tasks
 from reminders.models import Delivery, Reminder, SmsMessage
 from tests.factories import HazardFactory
+
+from .faults import celery_pointed_at
 
 pytestmark = pytest.mark.django_db(transaction=True)  # so the workflow's on-commit enqueue really runs
 
 CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 WITHIN = 1.0  # seconds
-
-
-def _forget_connections() -> None:
-    """Drop the app's cached broker connections and result store, so the next task uses the current settings."""
-    kombu.pools.reset()  # closes every pooled connection and forgets the pools (a closed one would be reused)
-    app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None:
-        amqp._producer_pool = None
-    app._backend_cache = None
-    app._local.__dict__.pop("backend", None)
-
-
-@contextmanager
-def celery_pointed_at(**conf: Any) -> Iterator[None]:
-    saved = {key: app.conf.get(key) for key in conf}
-    app.conf.update(conf)
-    _forget_connections()
-    try:
-        yield
-    finally:
-        app.conf.update(saved)
-        _forget_connections()
 
 
 def broker_down():  # type: ignore[no-untyped-def]

@@ -9,11 +9,13 @@ from smtplib import SMTPException, SMTPServerDisconnected
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from liuwei_safety.celery import app as celery_app
 from reminders import delivery, engine, tasks
 from reminders.models import Delivery, Reminder, SmsMessage
+from reminders.sms import RecordingBackend
 from tests.factories import HazardFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +172,9 @@ def test_a_broken_text_message_does_not_hold_back_the_e_mail_of_another_reminder
     assert delivery.pending_ids() == [texted.pk]
 
 
-def test_a_claim_left_behind_by_a_dead_worker_is_released_and_then_sent_once(office):
+def test_it_marks_a_claim_left_behind_by_a_dead_worker_unknown_and_never_sends_it_again_by_itself(office):
+    """The worker may have died after the SMTP server or the gateway accepted the message: sending it again could
+    send it twice, so the office is asked to check (SPEC S7)."""
     now = timezone.now()
     stale = reminder_for(office, email=Delivery.SENDING, created_at=now - dt.timedelta(hours=1),
                          email_sent_at=now - dt.timedelta(minutes=20))  # fmt: skip
@@ -178,24 +182,78 @@ def test_a_claim_left_behind_by_a_dead_worker_is_released_and_then_sent_once(off
                       sms_sent_at=now - dt.timedelta(minutes=20))  # fmt: skip
     busy = reminder_for(office, key="hazard:2", email=Delivery.SENDING, created_at=now - dt.timedelta(minutes=5),
                         email_sent_at=now - dt.timedelta(minutes=5))  # fmt: skip
-    assert delivery.release_stale_claims(now) == 2
+    assert delivery.mark_stale_claims(now) == 2
     states = dict(Reminder.objects.values_list("pk", "email_state"))
-    assert (states[stale.pk], states[busy.pk]) == (Delivery.PENDING, Delivery.SENDING)
-    assert Reminder.objects.get(pk=texted.pk).sms_state == Delivery.PENDING
-    assert tasks.deliver_pending() == 2
-    assert len(mail.outbox) == 1 and SmsMessage.objects.count() == 1
-    assert delivery.release_stale_claims(now + dt.timedelta(hours=1)) == 1  # only the busy one was still claimed
+    assert (states[stale.pk], states[busy.pk]) == (Delivery.UNKNOWN, Delivery.SENDING)
+    texted.refresh_from_db()
+    assert (texted.sms_state, texted.sms_sent_at) == (Delivery.UNKNOWN, now - dt.timedelta(minutes=20))
+    assert tasks.deliver_pending() == 0
+    delivery.deliver(stale.pk)  # a replayed message finds nothing to send either
+    delivery.deliver(texted.pk)
+    assert mail.outbox == [] and not SmsMessage.objects.exists()
+    assert delivery.mark_stale_claims(now + dt.timedelta(hours=1)) == 1  # only the busy one was still claimed
 
 
-def test_a_fresh_claim_on_an_old_reminder_is_not_released_while_it_is_being_sent(office):
-    """A retry an hour after the reminder was recorded claims it now; the ten-minute sweep must not hand the same
-    e-mail to a second worker while the first is still talking to the SMTP server."""
+def test_a_fresh_claim_on_an_old_reminder_is_not_marked_while_it_is_being_sent(office):
+    """A retry an hour after the reminder was recorded claims it now; the sweep must not call it unknown while the
+    worker is still talking to the SMTP server."""
     now = timezone.now()
     reminder = reminder_for(office, created_at=now - dt.timedelta(hours=1))
     assert delivery._claim(reminder.pk, "email_state")
-    assert delivery.release_stale_claims(now + dt.timedelta(minutes=1)) == 0
+    assert delivery.mark_stale_claims(now + dt.timedelta(minutes=1)) == 0
     assert Reminder.objects.get(pk=reminder.pk).email_state == Delivery.SENDING
-    assert delivery.release_stale_claims(now + delivery.STALE_CLAIM + dt.timedelta(minutes=1)) == 1
+    assert delivery.mark_stale_claims(now + delivery.STALE_CLAIM + dt.timedelta(minutes=1)) == 1
+    assert Reminder.objects.get(pk=reminder.pk).email_state == Delivery.UNKNOWN
+
+
+def test_it_records_an_unknown_delivery_as_sent_when_the_office_says_so(office):
+    reminder = reminder_for(office, email=Delivery.UNKNOWN, email_sent_at=timezone.now() - dt.timedelta(hours=1))
+    delivery.reminder_resolve(reminder_id=reminder.pk, channel="email", resend=False, actor=office)
+    reminder.refresh_from_db()
+    assert (reminder.email_state, reminder.checked_by) == (Delivery.SENT, office)
+    assert reminder.checked_at is not None and mail.outbox == []
+    with pytest.raises(delivery.ResolveError):  # a second answer (another officer, a double click) changes nothing
+        delivery.reminder_resolve(reminder_id=reminder.pk, channel="email", resend=True, actor=office)
+    assert Reminder.objects.get(pk=reminder.pk).email_state == Delivery.SENT
+
+
+def test_it_sends_an_unknown_e_mail_again_only_when_the_office_asks(office, django_capture_on_commit_callbacks):
+    reminder = reminder_for(office, email=Delivery.UNKNOWN, email_attempts=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery.reminder_resolve(reminder_id=reminder.pk, channel="email", resend=True, actor=office)
+    reminder.refresh_from_db()
+    assert (reminder.email_state, reminder.email_attempts) == (Delivery.SENT, 2)
+    assert len(mail.outbox) == 1
+
+
+def test_a_text_the_gateway_had_accepted_is_not_sent_twice_even_when_the_office_resends_it(
+    office, django_capture_on_commit_callbacks
+):
+    reminder = text_for("13912345678", sms_state=Delivery.UNKNOWN)
+    SmsMessage.objects.create(phone="13912345678", text="【刘圩镇安委办】整改期限将到", reminder=reminder)
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery.reminder_resolve(reminder_id=reminder.pk, channel="sms", resend=True, actor=office)
+    assert Reminder.objects.get(pk=reminder.pk).sms_state == Delivery.SENT
+    assert SmsMessage.objects.count() == 1  # the gateway de-duplicated on the reminder's id
+
+
+def test_it_refuses_to_resolve_a_delivery_that_is_not_unknown_or_an_unknown_channel(office):
+    reminder = reminder_for(office)
+    for channel in ("email", "sms", "pigeon"):
+        with pytest.raises(delivery.ResolveError):
+            delivery.reminder_resolve(reminder_id=reminder.pk, channel=channel, resend=False, actor=office)
+    assert Reminder.objects.get(pk=reminder.pk).email_state == Delivery.PENDING
+
+
+def test_the_recording_backend_de_duplicates_on_the_reminder_so_a_replay_sends_nothing(world):
+    reminder = text_for("13912345678")
+    backend = RecordingBackend()
+    backend.send(phone="13912345678", text="第一次", reminder_id=reminder.pk)
+    backend.send(phone="13912345678", text="重放", reminder_id=reminder.pk)
+    assert list(SmsMessage.objects.values_list("text", "reminder_id")) == [("第一次", reminder.pk)]
+    backend.send(phone="13912345678", text="无提醒编号", reminder_id=None)  # a message of no reminder is not deduped
+    backend.send(phone="13912345678", text="无提醒编号", reminder_id=None)
+    assert SmsMessage.objects.count() == 3
 
 
 def test_pending_ids_lists_what_is_waiting_on_either_channel_in_order(office):
@@ -226,3 +284,30 @@ def test_the_scan_task_runs_the_rules_at_the_moment_given_and_resends_what_was_p
     left_over.refresh_from_db()
     assert left_over.email_state == Delivery.SENT
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    "task",
+    [tasks.scan_reminders, tasks.scan_hazard, tasks.run_scan_requests, tasks.deliver_reminder, tasks.deliver_pending],
+)
+def test_it_retries_every_reminder_task_with_back_off_when_the_database_is_away(task):
+    assert {OperationalError, InterfaceError} <= set(task.autoretry_for)
+    assert task.retry_backoff and task.retry_jitter and task.max_retries and task.acks_late
+
+
+def test_a_delivery_that_met_a_database_restart_is_retried_and_sent_once(office, monkeypatch):
+    reminder = reminder_for(office)
+    real, calls = delivery.deliver, []
+
+    def flaky(reminder_id: int) -> None:
+        calls.append(reminder_id)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        real(reminder_id)
+
+    monkeypatch.setattr(delivery, "deliver", flaky)
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)  # retried as a worker would
+    tasks.deliver_reminder.delay(reminder.pk)
+    assert calls == [reminder.pk, reminder.pk]
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.get(pk=reminder.pk).email_state == Delivery.SENT

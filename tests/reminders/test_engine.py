@@ -189,3 +189,48 @@ def test_a_scan_with_nothing_new_schedules_no_delivery(world, fake, django_captu
     with django_capture_on_commit_callbacks() as callbacks:
         engine.scan(NOW, rules=[fake.key])
     assert callbacks == []
+
+
+# -- per recipient, per object ------------------------------------------------------------------------------------
+
+
+def test_it_records_the_missing_recipients_of_an_object_that_has_only_some(world, fake):
+    """A scan that stopped part-way (or a recipient added since) left one of three: the next scan adds the two."""
+    people = users([world.office, world.leader]) + phones("13900000001")
+    fake.items = [item(world.township.pk, people)]
+    Reminder.objects.create(rule=fake.key, object_key="thing:1", object_id=1, period="2026Q4",
+                            recipient_key=f"user:{world.office.pk}", user=world.office, title="t")  # fmt: skip
+    result = engine.scan(NOW, rules=[fake.key])
+    assert (len(result.created), result.existing) == (2, 1)
+    assert [r[3] for r in rows()] == sorted(p.key for p in people)
+
+
+def test_it_writes_one_objects_reminders_together_so_a_crash_part_way_leaves_none(world, fake, monkeypatch):
+    people = users([world.office, world.leader, world.dept_a])
+    fake.items = [item(world.township.pk, people, obj="thing:1"), item(world.township.pk, people, obj="thing:2")]
+    real, made = engine._new_reminder, []
+
+    def dies_at_the_fifth(rule, due, recipient):  # the second object's second recipient
+        made.append(recipient)
+        if len(made) == 5:
+            raise RuntimeError("the worker died here")
+        return real(rule, due, recipient)
+
+    monkeypatch.setattr(engine, "_new_reminder", dies_at_the_fifth)
+    with pytest.raises(RuntimeError):
+        engine.scan(NOW, rules=[fake.key])
+    assert {r[1] for r in rows()} == {"thing:1"}  # the first object whole, nothing of the second
+    assert len(rows()) == 3
+
+    monkeypatch.setattr(engine, "_new_reminder", real)
+    result = engine.scan(NOW, rules=[fake.key])
+    assert (len(result.created), result.existing) == (3, 3)
+    assert len(rows()) == 6
+
+
+def test_a_recipient_added_later_gets_the_reminder_of_the_period_still_due(world, fake):
+    fake.items = [item(world.township.pk, users([world.office]))]
+    engine.scan(NOW, rules=[fake.key])
+    fake.items = [item(world.township.pk, users([world.office, world.leader]))]
+    assert len(engine.scan(NOW, rules=[fake.key]).created) == 1
+    assert [r[3] for r in rows()] == sorted([f"user:{world.office.pk}", f"user:{world.leader.pk}"])

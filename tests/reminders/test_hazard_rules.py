@@ -271,6 +271,25 @@ def test_registering_a_hazard_notifies_the_enterprise_and_texts_its_principal_an
     assert SmsMessage.objects.count() == 2
 
 
+def test_a_registration_notice_recorded_for_one_of_three_recipients_reaches_the_other_two(
+    world, django_capture_on_commit_callbacks
+):
+    """The partial scan of issue 10: a scan stopped after the first recipient used to hide the hazard for good."""
+    world.enterprise_a.principal_phone = "13800000001"
+    world.enterprise_a.controller_phone = "13700000002"
+    world.enterprise_a.save()
+    hazard = HazardFactory(village=world.village_a, sector=world.sector_a, enterprise=world.enterprise_a,
+                           status=Status.CONFIRMED, confirmed_at=at(2026, 12, 1, 9, 0))  # fmt: skip
+    Reminder.objects.create(rule="hazard_registered", object_key=f"hazard:{hazard.pk}", object_id=hazard.pk,
+                            period="registered", recipient_key="phone:13800000001", phone="13800000001",
+                            title="已登记", sms_state=Delivery.SENT)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        result = scan_at(at(2026, 12, 1, 10, 0), rules=["hazard_registered"])
+    assert (len(result.created), result.existing) == (2, 1)
+    assert recipients("hazard_registered", "registered") == (["ent_a"], ["13700000002", "13800000001"])
+    assert list(SmsMessage.objects.values_list("phone", flat=True)) == ["13700000002"]  # the first one not again
+
+
 def test_nothing_is_sent_before_the_hazard_is_registered(world, django_capture_on_commit_callbacks):
     hazard = HazardFactory(village=world.village_a, sector=world.sector_a, enterprise=world.enterprise_a)
     scan_at(at(2026, 12, 1, 9, 0))

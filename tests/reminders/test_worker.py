@@ -11,22 +11,19 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
 
-import kombu.pools
 import pytest
 import redis
 from django.db import connection
 
 from hazards.models import Status
-from liuwei_safety.celery import app
 from reminders.models import Delivery, Reminder, SmsMessage
 from reminders.tasks import scan_reminders
 from tests.factories import HazardFactory
+
+from .faults import celery_pointed_at, database_url, unavailable
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,36 +32,6 @@ REDIS_URL = "redis://127.0.0.1:6379/11"  # a database of its own; each run also 
 TIMEOUT = 30  # seconds, for the worker to start and for the work to be done
 AT = "2026-12-03T08:00:00+08:00"
 PHONE = "13912345678"
-
-
-def unavailable(reason: str) -> None:
-    """In CI a missing service is a failure; on a workstation the test may be skipped, saying why."""
-    if os.environ.get("CI"):
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
-
-
-def _forget_connections() -> None:
-    """Drop the app's cached broker connections and result store, so the next task uses the current settings."""
-    kombu.pools.reset()  # closes every pooled connection and forgets the pools (a closed one would be reused)
-    app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None:
-        amqp._producer_pool = None
-    app._backend_cache = None
-    app._local.__dict__.pop("backend", None)
-
-
-@contextmanager
-def celery_pointed_at(**conf: Any) -> Iterator[None]:
-    saved = {key: app.conf.get(key) for key in conf}
-    app.conf.update(conf)
-    _forget_connections()
-    try:
-        yield
-    finally:
-        app.conf.update(saved)
-        _forget_connections()
 
 
 @dataclass
@@ -94,19 +61,13 @@ def redis_client() -> Iterator[redis.Redis]:
     client.close()
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "postgres") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(transactional_db, redis_client, tmp_path) -> Iterator[Worker]:
     queue = f"reminders-test-{uuid.uuid4().hex[:12]}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "liuwei_safety.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": REDIS_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "SECRET_KEY": "test",

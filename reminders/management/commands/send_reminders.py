@@ -8,7 +8,10 @@ from reminders import delivery, engine
 
 
 class Command(BaseCommand):
-    help = "Run every reminder rule once and deliver what is due (without Redis, or for operators)."
+    help = (
+        "Run every reminder rule once and deliver what is due (without Redis, or for operators): the workflow's "
+        "open scan requests too; deliveries a dead worker left half-done are marked for the office to check."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--at", help="Pretend it is this moment (ISO, e.g. 2026-12-01T08:00+08:00).")
@@ -22,7 +25,10 @@ class Command(BaseCommand):
                 raise CommandError(f"--at {options['at']!r} is not an ISO date-time") from exc
             if timezone.is_naive(now):
                 now = timezone.make_aware(now)
-        result = engine.scan(now)
+        unknown = delivery.mark_stale_claims()
+        result = engine.run_scan_requests(now)
+        result.add(engine.scan(now))
+        engine.forget_done_scan_requests()
         sent = 0
         for pk in delivery.pending_ids(limit=100000):
             try:
@@ -32,5 +38,5 @@ class Command(BaseCommand):
                 self.stderr.write(f"reminder {pk}: {exc}")
         self.stdout.write(
             f"{len(result.created)} reminders created, {result.existing} already sent, "
-            f"{result.switched_off} skipped (rule off), {sent} delivered"
+            f"{result.switched_off} skipped (rule off), {sent} delivered, {unknown} marked for checking"
         )
