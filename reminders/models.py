@@ -35,8 +35,9 @@ class Reminder(models.Model):
     period = models.CharField(_("period"), max_length=50)  # e.g. "d-7:2026-12-01", "2026Q2"
     # Either a user (inbox, e-mail) or a bare phone number (SMS to the 五落实 responsible person).
     recipient_key = models.CharField(max_length=60)  # "user:5" or "phone:13800000000"
+    # PROTECT: a reminder is the proof it was sent once (S7); deleting its user or its SMS record would let it go again.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders"
     )
     phone = models.CharField(max_length=20, blank=True)
     township = models.ForeignKey(Township, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -100,7 +101,7 @@ class RuleSetting(models.Model):
 class SmsMessage(models.Model):
     """What the SMS channel sent (the recording backend keeps it here instead of reaching a gateway)."""
 
-    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, null=True, related_name="sms_messages")
+    reminder = models.ForeignKey(Reminder, on_delete=models.PROTECT, null=True, related_name="sms_messages")
     phone = models.CharField(max_length=20)
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)

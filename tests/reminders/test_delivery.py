@@ -311,3 +311,17 @@ def test_a_delivery_that_met_a_database_restart_is_retried_and_sent_once(office,
     assert calls == [reminder.pk, reminder.pk]
     assert len(mail.outbox) == 1
     assert Reminder.objects.get(pk=reminder.pk).email_state == Delivery.SENT
+
+
+def test_it_keeps_a_reminder_with_its_sms_record_and_its_user_undeletable(world):
+    """The reminder row is the proof a message went once: neither it nor its user can be deleted from under it."""
+    from django.db.models import ProtectedError
+
+    from reminders.models import SmsMessage
+
+    reminder = reminder_for(world.office)
+    SmsMessage.objects.create(reminder=reminder, phone="13912345678", text="x")
+    with pytest.raises(ProtectedError):
+        reminder.delete()
+    with pytest.raises(ProtectedError):
+        world.office.delete()
