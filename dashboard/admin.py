@@ -2,13 +2,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
+
+from units.admin import HistoryAdmin
 
 from .models import Accident, MonthlySnapshot
 
 
 @admin.register(Accident)
-class AccidentAdmin(SimpleHistoryAdmin):
+class AccidentAdmin(HistoryAdmin):
     list_display = ("occurred_on", "place", "village", "enterprise", "kind", "deaths", "injuries", "direct_loss")
     list_filter = ("kind", "township")
     search_fields = ("place", "source_document", "description")

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -334,13 +335,17 @@ class TownshipSettingsForm(StyledFormMixin, forms.ModelForm):
 PASSWORD_MAX_LENGTH = 4096
 
 
-class LoginForm(AuthenticationForm):
-    """Django's login form with the user name's length checked at the field (issue 10).
+class LengthCheckedLoginMixin:
+    """The user name's and password's length checked at the field (issue 10).
 
-    Django sets the field's max_length after the field was built, so the length was never validated: a 256-character
-    name reached authentication, and the failed-login record (django-axes keeps at most 255 characters) failed with a
-    server error. A name longer than any account's is now a form error, and nothing is recorded for it.
+    Django sets the user name field's max_length after the field was built, so the length was never validated: a
+    256-character name reached authentication, and the failed-login record (django-axes keeps at most 255
+    characters) failed with a server error. A name longer than any account's is now a form error, and nothing is
+    recorded for it.
     """
+
+    fields: dict[str, forms.Field]
+    username_field: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -349,3 +354,11 @@ class LoginForm(AuthenticationForm):
         password = self.fields["password"]
         password.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
         password.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
+
+
+class LoginForm(LengthCheckedLoginMixin, AuthenticationForm):
+    """The login page's form."""
+
+
+class AdminLoginForm(LengthCheckedLoginMixin, AdminAuthenticationForm):
+    """The admin's login form (admin.site.login_form)."""
