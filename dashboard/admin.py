@@ -2,15 +2,15 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import NoDeleteMixin
+from units.admin import HistoryAdmin
 
 from .models import Accident, MonthlySnapshot
 
 
 @admin.register(Accident)
-class AccidentAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class AccidentAdmin(NoDeleteMixin, HistoryAdmin):
     """Accidents count towards 双下降 (S5): a record is corrected on its page, never deleted."""
 
     list_display = ("occurred_on", "place", "village", "enterprise", "kind", "deaths", "injuries", "direct_loss")

@@ -60,6 +60,24 @@ class StatisticsForm(StyledFormMixin, forms.Form):
         return data
 
 
+class TownshipChoiceForm(forms.Form):
+    """?township= among the user's townships (issue 10: a form field, not a hand-parsed number)."""
+
+    township = forms.ModelChoiceField(queryset=Township.objects.none(), required=False)
+
+    def __init__(self, *args: Any, towns: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = towns  # type: ignore[attr-defined]
+
+
+class TrendForm(StyledFormMixin, forms.Form):
+    """The trend's choices; anything not offered falls back to the default (the page always shows something)."""
+
+    year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+    by = forms.CharField(required=False, max_length=20)
+    figure = forms.ChoiceField(required=False, choices=[(f, f) for f in SNAPSHOT_FIGURES])
+
+
 # -- helpers -----------------------------------------------------------------------------------------------------
 
 
@@ -72,8 +90,8 @@ def _reader_scope(request: HttpRequest) -> Scope:
 def _township(request: HttpRequest, scope: Scope) -> Township:
     """The township the report is about: ?township= among the user's, else their first."""
     towns = Township.objects.filter(pk__in=scope.township_ids).order_by("code")
-    chosen = request.GET.get("township", "")
-    town = towns.filter(pk=chosen).first() if chosen.isdigit() else None
+    form = TownshipChoiceForm({"township": request.GET.get("township", "")}, towns=towns)
+    town = form.cleaned_data["township"] if form.is_valid() else None
     town = town or towns.first()
     if town is None:
         raise Http404
@@ -273,10 +291,10 @@ def _trend_dimensions(scope: Scope, township: Township) -> dict[str, Q]:
     return allowed
 
 
-def _trend_months(township: Township, year: str) -> list[dt.date]:
+def _trend_months(township: Township, year: int | None) -> list[dt.date]:
     stored = MonthlySnapshot.objects.filter(township=township, dimension=Dimension.TOTAL)
-    if year.isdigit():
-        return list(stored.filter(month__year=int(year)).order_by("month").values_list("month", flat=True))
+    if year is not None:
+        return list(stored.filter(month__year=year).order_by("month").values_list("month", flat=True))
     latest = list(stored.order_by("-month").values_list("month", flat=True)[:TREND_MONTHS])
     return latest[::-1]
 
@@ -296,11 +314,14 @@ def trend(request: HttpRequest) -> HttpResponse:
     scope = _reader_scope(request)
     township = _township(request, scope)
     dimensions = _trend_dimensions(scope, township)
-    by = request.GET.get("by", "")
+    form = TrendForm(request.GET)
+    form.is_valid()
+    # Each choice on its own: the valid ones are kept (a bad year keeps the chosen figure, and the reverse).
+    chosen = form.cleaned_data
+    by = chosen.get("by") or ""
     by = by if by in dimensions else next(iter(dimensions), "")
-    figure = request.GET.get("figure", "")
-    figure = figure if figure in SNAPSHOT_FIGURES else "open"
-    year = request.GET.get("year", "")
+    figure = chosen.get("figure") or "open"
+    year = chosen.get("year")
     months = _trend_months(township, year)
     totals = []
     if scope.sees_all_of(township.pk):
@@ -320,7 +341,7 @@ def trend(request: HttpRequest) -> HttpResponse:
         "figures": [(f, FIGURE_LABELS[f]) for f in SNAPSHOT_FIGURES],
         "figure_label": FIGURE_LABELS[figure],
         "pivot": _pivot(township, months, by, dimensions[by], figure) if by else [],
-        "year": year,
+        "year": "" if year is None else str(year),
         "years": [d.year for d in years],
         "definitions": DEFINITIONS,
         "new_definition_from": ON_TIME_NEW_DEFINITION_FROM,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.access import Scope
 from units.credit_code import normalise_credit_code
+from units.forms import BoundedForm
 from units.models import Sector, Unit, Village
 
 from .access import may_see_channels
@@ -97,6 +98,7 @@ class HazardFilter(django_filters.FilterSet):
     class Meta:
         model = Hazard
         fields: list[str] = []
+        form = BoundedForm  # dates in a plausible range, numbers within the column (issue 10)
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,11 +9,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from units.forms import DateInput, DateTimeInput, StyledFormMixin
+from units.forms import BoundedFormMixin, DateInput, DateTimeInput, StyledFormMixin
 from units.models import Enterprise, Unit, Village
 
 from .evidence import CheckedFile, EvidenceError, check_upload
-from .models import Escalation, Hazard, Listing, ListingLevel, Notice, Refusal, local_today
+from .models import Escalation, Hazard, Listing, ListingLevel, Notice, Refusal, Rung, local_today
 from .supervision_services import FIRST_LIST_YEAR, Acceptance
 
 
@@ -109,10 +109,28 @@ class TypicalFireRemoveForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=500)
 
 
-class ListingFilterForm(forms.Form):
+class ListingFilterForm(BoundedFormMixin, forms.Form):
     level = forms.ChoiceField(
         label=_("listing level"), choices=[("", _("All levels")), *ListingLevel.choices], required=False
     )
+
+
+# Row ids are bigint: a larger number names no row (and is refused by the field rather than by the database).
+BIGINT_MAX = 9_223_372_036_854_775_807
+
+
+class EscalationContextForm(forms.Form):
+    """?hazard= (the measure is about that hazard) and ?rung= (the measure proposed) of the escalation form."""
+
+    hazard = forms.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX)
+    rung = forms.ChoiceField(required=False, choices=Rung.choices)
+
+
+class EscalationFilterForm(forms.Form):
+    """The escalation list's filters; a value not offered is ignored (the list shows every measure)."""
+
+    rung = forms.ChoiceField(required=False, choices=Rung.choices)
+    target_kind = forms.ChoiceField(required=False, choices=Escalation.Target.choices)
 
 
 class EscalationForm(ServiceForm):
@@ -221,7 +239,7 @@ class ReferralForm(ServiceForm):
                 self.fields[name].disabled = True
 
 
-class NoticeIssueForm(forms.Form):
+class NoticeIssueForm(BoundedFormMixin, forms.Form):
     issued_on = forms.DateField(label=_("issued on"), widget=DateInput)
 
 

@@ -47,6 +47,8 @@ from .models import (
 from .services import WorkflowError
 from .supervision_forms import (
     DelistForm,
+    EscalationContextForm,
+    EscalationFilterForm,
     EscalationForm,
     ListingFilterForm,
     ListingForm,
@@ -320,9 +322,10 @@ def overdue(request: HttpRequest) -> HttpResponse:
 
 def _escalation_township(request: HttpRequest) -> tuple[Township, Hazard | None]:
     """The township the office acts in: the hazard's when one is named, else the first it manages."""
-    hazard_pk = request.GET.get("hazard", "")
-    if hazard_pk.isdigit():
-        hazard = _hazard_for(request, int(hazard_pk), OFFICE_ONLY)
+    context = EscalationContextForm(request.GET)
+    hazard_pk = context.cleaned_data["hazard"] if context.is_valid() else None
+    if hazard_pk is not None:
+        hazard = _hazard_for(request, hazard_pk, OFFICE_ONLY)
         return hazard.township, hazard
     scope = get_scope(request.user)
     if not scope.office_townships:
@@ -334,8 +337,9 @@ def _escalation_initial(request: HttpRequest, hazard: Hazard | None) -> dict[str
     if hazard is None:
         return {}
     reached = services.highest_rung(Escalation.Target.HAZARD, hazard, local_today().year)
-    rung = request.GET.get("rung", "")
-    return {"rung": rung if rung in Rung.values else next_rung(reached) or Rung.EXPOSURE}
+    context = EscalationContextForm(request.GET)
+    context.is_valid()
+    return {"rung": context.cleaned_data.get("rung") or next_rung(reached) or Rung.EXPOSURE}
 
 
 @login_required
@@ -373,10 +377,12 @@ def escalations(request: HttpRequest) -> HttpResponse:
     qs = Escalation.objects.filter(township__in=scope.all_townships).select_related(
         "hazard", "enterprise", "village", "unit"
     )
-    rung, kind = request.GET.get("rung", ""), request.GET.get("target_kind", "")
-    if rung in Rung.values:
+    filters = EscalationFilterForm(request.GET)
+    filters.is_valid()  # each valid choice applies; one not offered is ignored
+    rung, kind = filters.cleaned_data.get("rung") or "", filters.cleaned_data.get("target_kind") or ""
+    if rung:
         qs = qs.filter(rung=rung)
-    if kind in Escalation.Target.values:
+    if kind:
         qs = qs.filter(target_kind=kind)
     context = {
         "page_obj": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),

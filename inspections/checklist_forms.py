@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from units.forms import StyledFormMixin
+from units.forms import BoundedForm, StyledFormMixin
 from units.models import Sector
 
 from .models import ChecklistItem, ChecklistTemplate
@@ -15,6 +15,19 @@ from .models import ChecklistItem, ChecklistTemplate
 
 def _township_sectors(township_id: int) -> Any:
     return Sector.objects.filter(township_id=township_id, is_active=True).order_by("sort_order", "name")
+
+
+class ChecklistFilterForm(BoundedForm):
+    """The checklist list's search, sector (one of the user's, or "general") and status."""
+
+    q = forms.CharField(required=False, max_length=100)
+    sector = forms.ChoiceField(required=False, choices=[])
+    status = forms.ChoiceField(required=False, choices=[("active", _("active")), ("all", _("all"))])
+
+    def __init__(self, *args: Any, sectors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("general", _("general checklists")), *((str(s.pk), s.name) for s in sectors)]
+        self.fields["sector"].choices = choices  # type: ignore[attr-defined]
 
 
 class ChecklistForm(StyledFormMixin, forms.ModelForm):

@@ -23,7 +23,7 @@ from units.access import Scope, current_user, get_or_404, get_scope, require_any
 from units.models import Role, Sector, Township
 
 from . import checklists as services
-from .checklist_forms import ChecklistForm, ChecklistItemForm, ItemsImportForm, PublishForm
+from .checklist_forms import ChecklistFilterForm, ChecklistForm, ChecklistItemForm, ItemsImportForm, PublishForm
 from .checklists import WorkflowError
 from .models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 
@@ -85,16 +85,18 @@ def _annotated(qs: QuerySet[ChecklistTemplate]) -> QuerySet[ChecklistTemplate]:
     )
 
 
-def _filtered(request: HttpRequest, qs: QuerySet[ChecklistTemplate]) -> QuerySet[ChecklistTemplate]:
-    q = request.GET.get("q", "").strip()
+def _filtered(form: ChecklistFilterForm, qs: QuerySet[ChecklistTemplate]) -> QuerySet[ChecklistTemplate]:
+    form.is_valid()  # each valid filter applies; one not offered (or too long) is ignored
+    chosen = form.cleaned_data
+    q = (chosen.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q) | Q(sector__name__icontains=q))
-    sector = request.GET.get("sector", "")
+    sector = chosen.get("sector") or ""
     if sector == "general":
         qs = qs.filter(sector__isnull=True)
-    elif sector.isdigit():
-        qs = qs.filter(sector_id=int(sector))
-    if request.GET.get("status", "active") == "active":
+    elif sector:
+        qs = qs.filter(sector_id=sector)
+    if (chosen.get("status") or "active") == "active":
         qs = qs.filter(is_active=True)
     return qs
 
@@ -103,20 +105,22 @@ def _filtered(request: HttpRequest, qs: QuerySet[ChecklistTemplate]) -> QuerySet
 def checklist_list(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
     base = checklists_visible_to(request.user).select_related("sector")
-    qs = _annotated(_filtered(request, base)).order_by("name", "pk")
+    sectors = list(Sector.objects.filter(township_id__in=scope.township_ids, is_active=True).order_by("sort_order"))
+    form = ChecklistFilterForm(request.GET, sectors=sectors)
+    qs = _annotated(_filtered(form, base)).order_by("name", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    sectors = Sector.objects.filter(township_id__in=scope.township_ids, is_active=True).order_by("sort_order")
     return render(
         request,
         "inspections/checklists/list.html",
         {
             "page_obj": page,
             "querystring": params.urlencode(),
-            "q": request.GET.get("q", ""),
-            "sector": request.GET.get("sector", ""),
-            "status": request.GET.get("status", "active"),
+            "filter_form": form,
+            "q": form.cleaned_data.get("q") or "",
+            "sector": form.cleaned_data.get("sector") or "",
+            "status": form.cleaned_data.get("status") or "active",
             "sectors": sectors,
             "can_change": scope.is_office,
         },

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from hazards.models import local_today
 from units.access import Scope, current_user, get_scope, require_any, require_office
+from units.forms import chosen_year
 from units.models import Enterprise, Role, Sector, Township, Village
 
 from . import draws
@@ -39,18 +40,18 @@ def office_township(request: HttpRequest) -> Township:
     return Township.objects.get(pk=min(scope.office_townships))
 
 
-def _year(value: str | None) -> int:
-    try:
-        year = int(value or "")
-    except ValueError:
-        return local_today().year
-    return year if 2000 <= year <= 2100 else local_today().year
+def _year(*sources: Any) -> int:
+    """?year= (or the posted year), through a bounded form field; this year when none is valid."""
+    year = local_today().year
+    for data in reversed(sources):
+        year = chosen_year(data, year)
+    return year
 
 
 @login_required
 def draw_list(request: HttpRequest) -> HttpResponse:
     scope = reader_scope(request)
-    year = _year(request.GET.get("year"))
+    year = _year(request.GET)
     townships = Township.objects.filter(pk__in=scope.all_townships).order_by("code")
     shares = [
         {"township": t, "share": draws.random_share(township=t, year=year), "may_set": scope.is_office_for(t.pk)}
@@ -167,7 +168,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def share_target_edit(request: HttpRequest) -> HttpResponse:
     township = office_township(request)
-    year = _year(request.GET.get("year") or request.POST.get("year"))
+    year = _year(request.GET, request.POST)
     share = draws.random_share(township=township, year=year)
     form = ShareTargetForm(request.POST or None, initial={"year": year, "percent": share.target})
     if request.method == "POST" and form.is_valid():

@@ -7,11 +7,21 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from units.forms import DateInput, StyledFormMixin
+from units.forms import BoundedForm, DateInput, StyledFormMixin
 from units.models import User
 from units.phones import PhoneField
 
 from .models import Inspector
+
+
+class InspectorFilterForm(BoundedForm):
+    """The pool list's filters; a value not offered is ignored."""
+
+    pool = forms.ChoiceField(required=False, choices=Inspector.Pool.choices)
+    q = forms.CharField(required=False, max_length=100)
+    status = forms.ChoiceField(
+        required=False, choices=[("active", _("active")), ("inactive", _("deactivated")), ("all", _("all"))]
+    )
 
 
 class InspectorForm(StyledFormMixin, forms.ModelForm):

@@ -17,7 +17,7 @@ from units.selectors import master_record_history
 from units.services import master_record_set_active
 
 from .draw_views import office_township, reader_scope
-from .inspector_forms import InspectorForm
+from .inspector_forms import InspectorFilterForm, InspectorForm
 from .models import Inspector
 
 PAGE_SIZE = 30
@@ -28,7 +28,7 @@ def _pool_of(scope: Scope) -> QuerySet[Inspector]:
 
 
 def _filtered(qs: QuerySet[Inspector], params: dict[str, str]) -> QuerySet[Inspector]:
-    if params["pool"] in Inspector.Pool.values:
+    if params["pool"]:
         qs = qs.filter(pool=params["pool"])
     if params["q"]:
         q = params["q"]
@@ -41,7 +41,9 @@ def _filtered(qs: QuerySet[Inspector], params: dict[str, str]) -> QuerySet[Inspe
 @login_required
 def inspector_list(request: HttpRequest) -> HttpResponse:
     scope = reader_scope(request)
-    params = {key: request.GET.get(key, "").strip() for key in ("pool", "q", "status")}
+    form = InspectorFilterForm(request.GET)
+    form.is_valid()  # each valid filter applies; one not offered (or too long) is ignored
+    params = {key: (form.cleaned_data.get(key) or "").strip() for key in ("pool", "q", "status")}
     params["status"] = params["status"] or "active"
     qs = _filtered(_pool_of(scope), params).order_by("pool", "name", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -67,9 +67,11 @@ class ProblemForm(StyledFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        kind, _sep, pk = data.get("target", "").partition(":")
-        data["village"] = self._villages.get(int(pk)) if kind == "village" and pk.isdigit() else None
-        data["unit"] = self._units.get(int(pk)) if kind == "unit" and pk.isdigit() else None
+        # The choice field accepted only a value it offered: look it up, never parse it.
+        target = data.get("target") or ""
+        villages = {f"village:{pk}": v for pk, v in self._villages.items()}
+        units = {f"unit:{pk}": u for pk, u in self._units.items()}
+        data["village"], data["unit"] = villages.get(target), units.get(target)
         return data
 
 

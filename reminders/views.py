@@ -15,21 +15,36 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from units.access import current_user, get_or_404, get_scope, require_office
-from units.forms import StyledFormMixin
+from units.forms import BoundedForm, StyledFormMixin
 
 from .delivery import ResolveError, reminder_resolve, to_check
 from .engine import RULES, rule_set
 from .models import Delivery, Reminder, RuleSetting
+
+# Reminder ids are bigint: a larger number names no reminder.
+BIGINT_MAX = 9_223_372_036_854_775_807
+
+
+class InboxForm(BoundedForm):
+    unread = forms.ChoiceField(required=False, choices=[("1", gettext_lazy("Unread only"))])
+
+
+class MarkReadForm(BoundedForm):
+    """One reminder (its id) or, without an id, all of the user's unread ones."""
+
+    id = forms.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX)
 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     qs = Reminder.objects.filter(user=user)
-    if request.GET.get("unread") == "1":
+    form = InboxForm(request.GET)
+    unread_only = form.is_valid() and form.cleaned_data["unread"] == "1"
+    if unread_only:
         qs = qs.unread()
     page = Paginator(qs.order_by("-created_at", "-pk"), 30).get_page(request.GET.get("page"))
-    return render(request, "reminders/inbox.html", {"page_obj": page, "unread_only": request.GET.get("unread") == "1"})
+    return render(request, "reminders/inbox.html", {"page_obj": page, "unread_only": unread_only})
 
 
 @login_required
@@ -45,8 +60,12 @@ def reminder_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
     qs = Reminder.objects.filter(user=current_user(request), read_at__isnull=True)
-    if request.POST.get("id"):
-        qs = qs.filter(pk=request.POST["id"])
+    form = MarkReadForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("No such reminder."))
+        return redirect("reminders:inbox")
+    if form.cleaned_data["id"] is not None:
+        qs = qs.filter(pk=form.cleaned_data["id"])
     count = qs.update(read_at=timezone.now())
     messages.success(request, _("%(n)d reminders marked as read.") % {"n": count})
     return redirect("reminders:inbox")

@@ -1,15 +1,46 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import AdminLoginForm
 from .models import Assignment, Enterprise, Sector, SupervisionGroup, Township, Unit, User, Village
 
+# The admin's own login page checks the user name's length like ours (issue 10).
+admin.site.login_form = AdminLoginForm
 
-class NoDeleteAdmin(SimpleHistoryAdmin):
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple_history's history pages, answering 404 for an object id that cannot be one (issue 10).
+
+    simple_history queries with the id as given, so "history/²/" raised a ValueError (a server error).
+    """
+
+    @staticmethod
+    def _require_pk(model: Any, value: str) -> None:
+        try:
+            model._meta.pk.to_python(unquote(value))
+        except (ValidationError, ValueError) as exc:
+            raise Http404 from exc
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        self._require_pk(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)  # type: ignore[no-any-return]
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        self._require_pk(self.model, object_id)
+        self._require_pk(self.model.history.model, version_id)  # type: ignore[attr-defined]
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[no-any-return]
+
+
+class NoDeleteAdmin(HistoryAdmin):
     """Master data others refer to is deactivated, never deleted."""
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

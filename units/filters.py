@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import Scope
 from .credit_code import normalise_credit_code
+from .forms import BoundedForm
 from .models import Enterprise, EnterpriseQuerySet, Sector, Village
 
 FLAG_CHOICES = [
@@ -41,6 +42,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     class Meta:
         model = Enterprise
         fields: list[str] = []
+        form = BoundedForm  # dates in a plausible range, numbers within the column (issue 10)
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
 from django.db.models import QuerySet
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from .credit_code import normalise_credit_code, validate_credit_code
@@ -30,8 +37,83 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class StyledFormMixin:
-    """Bootstrap classes on every widget, so templates stay plain."""
+# Issue 10: no date a person types into this system lies outside these years. Year 1 or 9999 would be stored and
+# then break the deadline arithmetic (date + days) and the reports; refuse it at the field with a clear message.
+EARLIEST_DATE = dt.date(1990, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+# A plain integer field without bounds writes into an `integer` column at most (PostgreSQL's int4).
+INT_MAX = 2_147_483_647
+
+
+@deconstructible
+class PlausibleDateValidator:
+    """A date (or the date of a date and time) between EARLIEST_DATE and LATEST_DATE."""
+
+    def __call__(self, value: dt.date | dt.datetime | None) -> None:
+        if value is None:
+            return
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise ValidationError(
+                _("Enter a date between %(earliest)s and %(latest)s."),
+                code="implausible_date",
+                params={"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PlausibleDateValidator)
+
+
+def _column_bounds(model: type[models.Model] | None, name: str) -> list[Any]:
+    """The model field's own min/max validators (for integers: the column's range), for a form that skips them."""
+    if model is None:
+        return []
+    try:
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return []
+    if not isinstance(model_field, models.IntegerField) or model_field.is_relation:
+        return []
+    return [v for v in model_field.validators if isinstance(v, MinValueValidator | MaxValueValidator)]
+
+
+def bound_field(field: forms.Field, model: type[models.Model] | None = None, name: str = "") -> None:
+    """Bounds every field by what the database can hold (issue 10), whether or not the form checks the model.
+
+    Dates: a plausible range. Integers: the model column's range, else int4. (NUL characters and lone surrogates are
+    refused for every parameter by units.middleware.RefuseUnstorableInput; CharFields check NUL themselves too.)
+    """
+    if isinstance(field, forms.DateField | forms.DateTimeField):
+        if not any(isinstance(v, PlausibleDateValidator) for v in field.validators):
+            field.validators.append(PlausibleDateValidator())
+            fmt = {"date": "%Y-%m-%d", "month": "%Y-%m"}.get(getattr(field.widget, "input_type", ""))
+            if fmt:  # the browser's picker offers the same range
+                field.widget.attrs.setdefault("min", EARLIEST_DATE.strftime(fmt))
+                field.widget.attrs.setdefault("max", LATEST_DATE.strftime(fmt))
+    elif isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField | forms.FloatField):
+        bounds = _column_bounds(model, name)
+        if not bounds and field.max_value is None:
+            bounds = [MinValueValidator(-INT_MAX - 1), MaxValueValidator(INT_MAX)]
+        field.validators.extend(v for v in bounds if v not in field.validators)
+
+
+class BoundedFormMixin:
+    """Every field bounded by what the database can hold (see bound_field); for forms without Bootstrap styling."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        meta = getattr(self, "_meta", None)
+        model = getattr(meta, "model", None)
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            bound_field(field, model, name)
+
+
+class BoundedForm(BoundedFormMixin, forms.Form):
+    """The base form of django-filter FilterSets (Meta.form), so query-string filters are bounded too."""
+
+
+class StyledFormMixin(BoundedFormMixin):
+    """Bootstrap classes on every widget, so templates stay plain; every field bounded (BoundedFormMixin)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,7 +131,59 @@ class StyledFormMixin:
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
 
-class VillageForm(StyledFormMixin, forms.ModelForm):
+class YearForm(BoundedForm):
+    """?year= of the pages that show one year (plans, draws, shares)."""
+
+    year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+def chosen_year(data: Any, default: int) -> int:
+    """The year the query string (or form) asks for; the default when none or an invalid one is given."""
+    form = YearForm(data)
+    if form.is_valid() and form.cleaned_data["year"] is not None:
+        return int(form.cleaned_data["year"])
+    return default
+
+
+class MasterSearchForm(BoundedForm):
+    """The search box and status of the master-data lists (villages, units, sectors, groups)."""
+
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    status = forms.ChoiceField(
+        label=_("status"),
+        choices=[("active", _("active")), ("inactive", _("deactivated")), ("all", _("all"))],
+        required=False,
+    )
+
+
+class UniqueNameInTownshipMixin:
+    """A name is unique within its township (the models' UniqueConstraint on township and name).
+
+    The township is not a field of these forms, so Django's own constraint check skips it and a clash reached the
+    database as an IntegrityError (issue 10); the clash is a form error on the name instead.
+    """
+
+    instance: models.Model
+    cleaned_data: dict[str, Any]
+
+    def __init__(self, *args: Any, township_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.township_id = township_id
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        model = type(self.instance)
+        clash = model._default_manager.filter(township_id=self.township_id, name=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                _("This township already has a %(kind)s named “%(name)s”."),
+                code="unique_name",
+                params={"kind": model._meta.verbose_name, "name": name},
+            )
+        return name
+
+
+class VillageForm(UniqueNameInTownshipMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Village
         fields = ["name", "code"]
@@ -62,28 +196,27 @@ class VillageForm(StyledFormMixin, forms.ModelForm):
         return code
 
 
-class UnitForm(StyledFormMixin, forms.ModelForm):
+class UnitForm(UniqueNameInTownshipMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "kind", "duty_kind", "has_enforcement_power", "is_safety_office"]
 
 
-class SectorForm(StyledFormMixin, forms.ModelForm):
+class SectorForm(UniqueNameInTownshipMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Sector
         fields = ["name", "lead_unit", "participating_units", "is_high_risk", "aliases", "sort_order"]
         widgets = {"participating_units": forms.CheckboxSelectMultiple, "aliases": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, township_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.township_id = township_id
+        super().__init__(*args, township_id=township_id, **kwargs)
         units = Unit.objects.filter(township_id=township_id, is_active=True)
         self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["participating_units"].queryset = units  # type: ignore[attr-defined]
 
     def clean_aliases(self) -> str:
         """One name per line, each once; a name another sector of the township goes by would make imports guess."""
-        own = name_key(self.cleaned_data.get("name") or self.instance.name or "")
+        own = name_key(self.cleaned_data.get("name") or getattr(self.instance, "name", "") or "")
         taken: dict[str, str] = {}
         for sector in Sector.objects.filter(township_id=self.township_id).exclude(pk=self.instance.pk):
             for name in [sector.name, *sector.alias_list]:
@@ -188,7 +321,7 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
         return data
 
 
-class SupervisionGroupForm(StyledFormMixin, forms.ModelForm):
+class SupervisionGroupForm(UniqueNameInTownshipMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = SupervisionGroup
         fields = ["name", "leader", "members", "villages", "units"]
@@ -199,7 +332,7 @@ class SupervisionGroupForm(StyledFormMixin, forms.ModelForm):
         }
 
     def __init__(self, *args: Any, township_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, township_id=township_id, **kwargs)
         people = (
             User.objects.filter(is_active=True, assignments__township_id=township_id, assignments__is_active=True)
             .exclude(assignments__role=Role.ENTERPRISE)
@@ -242,3 +375,36 @@ class EnterprisePageForm(EnterpriseForm):
         self.fields["operated_by"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
             township_id=township_id, is_active=True
         )
+
+
+# Longer than any password a person types; a longer one is refused before it is hashed.
+PASSWORD_MAX_LENGTH = 4096
+
+
+class LengthCheckedLoginMixin:
+    """The user name's and password's length checked at the field (issue 10).
+
+    Django sets the user name field's max_length after the field was built, so the length was never validated: a
+    256-character name reached authentication, and the failed-login record (django-axes keeps at most 255
+    characters) failed with a server error. A name longer than any account's is now a form error, and nothing is
+    recorded for it.
+    """
+
+    fields: dict[str, forms.Field]
+    username_field: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(self.username_field.max_length or 150))
+        password = self.fields["password"]
+        password.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
+        password.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
+
+
+class LoginForm(LengthCheckedLoginMixin, AuthenticationForm):
+    """The login page's form."""
+
+
+class AdminLoginForm(LengthCheckedLoginMixin, AdminAuthenticationForm):
+    """The admin's login form (admin.site.login_form)."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -31,7 +32,15 @@ from .access import (
     require_office,
 )
 from .filters import EnterpriseFilter
-from .forms import EnterprisePageForm, SectorForm, SupervisionGroupForm, TownshipSettingsForm, UnitForm, VillageForm
+from .forms import (
+    EnterprisePageForm,
+    MasterSearchForm,
+    SectorForm,
+    SupervisionGroupForm,
+    TownshipSettingsForm,
+    UnitForm,
+    VillageForm,
+)
 from .models import Enterprise, Role, Sector, SupervisionGroup, Township, Unit, Village
 from .selectors import master_record_history
 from .services import master_record_set_active
@@ -93,13 +102,16 @@ class MasterListView(MasterDataMixin, ListView):
 
     def get_queryset(self) -> QuerySet[Any]:
         qs = self.scoped_queryset()
-        q = self.request.GET.get("q", "").strip()
+        self.search = MasterSearchForm(self.request.GET)
+        if not self.search.is_valid():
+            return qs.none()  # an invalid search shows nothing rather than everything
+        q = self.search.cleaned_data["q"].strip()
         if q:
             cond = Q()
             for f in self.search_fields:
                 cond |= Q(**{f"{f}__icontains": q})
             qs = qs.filter(cond)
-        status = self.request.GET.get("status", "active")
+        status = self.search.cleaned_data["status"] or "active"
         if status == "active":
             qs = qs.filter(is_active=True)
         elif status == "inactive":
@@ -111,8 +123,10 @@ class MasterListView(MasterDataMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["q"] = self.request.GET.get("q", "")
-        ctx["status"] = self.request.GET.get("status", "active")
+        data = self.search.cleaned_data if self.search.is_valid() else {}
+        ctx["search_form"] = self.search
+        ctx["q"] = data.get("q", "")
+        ctx["status"] = data.get("status") or "active"
         return ctx
 
 
@@ -121,9 +135,20 @@ class MasterFormMixin(MasterDataMixin):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = super().get_form_kwargs()  # type: ignore[misc]
-        if self.form_class in (SectorForm, SupervisionGroupForm):
-            kwargs["township_id"] = self.township_id()
+        kwargs["township_id"] = self.township_id()
         return kwargs
+
+    def save_or_name_clash(self, form: BaseForm, save: Callable[[], HttpResponse]) -> HttpResponse:
+        """Saves; a name taken meanwhile by someone else (the form checked it a moment ago) is a form error too."""
+        try:
+            with transaction.atomic():
+                return save()
+        except IntegrityError:
+            form.add_error(
+                "name",
+                _("This township already has a %(kind)s with this name.") % {"kind": self.model._meta.verbose_name},
+            )
+            return self.form_invalid(form)  # type: ignore[attr-defined,no-any-return]
 
     def township_id(self) -> int:
         return office_township_id(self.scope)
@@ -140,7 +165,9 @@ class MasterCreateView(MasterFormMixin, CreateView):
 
     def form_valid(self, form: BaseForm) -> HttpResponse:
         form.instance.township_id = self.township_id()  # type: ignore[attr-defined]
-        response = super().form_valid(form)  # type: ignore[arg-type]
+        response = self.save_or_name_clash(form, lambda: super(MasterCreateView, self).form_valid(form))  # type: ignore[arg-type]
+        if response.status_code != 302:
+            return response
         messages.success(self.request, _("“%(name)s” was created.") % {"name": self.object})
         return response
 
@@ -172,7 +199,9 @@ class MasterUpdateView(MasterFormMixin, UpdateView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: BaseForm) -> HttpResponse:
-        response = super().form_valid(form)  # type: ignore[arg-type]
+        response = self.save_or_name_clash(form, lambda: super(MasterUpdateView, self).form_valid(form))  # type: ignore[arg-type]
+        if response.status_code != 302:
+            return response
         messages.success(self.request, _("Changes to “%(name)s” were saved.") % {"name": self.object})
         return response
 
