@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
@@ -45,8 +45,8 @@ def _json_is_unstorable(body: bytes) -> bool:
         return True
     try:
         document = json.loads(text)
-    except ValueError:
-        return False  # not JSON at all: the view answers that itself
+    except (ValueError, RecursionError):
+        return False  # not JSON at all, or nested beyond reason: the view answers that itself
     return any(unstorable(s) for s in _strings(document))
 
 
@@ -65,8 +65,11 @@ def _request_is_unstorable(request: HttpRequest) -> bool:
 
 
 def bad_request_response(request: HttpRequest) -> HttpResponse:
-    template = loader.get_template("400.html")
+    """A Chinese 400 page; a script that sent JSON (the phone inspection form) gets the same message as JSON."""
     message = _("The request contains characters that cannot be stored (a NUL character or a broken one).")
+    if request.content_type == "application/json" or "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"ok": False, "error": message}, status=400)
+    template = loader.get_template("400.html")
     return HttpResponseBadRequest(template.render({"message": message}, request))
 
 

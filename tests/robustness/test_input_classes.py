@@ -54,6 +54,7 @@ def test_it_refuses_a_lone_surrogate_in_a_json_body(world, client_for):
         reverse("inspections:answer", args=[1]), data=b'{"note": "\\ud800"}', content_type="application/json"
     )
     assert response.status_code == 400
+    assert response.json()["ok"] is False  # the phone page reads the error from JSON
 
 
 def test_it_shows_the_400_page_when_django_refuses_a_request_itself(world, client_for):
