@@ -34,7 +34,19 @@ _BEAT_ADMINS: list[tuple[type[Any], type[admin.ModelAdmin[Any]]]] = [
     (ClockedSchedule, beat_admin.ClockedScheduleAdmin),
 ]
 
+
+class ViewOnlyMixin(NoDeleteMixin):
+    """The beat schedule is created by migrations and switched per rule on the office's rules page; its admin shows
+    it only (django-celery-beat's own forms fail with server errors on malformed crontab or task values)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 for _model, _admin_class in _BEAT_ADMINS:
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
-    admin.site.register(_model, type(_admin_class.__name__, (NoDeleteMixin, _admin_class), {}))
+    admin.site.register(_model, type(_admin_class.__name__, (ViewOnlyMixin, _admin_class), {}))

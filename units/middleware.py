@@ -64,6 +64,14 @@ def _request_is_unstorable(request: HttpRequest) -> bool:
     return any(unstorable(upload.name or "") for _key, uploads in request.FILES.lists() for upload in uploads)
 
 
+def _bad_admin_selection(request: HttpRequest) -> bool:
+    """The admin's bulk actions read `_selected_action` as primary keys; every model here has integer keys, and a
+    non-integer one made Django's admin fail with a server error instead of refusing the request."""
+    if request.method != "POST" or "_selected_action" not in request.POST:
+        return False
+    return not all(v.isascii() and v.isdecimal() and len(v) <= 18 for v in request.POST.getlist("_selected_action"))
+
+
 def bad_request_response(request: HttpRequest) -> HttpResponse:
     """A Chinese 400 page; a script that sent JSON (the phone inspection form) gets the same message as JSON."""
     message = _("The request contains characters that cannot be stored (a NUL character or a broken one).")
@@ -81,6 +89,6 @@ class RefuseUnstorableInput:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _request_is_unstorable(request):
+        if _request_is_unstorable(request) or _bad_admin_selection(request):
             return bad_request_response(request)
         return self.get_response(request)

@@ -225,3 +225,25 @@ def test_it_answers_a_name_taken_meanwhile_with_a_form_error(world, client_for, 
     assert response.status_code == 200
     assert response.context["form"].errors["name"]
     assert Unit.objects.filter(name="安监站").count() == 1
+
+
+def test_it_refuses_an_admin_bulk_action_on_a_selection_that_is_no_key(world, client_for):
+    """Django's admin turned a non-integer `_selected_action` into a server error; it is refused at the edge."""
+    client = client_for(world.admin)
+    url = reverse("admin:units_village_changelist")
+    response = client.post(url, {"action": "delete_selected", "_selected_action": ["²"], "index": "0"})
+    assert response.status_code == 400
+    ok = client.post(url, {"action": "delete_selected", "_selected_action": [str(world.village_a.pk)], "index": "0"})
+    assert ok.status_code < 500
+
+
+def test_it_shows_the_beat_schedule_in_the_admin_without_letting_its_forms_be_posted(world, client_for):
+    from django_celery_beat.models import PeriodicTask
+
+    client = client_for(world.admin)
+    assert client.get(reverse("admin:django_celery_beat_periodictask_changelist")).status_code == 200
+    task = PeriodicTask.objects.first()
+    if task is not None:
+        url = reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])
+        assert client.post(url, {"name": "x", "task": "", "crontab": "-1"}).status_code == 403
+    assert client.get(reverse("admin:django_celery_beat_crontabschedule_add")).status_code == 403
