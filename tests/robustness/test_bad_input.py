@@ -224,6 +224,7 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     "inspections:draw_detail": {"pk": _rows(RandomDraw)},
     **{f"inspections:inspector_{v}": {"pk": _rows(Inspector)} for v in ("edit", "toggle")},
     "reminders:open": {"pk": _rows(Reminder)},
+    "reminders:check_resolve": {"pk": _rows(Reminder)},
     "reminders:rule_toggle": {"key": _listed(list(RULES))},
     **{f"dashboard:accident_{v}": {"pk": _rows(Accident)} for v in ("detail", "edit")},
 }
