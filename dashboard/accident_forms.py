@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from hazards.models import local_today
+from core.dates import local_today
 from units.access import Scope
 from units.forms import DateInput, StyledFormMixin
 from units.models import Enterprise, Village

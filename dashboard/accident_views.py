@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from hazards.models import local_today
+from core.dates import local_today
 from units.access import current_user, get_scope
 from units.models import Township
 from units.selectors import master_record_history

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from hazards.models import local_today
+from core.dates import local_today
 from units.access import Scope, get_or_404, get_scope, require_any
 from units.models import Role, Township, User
 

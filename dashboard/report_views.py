@@ -17,8 +17,8 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import local_today
 from hazards.access import hazards_visible_to
-from hazards.models import local_today
 from inspections.access import inspections_visible_to
 from units.access import Scope, current_user, get_scope, require_any
 from units.forms import DateInput, StyledFormMixin

@@ -19,7 +19,8 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from hazards.models import Hazard, Level, local_today
+from core.dates import local_today
+from hazards.models import Hazard, Level
 from inspections.models import Inspection
 from inspections.models.inspection import Kind as InspectionKind
 from inspections.models.inspection import Status as InspectionStatus

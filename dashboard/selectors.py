@@ -22,10 +22,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import dates
+from core.dates import local_today
 from dashboard import phases, stats
 from dashboard.accidents import accidents_visible_to
 from hazards.access import hazards_visible_to
-from hazards.models import Channel, Level, local_today
+from hazards.models import Channel, Level
 from inspections import plans
 from inspections.models import Status as InspectionStatus
 from inspections.models import WorkProblem
@@ -59,7 +61,7 @@ def _url(name: str, *pairs: tuple[str, Any]) -> str:
 
 
 def _year(year: int) -> list[tuple[str, Any]]:
-    start, end = stats.year_bounds(year)
+    start, end = dates.year_bounds(year)
     return [("found_from", start.isoformat()), ("found_to", end.isoformat())]
 
 
@@ -208,17 +210,17 @@ def accident_periods(today: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
     return {
         "this": this,
         "same_last": same_last,
-        "last": stats.year_bounds(today.year - 1),
-        "before": stats.year_bounds(today.year - 2),
+        "last": dates.year_bounds(today.year - 1),
+        "before": dates.year_bounds(today.year - 2),
     }
 
 
 def _fetch(user: Any, today: dt.date) -> _Figures:
     scope = get_scope(user)
     base = hazards_visible_to(user)
-    months = stats.month_starts(today)
+    months = dates.month_starts(today, stats.TREND_MONTHS)
     breakdown = stats.open_breakdown(base, today)
-    year, quarter = plans.quarter_of(today)
+    year, quarter = dates.quarter_of(today)
     visits = (
         plans.visits_visible_to(user)
         .filter(year=year, quarter=quarter)
@@ -239,7 +241,7 @@ def _fetch(user: Any, today: dt.date) -> _Figures:
         today=today,
         breakdown=breakdown,
         found_months=stats.found_by_month(base, months[0], today),
-        closed_months=stats.closed_by_month(base, months[0], stats.month_end(months[-1])),
+        closed_months=stats.closed_by_month(base, months[0], dates.month_end(months[-1])),
         new_major=stats.new_major_by_year(
             base, phases.INCREMENT_BASE_YEAR, max(today.year, phases.INCREMENT_GOAL_YEAR)
         ),
@@ -494,7 +496,7 @@ def _hazard_tiles(f: _Figures) -> list[Tile]:
         _sum(rows, "overdue", _major),
         hazards_url(("overdue", "true"), ("level", Level.MAJOR)),
     )
-    start, end = stats.year_bounds(year)
+    start, end = dates.year_bounds(year)
     closed_url = hazards_url(("closed_from", start.isoformat()), ("closed_to", end.isoformat()))
     closed = sum(n for m, n in f.closed_months.items() if m.year == year)
     return [
@@ -522,11 +524,11 @@ def _hazard_tiles(f: _Figures) -> list[Tile]:
 
 
 def _work_tiles(f: _Figures) -> list[Tile]:
-    year, quarter = plans.quarter_of(f.today)
+    year, quarter = dates.quarter_of(f.today)
     board = _url("inspections:quarter_board", ("year", year), ("quarter", quarter))
     visits = Tile(
         "visits",
-        _("Supervision visits, %(quarter)s") % {"quarter": plans.quarter_label(year, quarter)},
+        _("Supervision visits, %(quarter)s") % {"quarter": dates.quarter_label(year, quarter)},
         Figure("visits_done", _("done"), f.visits["done"], board),
         [Figure("visits_planned", _("planned"), f.visits["total"], board)],
     )
@@ -592,8 +594,8 @@ def _channel_chart(f: _Figures) -> Chart:
 def _trend_chart(f: _Figures) -> Chart:
     found, closed = [], []
     categories = []
-    for first in stats.month_starts(f.today):
-        last = stats.month_end(first)
+    for first in dates.month_starts(f.today, stats.TREND_MONTHS):
+        last = dates.month_end(first)
         categories.append(_("%(year)d/%(month)d") % {"year": first.year, "month": first.month})
         month = [("found_from", first.isoformat()), ("found_to", last.isoformat())]
         found.append(

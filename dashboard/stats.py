@@ -37,6 +37,7 @@ from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import local_midnight, local_today, year_bounds
 from hazards.models import (
     DEADLINE_STATUSES,
     OPEN_STATUSES,
@@ -45,7 +46,6 @@ from hazards.models import (
     Level,
     Listing,
     Status,
-    local_today,
     stock_cutoff,
 )
 
@@ -202,11 +202,6 @@ TREND_MONTHS = 12
 FOUND_FIGURES = ("found", "found_major", "rectified", "rectified_on_time")
 
 
-def local_midnight(day: dt.date) -> dt.datetime:
-    """The start of a local (Asia/Shanghai) day as an aware datetime: timestamps compare with it, not with a date."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
-
-
 def q_closed_between(start: dt.date, end: dt.date) -> Q:
     """Closed (销号) on a local date from `start` to `end` inclusive — a range on closed_at, so the index serves it."""
     return Q(
@@ -214,21 +209,6 @@ def q_closed_between(start: dt.date, end: dt.date) -> Q:
         closed_at__gte=local_midnight(start),
         closed_at__lt=local_midnight(end + dt.timedelta(days=1)),
     )
-
-
-def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
-def month_starts(today: dt.date, months: int = TREND_MONTHS) -> list[dt.date]:
-    """The first days of the last `months` months, oldest first, ending with today's month."""
-    n = today.year * 12 + today.month - 1
-    return [dt.date(m // 12, m % 12 + 1, 1) for m in range(n - months + 1, n + 1)]
-
-
-def month_end(first: dt.date) -> dt.date:
-    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
 
 
 def open_breakdown(qs: QuerySet[Hazard], today: dt.date | None = None) -> list[dict[str, Any]]:

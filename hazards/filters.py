@@ -10,6 +10,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import local_today
 from units.access import Scope
 from units.credit_code import normalise_credit_code
 from units.forms import BoundedForm
@@ -26,7 +27,6 @@ from .models import (
     Listing,
     ListingLevel,
     Status,
-    local_today,
     stock_cutoff,
 )
 

@@ -8,13 +8,14 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import local_today
 from units.access import Scope
 from units.forms import DateInput, StyledFormMixin
 from units.models import Enterprise, Sector, Village
 from units.phones import PhoneField
 
 from .evidence import MAX_FILES, CheckedFile, EvidenceError, check_uploads
-from .models import Channel, Evidence, Hazard, HazardType, Level, local_today
+from .models import Channel, Evidence, Hazard, HazardType, Level
 
 
 class MultipleFileInput(forms.ClearableFileInput):

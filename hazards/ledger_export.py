@@ -19,13 +19,14 @@ from django.http import QueryDict
 from django.utils import timezone
 from openpyxl import Workbook
 
+from core.dates import local_today
 from units.access import Scope, get_scope
 from units.excel import filler_line, report_cells, write_report_head
 from units.models import Township
 
 from .access import hazards_visible_to, hidden_source_fields, may_see_channels
 from .filters import filtered_hazards
-from .models import Channel, ExportJob, Hazard, HazardType, Level, Listing, ListingLevel, Status, local_today
+from .models import Channel, ExportJob, Hazard, HazardType, Level, Listing, ListingLevel, Status
 
 logger = logging.getLogger(__name__)
 

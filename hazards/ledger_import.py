@@ -30,6 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from simple_history.utils import bulk_create_with_history
 
+from core.dates import local_today
 from units.credit_code import normalise_credit_code, validate_credit_code
 from units.excel import MissingHeadersError, cell_text, header_index, header_key, safe_cell, strip_control
 from units.importers import (
@@ -52,7 +53,7 @@ from units.importers import (
 )
 from units.models import Enterprise, Sector, Township, User, Village
 
-from .models import Channel, Hazard, HazardEvent, HazardType, Level, Status, local_today
+from .models import Channel, Hazard, HazardEvent, HazardType, Level, Status
 
 LEDGER_COLUMNS: list[tuple[str, str]] = [
     ("reporting_unit", "上报单位"),

@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import local_today
+from core.errors import WorkflowError
 from reminders.dispatch import hazard_changed
 from units.access import Scope, get_scope
 from units.models import Enterprise, Sector, SupervisionGroup, User, Village
@@ -34,18 +36,9 @@ from .models import (
     Level,
     Role,
     Status,
-    local_today,
 )
 
 Action = HazardEvent.Action
-
-
-class WorkflowError(Exception):
-    """A step that may not be taken; the message tells the user why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 # -- helpers ------------------------------------------------------------------------------------------

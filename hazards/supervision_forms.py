@@ -9,11 +9,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import local_today
 from units.forms import BoundedFormMixin, DateInput, DateTimeInput, StyledFormMixin
 from units.models import Enterprise, Unit, Village
 
 from .evidence import CheckedFile, EvidenceError, check_upload
-from .models import Escalation, Hazard, Listing, ListingLevel, Notice, Refusal, Rung, local_today
+from .models import Escalation, Hazard, Listing, ListingLevel, Notice, Refusal, Rung
 from .supervision_services import FIRST_LIST_YEAR, Acceptance
 
 

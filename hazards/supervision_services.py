@@ -16,6 +16,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import local_today
+from core.errors import WorkflowError
 from units.access import get_scope
 from units.models import Enterprise, Township, Unit, User, Village
 
@@ -37,9 +39,8 @@ from .models import (
     Rung,
     Status,
     TypicalFireHazard,
-    local_today,
 )
-from .services import WorkflowError, _locked, _record
+from .services import _locked, _record
 
 Action = HazardEvent.Action
 Target = Escalation.Target

@@ -20,7 +20,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.dates import local_today
 from core.downloads import download_name
+from core.errors import WorkflowError
 from units.access import get_enterprise_for_user, get_or_404, get_scope, require_any
 from units.models import Role as UnitRole
 from units.models import Township, User
@@ -41,10 +43,8 @@ from .models import (
     Rung,
     Status,
     TypicalFireHazard,
-    local_today,
     next_rung,
 )
-from .services import WorkflowError
 from .supervision_forms import (
     DelistForm,
     EscalationContextForm,

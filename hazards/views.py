@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.downloads import download_name
+from core.errors import WorkflowError
 from units.access import current_user, get_or_404, get_scope, require_office
 from units.models import Township
 
@@ -30,7 +31,6 @@ from .evidence import hazard_file_label
 from .filters import filtered_hazards
 from .models import TRANSITIONS, DeadlineExtension, Evidence, Hazard, Listing, Role
 from .responsibility import next_turn, stuck_items
-from .services import WorkflowError
 
 PAGE_SIZE = 30
 

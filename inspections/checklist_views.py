@@ -19,12 +19,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import WorkflowError
 from units.access import Scope, current_user, get_or_404, get_scope, require_any, require_office
 from units.models import Role, Sector, Township
 
 from . import checklists as services
 from .checklist_forms import ChecklistFilterForm, ChecklistForm, ChecklistItemForm, ItemsImportForm, PublishForm
-from .checklists import WorkflowError
 from .models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 
 READERS = (Role.OFFICE, Role.ADMIN, Role.LEADERSHIP, Role.DEPARTMENT, Role.VILLAGE)

@@ -24,8 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.errors import WorkflowError
 from hazards.models import HazardType
-from hazards.services import WorkflowError
 from units.access import get_scope
 from units.excel import MissingHeadersError, cell_text, header_index, header_key, safe_cell
 from units.importers import (

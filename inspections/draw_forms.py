@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hazards.models import local_today
+from core.dates import local_today
 from units.forms import DateInput, StyledFormMixin
 from units.models import Sector, Unit, Village
 

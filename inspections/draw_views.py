@@ -14,14 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from hazards.models import local_today
+from core.dates import local_today
+from core.errors import WorkflowError
 from units.access import Scope, current_user, get_scope, require_any, require_office
 from units.forms import chosen_year
 from units.models import Enterprise, Role, Sector, Township, Village
 
 from . import draws
 from .draw_forms import DrawFilterForm, DrawForm, ShareTargetForm
-from .draws import WorkflowError
 from .models import Inspector, RandomDraw
 
 READERS = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)

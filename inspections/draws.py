@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from hazards.models import local_today
-from hazards.services import WorkflowError
+from core.dates import local_today
+from core.errors import WorkflowError
 from units.access import get_or_404, get_scope
 from units.models import Enterprise, Township, Unit, User
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from hazards.models import local_today
+from core.dates import local_today
 from units.excel import filler_line, report_cells, write_report_head
 
 from .models import Inspection

@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import WorkflowError
 from hazards.forms import HazardReportForm, PhotoField
 from hazards.models import Channel, Level
-from hazards.services import WorkflowError
 from units.access import Scope
 from units.forms import DateInput, StyledFormMixin
 from units.models import Enterprise, SupervisionGroup, Unit, Village

@@ -8,14 +8,14 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from hazards.models import local_today
+from core.dates import local_today, quarter_of
 from units.access import Scope
 from units.forms import DateInput, StyledFormMixin
 from units.models import Unit, Village
 from units.phones import PhoneField
 
 from .models import Inspection, PlaceAtRisk, WorkProblem
-from .plans import DONE, DUE, OVERDUE, quarter_of
+from .plans import DONE, DUE, OVERDUE
 
 QUARTERS = [(1, _("Q1")), (2, _("Q2")), (3, _("Q3")), (4, _("Q4"))]
 

@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from hazards.models import local_today
+from core import dates
+from core.dates import local_today
+from core.errors import WorkflowError
 from units.access import current_user, get_enterprise_for_user, get_or_404, get_scope, require_office
 from units.models import Enterprise, Township, Unit, User, Village
 from units.selectors import master_record_history
@@ -40,7 +42,6 @@ from .plan_forms import (
     ReviewForm,
     SelfInspectionFilterForm,
 )
-from .plans import WorkflowError
 
 PAGE_SIZE = 30
 T = "inspections/plans/"
@@ -84,7 +85,7 @@ def quarter_board(request: HttpRequest) -> HttpResponse:
         "boards": boards,
         "year": year,
         "quarter": quarter,
-        "label": plans.quarter_label(year, quarter),
+        "label": dates.quarter_label(year, quarter),
         "done": sum(b.done for b in boards),
         "total": sum(b.total for b in boards),
         "previous": _shift(year, quarter, -1),
@@ -112,7 +113,7 @@ def quarter_plan_create(request: HttpRequest) -> HttpResponse:
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:
-        label = plans.quarter_label(year, quarter)
+        label = dates.quarter_label(year, quarter)
         if created:
             text = ngettext(
                 "%(n)d visit was planned for %(quarter)s.", "%(n)d visits were planned for %(quarter)s.", created
@@ -499,7 +500,7 @@ def group_record(request: HttpRequest, pk: int) -> HttpResponse:
     for (year, quarter), items in groupby(visits, key=lambda v: (v.year, v.quarter)):
         rows = sorted(items, key=plans.visit_order)
         quarters.append(
-            {"label": plans.quarter_label(year, quarter), "visits": rows, "done": sum(v.is_done for v in rows)}
+            {"label": dates.quarter_label(year, quarter), "visits": rows, "done": sum(v.is_done for v in rows)}
         )
     context = {
         "group": group,

@@ -21,7 +21,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hazards.models import local_today
+from core.dates import local_midnight, local_today, month_bounds, quarter_bounds, quarter_label, quarter_of
+from core.errors import WorkflowError
 from units.access import get_scope
 from units.models import Enterprise, EnterpriseQuerySet, SupervisionGroup, Township, Unit, User, Village
 
@@ -37,7 +38,7 @@ from .models import (
     SupervisionVisit,
     WorkProblem,
 )
-from .services import WorkflowError, inspection_plan
+from .services import inspection_plan
 
 __all__ = ["WorkflowError"]
 
@@ -45,35 +46,6 @@ UNFINISHED = (Status.PLANNED, Status.IN_PROGRESS)
 
 
 # -- periods (always dates of the Asia/Shanghai calendar) -------------------------------------------------------
-
-
-def quarter_of(day: dt.date) -> tuple[int, int]:
-    return day.year, (day.month - 1) // 3 + 1
-
-
-def _month_end(first: dt.date) -> dt.date:
-    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    if not 1 <= quarter <= 4:
-        raise ValueError(f"quarter must be 1–4, not {quarter}")
-    return dt.date(year, 3 * quarter - 2, 1), _month_end(dt.date(year, 3 * quarter, 1))
-
-
-def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
-    first = day.replace(day=1)
-    return first, _month_end(first)
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    return _("%(year)d Q%(quarter)d") % {"year": year, "quarter": quarter}
-
-
-def _start_of_day(day: dt.date) -> dt.datetime:
-    """Midnight of a local date as an aware datetime, for comparing with timestamps such as created_at."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
 
 
 # -- quarterly supervision plan (§1: each group inspects each of its villages and units once a quarter) ----------
@@ -490,8 +462,8 @@ def with_self_inspection_state(qs: QuerySet[Enterprise], today: dt.date | None =
     monthly, quarterly = Q(si_monthly=True), Q(si_monthly=False)
     state = Case(
         When((monthly & Q(si_month=True)) | (quarterly & Q(si_quarter=True)), then=Value(DONE)),
-        When(monthly & (Q(si_prev_month=True) | Q(created_at__gte=_start_of_day(p.month[0]))), then=Value(DUE)),
-        When(quarterly & (Q(si_prev_quarter=True) | Q(created_at__gte=_start_of_day(p.quarter[0]))), then=Value(DUE)),
+        When(monthly & (Q(si_prev_month=True) | Q(created_at__gte=local_midnight(p.month[0]))), then=Value(DUE)),
+        When(quarterly & (Q(si_prev_quarter=True) | Q(created_at__gte=local_midnight(p.quarter[0]))), then=Value(DUE)),
         default=Value(OVERDUE),
         output_field=CharField(),
     )

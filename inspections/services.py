@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import local_today
+from core.errors import WorkflowError
 from hazards import services as hazard_services
 from hazards.evidence import CheckedFile, EvidenceError, check_upload, store_checked
-from hazards.models import Hazard, Level, local_today
-from hazards.services import WorkflowError
+from hazards.models import Hazard, Level
 from units.access import get_scope
 from units.models import Enterprise, Sector, SupervisionGroup, Township, Unit, User, Village
 

@@ -17,9 +17,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.dates import local_today
 from core.downloads import download_name
-from hazards.models import local_today
-from hazards.services import WorkflowError
+from core.errors import WorkflowError
 from units.access import current_user, get_or_404, get_scope
 from units.models import SupervisionGroup
 

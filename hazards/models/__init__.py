@@ -15,7 +15,6 @@ from .hazard import (
     Role,
     Status,
     Transition,
-    local_today,
     stock_cutoff,
 )
 from .jobs import ExportJob
@@ -57,7 +56,6 @@ __all__ = [
     "Status",
     "Transition",
     "TypicalFireHazard",
-    "local_today",
     "next_rung",
     "stock_cutoff",
 ]

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import local_today
 from units.models import Enterprise, Sector, Township, Unit, Village
 
 
@@ -142,10 +143,6 @@ TRANSITIONS: dict[str, Transition] = {
 
 def stock_cutoff() -> dt.date:
     return dt.date.fromisoformat(settings.STOCK_CUTOFF_DATE)
-
-
-def local_today() -> dt.date:
-    return timezone.localdate()
 
 
 class HazardQuerySet(models.QuerySet["Hazard"]):

@@ -30,15 +30,12 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
+from core.dates import month_bounds, previous_quarter, quarter_bounds, quarter_label, quarter_of
 from inspections.models import Status, SupervisionVisit, WorkProblem
 from inspections.plans import (
     DUE,
     OVERDUE,
-    month_bounds,
     problems_overdue_q,
-    quarter_bounds,
-    quarter_label,
-    quarter_of,
     status_from_annotations,
     visit_order,
     with_self_inspection_state,
@@ -71,10 +68,6 @@ def month_key(day: dt.date) -> str:
 
 def month_label(day: dt.date) -> str:
     return _("%(year)d, month %(month)d") % {"year": day.year, "month": day.month}
-
-
-def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
-    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
 
 
 def quarter_board_url(year: int, quarter: int) -> str:

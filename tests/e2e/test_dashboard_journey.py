@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from hazards.models import local_today
+from core.dates import local_today
 from tests.e2e.conftest import login, screenshot
 from tests.factories import HazardFactory
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from hazards.models import local_today
+from core.dates import local_today, quarter_of
 from inspections.models import PlaceAtRisk, SupervisionVisit
-from inspections.plans import quarter_of
 from tests.e2e.conftest import login, screenshot
 from tests.factories import SupervisionGroupFactory
 

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Page, expect
 
-from hazards.models import Notice, local_today
+from core.dates import local_today
+from hazards.models import Notice
 from tests.e2e.conftest import login, screenshot
 from tests.factories import HazardFactory
 

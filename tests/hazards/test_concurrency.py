@@ -7,9 +7,9 @@ import threading
 import pytest
 from django.db import connection
 
+from core.errors import WorkflowError
 from hazards import services
 from hazards.models import Hazard, HazardEvent, Status
-from hazards.services import WorkflowError
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,10 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.dates import local_today
+from core.errors import WorkflowError
 from hazards import supervision_services as services
 from hazards.evidence import check_upload
-from hazards.models import HazardEvent, Listing, local_today
-from hazards.services import WorkflowError
+from hazards.models import HazardEvent, Listing
 from hazards.supervision_services import Acceptance
 from tests.factories import HazardFactory
 

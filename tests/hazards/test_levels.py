@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import WorkflowError
 from hazards import services
 from hazards.access import may_judge_major_fire
 from hazards.models import Hazard, HazardEvent, Level, Status
-from hazards.services import WorkflowError
 from tests.factories import AssignmentFactory, HazardFactory, SectorFactory, UnitFactory, UserFactory
 from units.access import get_scope
 from units.models import Role

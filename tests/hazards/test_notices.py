@@ -10,9 +10,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import local_today
+from core.errors import WorkflowError
 from hazards import supervision_services as services
-from hazards.models import HazardEvent, Notice, local_today
-from hazards.services import WorkflowError
+from hazards.models import HazardEvent, Notice
 from tests.factories import HazardFactory
 
 pytestmark = pytest.mark.django_db

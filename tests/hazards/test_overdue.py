@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.dates import local_today
 from hazards import supervision_services as services
-from hazards.models import local_today
 from tests.factories import HazardFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from core.dates import local_today
+from core.errors import WorkflowError
 from hazards import supervision_services as services
-from hazards.models import HazardEvent, Listing, Refusal, local_today
-from hazards.services import WorkflowError
+from hazards.models import HazardEvent, Listing, Refusal
 from tests.factories import HazardFactory
 
 pytestmark = pytest.mark.django_db

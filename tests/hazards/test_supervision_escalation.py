@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from core.dates import local_today
+from core.errors import WorkflowError
 from hazards import supervision_services as services
 from hazards.evidence import check_upload
-from hazards.models import RUNG_ORDER, Escalation, HazardEvent, local_today, next_rung
-from hazards.services import WorkflowError
+from hazards.models import RUNG_ORDER, Escalation, HazardEvent, next_rung
 from tests.factories import HazardFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import local_today
 from hazards import supervision_services as services
 from hazards.evidence import check_upload
-from hazards.models import local_today
 from tests.factories import HazardFactory
 
 pytestmark = pytest.mark.django_db

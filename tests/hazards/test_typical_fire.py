@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import WorkflowError
 from hazards import supervision_services as services
 from hazards.models import HazardEvent, Listing, TypicalFireHazard
-from hazards.services import WorkflowError
 from tests.factories import HazardFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.errors import WorkflowError
 from hazards import services
 from hazards.models import HazardEvent, Level, Status
-from hazards.services import WorkflowError
 from tests.factories import HazardFactory, SectorFactory
 from tests.hazards.conftest import checked
 from tests.hazards.test_workflow import to_rectifying

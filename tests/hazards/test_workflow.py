@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.errors import WorkflowError
 from hazards import services
 from hazards.models import Evidence, Hazard, HazardEvent, Level, Status
-from hazards.services import WorkflowError
 from tests.factories import HazardFactory
 from tests.hazards.conftest import checked
 

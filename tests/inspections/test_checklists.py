@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core.errors import WorkflowError
 from inspections import checklists as services
 from inspections import services as inspection_services
-from inspections.checklists import ITEM_COLUMNS, WorkflowError
+from inspections.checklists import ITEM_COLUMNS
 from inspections.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from tests.conftest import World
 

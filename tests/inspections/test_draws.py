@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from hazards.services import WorkflowError
+from core.errors import WorkflowError
 from inspections import draws
 from inspections.models import Inspection, Inspector, RandomDraw, RandomShareTarget
 from inspections.services import inspection_plan

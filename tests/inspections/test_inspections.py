@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import WorkflowError
 from hazards.models import Hazard
-from hazards.services import WorkflowError
 from inspections import services
 from inspections.access import inspections_visible_to, may_log_inspection
 from inspections.models import DEFAULT_CHANNEL, Inspection, Kind

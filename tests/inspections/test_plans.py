@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from core import dates
 from inspections import plans
 from inspections.models import Inspection, SupervisionVisit
 from inspections.services import inspection_plan
@@ -48,13 +49,13 @@ def submit(inspection: Inspection) -> None:
 
 
 def test_it_computes_quarters_and_their_bounds():
-    assert plans.quarter_of(dt.date(2026, 3, 31)) == (2026, 1)
-    assert plans.quarter_of(dt.date(2026, 4, 1)) == (2026, 2)
-    assert plans.quarter_of(dt.date(2026, 12, 31)) == (2026, 4)
-    assert plans.quarter_bounds(2024, 1) == (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
-    assert plans.quarter_bounds(2026, 4) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert dates.quarter_of(dt.date(2026, 3, 31)) == (2026, 1)
+    assert dates.quarter_of(dt.date(2026, 4, 1)) == (2026, 2)
+    assert dates.quarter_of(dt.date(2026, 12, 31)) == (2026, 4)
+    assert dates.quarter_bounds(2024, 1) == (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    assert dates.quarter_bounds(2026, 4) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     with pytest.raises(ValueError):
-        plans.quarter_bounds(2026, 5)
+        dates.quarter_bounds(2026, 5)
 
 
 # -- planning ------------------------------------------------------------------------------------------------

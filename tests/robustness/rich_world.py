@@ -12,12 +12,14 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core import dates
+from core.dates import local_today
 from dashboard.accidents import accident_create
 from dashboard.snapshots import month_just_ended, snapshot_month
 from hazards import services as hazard_services
 from hazards import supervision_services as supervision
 from hazards.evidence import check_upload
-from hazards.models import ExportJob, local_today
+from hazards.models import ExportJob
 from inspections import checklists, draws, plans
 from inspections import services as inspection_services
 from inspections.models import ChecklistItem, ChecklistTemplate, ChecklistVersion, Inspector
@@ -119,7 +121,7 @@ def _plans(world: Any) -> dict[str, Any]:
     group.members.add(world.dept_a)
     group.villages.add(world.village_a, world.village_b)
     group.units.add(world.unit_a)
-    year, quarter = plans.quarter_of(local_today())
+    year, quarter = dates.quarter_of(local_today())
     plans.quarter_plan_create(township=world.township, year=year, quarter=quarter)
     visit = group.visits.get(village=world.village_a).inspection
     problem = plans.problem_create(

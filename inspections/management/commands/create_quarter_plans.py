@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core import dates
 from inspections import plans
 
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         if year is not None and not 2000 <= year <= 2100:
             raise CommandError("--year must be between 2000 and 2100.")
         if year is None:
-            year, quarter = plans.quarter_of(plans.local_today())
+            year, quarter = dates.quarter_of(dates.local_today())
         created = plans.quarter_plans_create_all(year=year, quarter=quarter)
         for code, n in created.items():
             self.stdout.write(f"{code} {year}Q{quarter}: {n} visit(s) planned")
