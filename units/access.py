@@ -21,7 +21,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from .models import Assignment, Enterprise, Role, Sector, User, Village
+from .models import Assignment, Enterprise, Role, Sector, Township, User, Village
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -172,6 +172,40 @@ def require_office(scope: Scope, township_id: int | None = None) -> None:
 def require_any(scope: Scope, *roles: str) -> None:
     if not scope.has_role(*roles):
         raise Http404
+
+
+CURRENT_TOWNSHIP_KEY = "current_township"
+
+
+def current_township_id(request: Any) -> int | None:
+    """The township the user acts in on this request: the one chosen in the session if it is still theirs, else
+    their only township; None when they have none. Every page, form, export and number follows it, so no code picks
+    "the first" of several townships itself."""
+    scope = get_scope(request.user)
+    if not scope.township_ids:
+        return None
+    chosen = request.session.get(CURRENT_TOWNSHIP_KEY) if hasattr(request, "session") else None
+    if isinstance(chosen, int) and chosen in scope.township_ids:
+        return chosen
+    # Several townships and no valid choice yet: a stable default until the user picks one, their office's first.
+    return min(scope.office_townships or scope.township_ids)
+
+
+def current_township(request: Any) -> Township:
+    """The current township (404 when the user has none)."""
+    township_id = current_township_id(request)
+    if township_id is None:
+        raise Http404
+    return Township.objects.get(pk=township_id)
+
+
+def office_township(request: Any) -> Township:
+    """The current township of an office user (or administrator) who manages it; 404 to everyone else."""
+    scope = get_scope(request.user)
+    township_id = current_township_id(request)
+    if township_id is None or not scope.is_office_for(township_id):
+        raise Http404
+    return Township.objects.get(pk=township_id)
 
 
 def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
