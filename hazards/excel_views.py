@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -24,11 +24,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from units import importers
-from units.access import Scope, get_or_404, get_scope, require_any
+from units.access import Scope, get_or_404, get_scope, office_township, require_any
 from units.forms import StyledFormMixin
 from units.imports import report_ignored_columns
 from units.models import Role, Township, User
-from units.views import office_township_id
 
 from . import ledger_export as exporter
 from . import ledger_import as importer
@@ -137,7 +136,7 @@ class LedgerImportForm(StyledFormMixin, forms.Form):
 def _office_township(request: HttpRequest) -> Township:
     scope: Scope = get_scope(request.user)
     require_any(scope, Role.OFFICE, Role.ADMIN)
-    return get_object_or_404(Township, pk=office_township_id(scope))
+    return office_township(request)
 
 
 def _report_success(request: HttpRequest, result: LedgerImportResult, *, dry_run: bool) -> None:

@@ -5,17 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from . import importers
-from .access import Scope, get_scope, require_any
+from .access import Scope, get_scope, office_township, require_any
 from .forms import EnterpriseImportForm
 from .import_template import build_enterprise_template
 from .importers import ImportResult
 from .models import Role, Township, User
-from .views import office_township_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,7 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _office_township(request: HttpRequest) -> Township:
     scope: Scope = get_scope(request.user)
     require_any(scope, Role.OFFICE, Role.ADMIN)
-    return get_object_or_404(Township, pk=office_township_id(scope))
+    return office_township(request)
 
 
 def _report_success(request: HttpRequest, result: ImportResult, *, dry_run: bool) -> None:
