@@ -106,10 +106,11 @@ def _python_breaches(root: Path, app: str, path: Path, contract: Contract) -> It
         package = package.rpartition(".")[0]
     in_migrations = "migrations" in path.relative_to(root).parts
     for node in ast.walk(tree):
-        for imported in _imported_apps(node, package):
-            why = contract.why_not(app, imported)
-            if why:
-                yield Breach(rel, node.lineno, f"imports {imported} ({why})")
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for imported in _imported_apps(node, package):
+                why = contract.why_not(app, imported)
+                if why:
+                    yield Breach(rel, node.lineno, f"imports {imported} ({why})")
         if in_migrations or not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
             continue
         for pattern, what in ((_URL_NAME, "names the URL"), (_MODEL_LABEL, "names the model")):
@@ -120,7 +121,7 @@ def _python_breaches(root: Path, app: str, path: Path, contract: Contract) -> It
                     yield Breach(rel, node.lineno, f"{what} {node.value} of {match.group(1)} ({why})")
 
 
-def _imported_apps(node: ast.AST, package: str) -> Iterator[str]:
+def _imported_apps(node: ast.Import | ast.ImportFrom, package: str) -> Iterator[str]:
     if isinstance(node, ast.Import):
         for alias in node.names:
             yield alias.name.partition(".")[0]
