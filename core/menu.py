@@ -62,15 +62,12 @@ entries: Registry[MenuEntry] = Registry("menu entry")
 shortcuts: Registry[Shortcut] = Registry("menu shortcut")
 
 
-def _item(label: Label, url: str, path: str) -> dict[str, Any]:
-    return {"label": label, "url": url, "active": path.startswith(url)}
-
-
 def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
     """The groups of the navigation bar the user may use, each with its items; a group with one item shows as a
-    plain link (base.html)."""
+    plain link (base.html). The item of the current page is active: the one whose URL is the longest start of the
+    path (on /hazards/overdue/, "Overdue", not also the ledger at /hazards/)."""
     menu: list[dict[str, Any]] = [
-        {"label": link.label, "items": [_item(link.label, link.url, path)]}
+        {"label": link.label, "items": [{"label": link.label, "url": link.url}]}
         for shortcut in shortcuts
         for link in shortcut.links(user)
     ]
@@ -78,11 +75,13 @@ def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
     for entry in entries:
         groups.get(entry.group)  # an entry in a group nobody registered is a mistake, not a hidden link
         if entry.visible(user):
-            by_group.setdefault(entry.group, []).append(_item(entry.label, reverse(entry.url_name), path))
-    for group in groups:
-        items = by_group.get(group.key)
-        if items:
-            menu.append({"label": group.label, "items": items, "active": any(i["active"] for i in items)})
+            by_group.setdefault(entry.group, []).append({"label": entry.label, "url": reverse(entry.url_name)})
+    menu += [{"label": g.label, "items": by_group[g.key]} for g in groups if g.key in by_group]
+    current = max((i["url"] for i in flat_menu(menu) if path.startswith(i["url"])), key=len, default=None)
+    for group in menu:
+        for item in group["items"]:
+            item["active"] = item["url"] == current
+        group["active"] = any(item["active"] for item in group["items"])
     return menu
 
 
