@@ -4,7 +4,8 @@ re-encoded, kept under a name the server chooses.
 Photos from phone cameras arrive as JPEG, PNG or WebP (HEIC is converted by the phone's browser when the input
 asks for image/*); documents as PDF. Whatever the uploader called the file, we keep only what we could decode,
 under a name we choose. Hazard evidence, inspection photos and signatures, listing acceptances and escalation
-attachments are all stored this way; the rows that describe one file each share the StoredFile fields.
+attachments are all stored this way: a row that is one file (evidence, an inspection photo) is a StoredFile; a file
+that is one field of a larger row (a signature, an acceptance document, an attachment) goes in with save_checked.
 """
 
 from __future__ import annotations
