@@ -13,7 +13,6 @@ from functools import partial
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -123,6 +122,11 @@ class LedgerImportForm(UploadForm):
     )
 
 
+def _counts(result: ImportResult) -> dict[str, int]:
+    enterprises = result.enterprises_created if isinstance(result, LedgerImportResult) else 0
+    return {"created": result.created, "enterprises": enterprises}
+
+
 class LedgerImportView(SpreadsheetImportView):
     template_name = "hazards/excel/ledger_import.html"
     spec = importer.LEDGER_SHEET
@@ -142,20 +146,18 @@ class LedgerImportView(SpreadsheetImportView):
             dry_run=dry_run,
         )
 
-    def report(self, result: ImportResult, *, dry_run: bool) -> None:
-        assert isinstance(result, LedgerImportResult)  # noqa: S101 - what run_import returns
-        counts = {"created": result.created, "enterprises": result.enterprises_created}
-        if dry_run:
-            text = _(
-                "The file is valid: %(created)d hazards and %(enterprises)d new enterprises would be imported."
-                " Nothing has been saved yet."
-            )
-            messages.info(self.request, text % counts)
-            return
-        text = _("Import finished: %(created)d hazards imported.") % counts
-        if result.enterprises_created:
-            text += " " + _("%(enterprises)d enterprises were registered.") % counts
-        messages.success(self.request, text)
+    def checked_message(self, result: ImportResult) -> str:
+        text = _(
+            "The file is valid: %(created)d hazards and %(enterprises)d new enterprises would be imported."
+            " Nothing has been saved yet."
+        )
+        return text % _counts(result)
+
+    def done_message(self, result: ImportResult) -> str:
+        text = _("Import finished: %(created)d hazards imported.") % _counts(result)
+        if _counts(result)["enterprises"]:
+            text += " " + _("%(enterprises)d enterprises were registered.") % _counts(result)
+        return text
 
     def done_url(self, target: Township) -> str:
         return reverse("hazards:list")

@@ -415,13 +415,13 @@ class ChecklistImportView(SpreadsheetImportView):
         file = form.cleaned_data["file"]
         return services.items_import(template=target, file=file, actor=current_user(self.request), dry_run=dry_run)
 
-    def report(self, result: ImportResult, *, dry_run: bool) -> None:
-        if dry_run:
-            text = _("The file is valid: %(n)d items would be imported into the draft. Nothing has been saved yet.")
-            messages.info(self.request, text % {"n": result.created})
-            return
+    def checked_message(self, result: ImportResult) -> str:
+        text = _("The file is valid: %(n)d items would be imported into the draft. Nothing has been saved yet.")
+        return text % {"n": result.created}
+
+    def done_message(self, result: ImportResult) -> str:
         text = _("%(n)d items were imported into the draft. Check them, then publish the draft.")
-        messages.success(self.request, text % {"n": result.created})
+        return text % {"n": result.created}
 
     def done_url(self, target: ChecklistTemplate) -> str:
         return reverse("inspections:checklist_draft", args=[target.pk])

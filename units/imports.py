@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -18,6 +17,10 @@ from . import importers
 from .access import current_user, office_township
 from .models import Township
 from .roster_sheet import ROSTER_SHEET, TEMPLATE_FILENAME, build_enterprise_template
+
+
+def _counts(result: ImportResult) -> dict[str, int]:
+    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
 
 
 class EnterpriseImportView(SpreadsheetImportView):
@@ -33,19 +36,18 @@ class EnterpriseImportView(SpreadsheetImportView):
             township=target, file=form.cleaned_data["file"], actor=actor, dry_run=dry_run
         )
 
-    def report(self, result: ImportResult, *, dry_run: bool) -> None:
-        counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
-        if dry_run:
-            text = _(
-                "The file is valid: %(created)d would be created, %(updated)d updated, %(unchanged)d unchanged."
-                " Nothing has been saved yet."
-            )
-            messages.info(self.request, text % counts)
-            return
-        text = _("Import finished: %(created)d created, %(updated)d updated.") % counts
+    def checked_message(self, result: ImportResult) -> str:
+        text = _(
+            "The file is valid: %(created)d would be created, %(updated)d updated, %(unchanged)d unchanged."
+            " Nothing has been saved yet."
+        )
+        return text % _counts(result)
+
+    def done_message(self, result: ImportResult) -> str:
+        text = _("Import finished: %(created)d created, %(updated)d updated.") % _counts(result)
         if result.unchanged:
-            text += " " + _("%(unchanged)d were already up to date.") % counts
-        messages.success(self.request, text)
+            text += " " + _("%(unchanged)d were already up to date.") % _counts(result)
+        return text
 
     def done_url(self, target: Township) -> str:
         return reverse("units:enterprise_list")

@@ -52,7 +52,8 @@ def report_ignored_columns(request: HttpRequest, result: ImportResult) -> None:
 
 class SpreadsheetImportView(LoginRequiredMixin, View):
     """One import page. A subclass names its template and sheet and says who may import into what (`target`,
-    404 for everyone else), how the import runs, what to tell the user and where to go after a real import."""
+    404 for everyone else), how the import runs, what to tell the user after a check and after an import, and
+    where to go after a real import."""
 
     template_name: ClassVar[str]
     spec: ClassVar[SheetSpec]
@@ -64,7 +65,11 @@ class SpreadsheetImportView(LoginRequiredMixin, View):
     def run_import(self, target: Any, form: forms.Form, *, dry_run: bool) -> ImportResult:
         raise NotImplementedError
 
-    def report(self, result: ImportResult, *, dry_run: bool) -> None:
+    def checked_message(self, result: ImportResult) -> str:
+        """What a check-only run of a valid file would do ("… would be imported. Nothing has been saved yet.")."""
+        raise NotImplementedError
+
+    def done_message(self, result: ImportResult) -> str:
         raise NotImplementedError
 
     def done_url(self, target: Any) -> str:
@@ -87,11 +92,12 @@ class SpreadsheetImportView(LoginRequiredMixin, View):
             except WorkflowError as exc:
                 form.add_error(None, exc.message)
             else:
-                if result.ok:
-                    self.report(result, dry_run=dry_run)
-                    if not dry_run:
-                        report_ignored_columns(request, result)
-                        return redirect(self.done_url(target))
+                if result.ok and dry_run:
+                    messages.info(request, self.checked_message(result))
+                elif result.ok:
+                    messages.success(request, self.done_message(result))
+                    report_ignored_columns(request, result)
+                    return redirect(self.done_url(target))
         return self.page(target, form, result)
 
     def page(self, target: Any, form: forms.Form, result: ImportResult | None) -> HttpResponse:
