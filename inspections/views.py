@@ -13,13 +13,13 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.dates import local_today
 from core.downloads import download_name
 from core.errors import WorkflowError
+from core.spreadsheets.views import xlsx_response
 from hazards.models import Hazard
 from units.access import current_user, get_or_404, get_scope
 from units.models import SupervisionGroup
@@ -84,9 +84,7 @@ def inspection_export(request: HttpRequest) -> HttpResponse:
     )
     towns = sorted(set(user.assignments.filter(is_active=True).values_list("township__name", flat=True)))
     content = inspections_workbook(qs[:20000], filler=user.display_name, township_name="、".join(towns))
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(True, f"检查记录-{local_today():%Y-%m-%d}.xlsx") or ""
-    return response
+    return xlsx_response(content, f"检查记录-{local_today():%Y-%m-%d}.xlsx")
 
 
 def _plannable_groups(user: Any) -> Any:
