@@ -11,10 +11,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from core.dates import local_today
+from core.spreadsheets.views import xlsx_response
 from units.access import current_township_id, current_user, get_scope, office_township, townships_visible_to
 from units.selectors import master_record_history
 
@@ -28,7 +28,7 @@ from .access import (
 from .accident_forms import AccidentFilterForm, AccidentForm
 from .accidents import accident_create, accident_update
 from .models import Accident
-from .reports import XLSX, accidents_workbook
+from .reports import accidents_workbook
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 20000
@@ -76,9 +76,7 @@ def accident_export(request: HttpRequest) -> HttpResponse:
     content = accidents_workbook(
         qs.order_by("occurred_on", "pk")[:EXPORT_LIMIT], filler=user.display_name, township_name="、".join(towns)
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"事故登记-{local_today():%Y-%m-%d}.xlsx") or ""
-    return response
+    return xlsx_response(content, f"事故登记-{local_today():%Y-%m-%d}.xlsx")
 
 
 @login_required

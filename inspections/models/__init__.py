@@ -12,6 +12,7 @@ from .inspection import (
     PlaceAtRisk,
     Status,
 )
+from .links import InspectionHazard
 from .plans import DisciplineReferral, RandomDraw, RandomShareTarget, SupervisionVisit, WorkProblem
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "DisciplineReferral",
     "Inspection",
     "InspectionAnswer",
+    "InspectionHazard",
     "InspectionPhoto",
     "InspectionQuerySet",
     "Inspector",

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from PIL import Image
 
-from hazards.evidence import check_upload
+from core.files import check_upload
 from tests.factories import HazardFactory
 from units.demo import load_demo_data
 from units.models import Sector, Township

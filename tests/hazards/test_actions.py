@@ -64,7 +64,7 @@ def refusal(call: Callable[[], Any]) -> str | None:
 
 
 def _staff(township: Township, username: str, role: str, **target: Any) -> User:
-    user: User = UserFactory(username=username, full_name=username)
+    user: User = UserFactory.create(username=username, full_name=username)
     AssignmentFactory(user=user, role=role, township=township, **target)
     return user
 
@@ -98,7 +98,10 @@ def _add_supervision(township: Township) -> None:
         Q(level=Level.MAJOR) | Q(pk__in=open_.filter(level=Level.GENERAL).values("pk")[:3])
     )[:5]:
         services.extension_request(
-            hazard_id=hazard.pk, actor=office, new_deadline=hazard.deadline + dt.timedelta(days=20), reason="汛期"
+            hazard_id=hazard.pk,
+            actor=office,
+            new_deadline=(hazard.deadline or today) + dt.timedelta(days=20),
+            reason="汛期",
         )
     for hazard in open_.filter(status__in=DEADLINE_STATUSES, enterprise__isnull=False)[3:6]:
         supervision.notice_issue(hazard_id=hazard.pk, actor=office, issued_on=today)

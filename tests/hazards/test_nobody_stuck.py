@@ -1,7 +1,7 @@
 """Nobody may be stuck: every open hazard has at least one active user who may take each of its next steps.
 
 Checked over whole data sets — the demo township and `generate_hazards` output — not only over hand-picked examples,
-and with the same rules the services apply (hazards.responsibility uses hazards.access.hazard_roles).
+and with the same rules the services apply (hazards.responsibility asks hazards.access.HazardRights).
 """
 
 from __future__ import annotations

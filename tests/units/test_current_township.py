@@ -35,7 +35,7 @@ def choose(client: Client, value: Any) -> None:
 @pytest.fixture
 def split(world: World) -> User:
     """The office of the neighbouring township, and a village officer (包村) in 刘圩镇."""
-    user: User = UserFactory(username="split", full_name="split")
+    user: User = UserFactory.create(username="split", full_name="split")
     AssignmentFactory(user=user, role=Role.OFFICE, township=world.other_township)
     AssignmentFactory(user=user, role=Role.VILLAGE, township=world.township, village=world.village_a)
     return user
