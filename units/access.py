@@ -345,10 +345,11 @@ def get_township_for_office(user: Any, pk: Any) -> Township:
 
 # -- master data ------------------------------------------------------------------------------------------
 
-# Villages, units, sectors and supervision groups are read by those who see the whole township; enterprises also
-# by departments and village officers (theirs); the office changes them.
-MASTER_DATA_READERS = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
-ENTERPRISE_READERS = (*MASTER_DATA_READERS, Role.DEPARTMENT, Role.VILLAGE)
+# Villages, units, sectors and supervision groups are read by those who see the whole township (the county bureau
+# sees every township's); enterprises also by departments, village officers and county departments (theirs); the
+# office changes them.
+MASTER_DATA_READERS = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN, Role.COUNTY)
+ENTERPRISE_READERS = (*MASTER_DATA_READERS, Role.DEPARTMENT, Role.VILLAGE, Role.COUNTY_DEPARTMENT)
 
 
 def require_master_data_reader(scope: Scope) -> None:
