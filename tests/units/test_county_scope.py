@@ -267,3 +267,12 @@ def test_it_keeps_the_township_roles_writing_and_out_of_the_county(world):
         scope = build_scope(user)
         assert not scope.is_read_only and not scope.is_county and not scope.may_list_at_county
     assert build_scope(world.leader).is_read_only
+
+
+@pytest.mark.parametrize("who", ["county", "county_dept"])
+def test_it_offers_the_county_only_pages_it_may_open(world, here, there, client_for, who):
+    client = client_for(getattr(world, who))
+    links = client.get(reverse("home")).context["nav_items"]
+    assert links
+    for link in links:
+        assert client.get(link["url"]).status_code == 200, link["url"]
