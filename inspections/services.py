@@ -312,14 +312,24 @@ def closed_message(inspection: Inspection) -> str:
 
 
 def _begin(inspection: Inspection, actor: User) -> Inspection:
-    """The first answer or photo starts the recording (planned → in progress): the day of the visit is today."""
+    """The first answer or photo starts the recording."""
     if inspection.status != Status.PLANNED:
         return inspection
+    return _start(inspection.pk, actor=actor, expected_status=Status.PLANNED)
 
+
+def _start(inspection_id: int, *, actor: User, expected_status: str | None) -> Inspection:
     def visit_day(locked: Inspection) -> None:
         locked.done_on = locked.done_on or local_today()
 
-    return _move(inspection.pk, "start", actor=actor, prepare=visit_day)
+    return _move(inspection_id, "start", actor=actor, expected_status=expected_status, prepare=visit_day)
+
+
+@transaction.atomic
+def inspection_start(*, inspection_id: int, actor: User, expected_status: str | None = None) -> Inspection:
+    """Start recording a planned inspection (planned → in progress); the day of the visit is today unless set.
+    The phone page takes this step with the first answer or photo."""
+    return _start(inspection_id, actor=actor, expected_status=expected_status)
 
 
 # An answer's own time orders the answers to one item (an older answer sent late from an offline phone must not
