@@ -12,13 +12,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from units.access import Scope, get_or_404, get_scope
-from units.models import Enterprise, Role, SupervisionGroup, Township, Unit, Village
+from units.models import Enterprise, Role, Sector, SupervisionGroup, Township, Unit, Village
 
 from .models import (
     ChecklistTemplate,
     DisciplineReferral,
     Inspection,
     InspectionRole,
+    Inspector,
     Kind,
     PlaceAtRisk,
     ProblemRole,
@@ -313,6 +314,11 @@ def get_draw_for_user(user: Any, pk: Any) -> RandomDraw:
     return get_or_404(draws_visible_to(user).select_related("township", "created_by", "inspecting_unit"), pk=pk)
 
 
+def inspectors_visible_to(user: Any) -> QuerySet[Inspector]:
+    """The inspector pool (§30) is read by the office, leadership and administrators of their township(s)."""
+    return Inspector.objects.filter(township_id__in=get_scope(user).all_townships)
+
+
 def draw_townships_visible_to(user: Any) -> QuerySet[Township]:
     """The townships whose draws and random share the user reads."""
     return Township.objects.filter(pk__in=get_scope(user).all_townships)
@@ -325,3 +331,8 @@ def checklists_visible_to(user: Any) -> QuerySet[ChecklistTemplate]:
     if not scope.has_role(*CHECKLIST_READERS):
         return ChecklistTemplate.objects.none()
     return ChecklistTemplate.objects.filter(township_id__in=scope.township_ids)
+
+
+def checklist_sectors_visible_to(user: Any) -> QuerySet[Sector]:
+    """The active sectors the checklists the user reads may belong to (the list's sector filter)."""
+    return Sector.objects.filter(township_id__in=get_scope(user).township_ids, is_active=True)

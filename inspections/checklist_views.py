@@ -21,10 +21,9 @@ from django.views.decorators.http import require_POST
 
 from core.errors import WorkflowError
 from units.access import Scope, current_user, get_or_404, get_scope, office_township, require_any, require_office
-from units.models import Sector
 
 from . import checklists as services
-from .access import CHECKLIST_READERS, checklists_visible_to
+from .access import CHECKLIST_READERS, checklist_sectors_visible_to, checklists_visible_to
 from .checklist_forms import ChecklistFilterForm, ChecklistForm, ChecklistItemForm, ItemsImportForm, PublishForm
 from .models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 
@@ -99,7 +98,7 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
     require_any(scope, *CHECKLIST_READERS)
     base = checklists_visible_to(request.user).select_related("sector")
-    sectors = list(Sector.objects.filter(township_id__in=scope.township_ids, is_active=True).order_by("sort_order"))
+    sectors = list(checklist_sectors_visible_to(request.user).order_by("sort_order"))
     form = ChecklistFilterForm(request.GET, sectors=sectors)
     qs = _annotated(_filtered(form, base)).order_by("name", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
