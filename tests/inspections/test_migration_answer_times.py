@@ -45,6 +45,7 @@ def test_it_clamps_times_outside_the_window_and_keeps_the_rest(world, planned):
         new = migrate(AFTER)
     new_answers = new.get_model("inspections", "InspectionAnswer").objects
     got = dict(new_answers.values_list("pk", "client_time"))
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())  # later migrations back for the next tests
     assert got == {
         answers[0].pk: STORED - dt.timedelta(days=30),
         answers[1].pk: STORED,

@@ -205,11 +205,11 @@ def test_it_keeps_the_posted_names_and_refuses_a_step_never_theirs(world, visit,
 
 
 def _migration_nodes() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The migration that adds the timelines (whatever its number) and the latest one of inspections."""
+    """The migration before the one that adds the timelines (whatever its number), and the latest of every app."""
     graph = MigrationExecutor(connection).loader.graph
     mine = next(k for k in graph.nodes if k[0] == "inspections" and k[1].endswith("_inspection_and_problem_events"))
     before = [p for p in graph.node_map[mine].parents if p.key[0] == "inspections"]
-    return [before[0].key], graph.leaf_nodes("inspections")
+    return [before[0].key], graph.leaf_nodes()
 
 
 def _migrate(targets):  # type: ignore[no-untyped-def]
