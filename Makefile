@@ -31,9 +31,11 @@ test: export DJANGO_SETTINGS_MODULE := liuwei_safety.settings.test
 test: export DATABASE_URL := $(or $(DATABASE_URL),$(PG_TEST_URL))
 test: install lint typecheck migrations-check deploy-check messages-check pytest
 
-lint: install
+# What pre-commit runs too (.pre-commit-config.yaml): style, format, the layer contract (liuwei_safety/layers.py), types.
+lint: install typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m liuwei_safety.layers
 
 typecheck: install
 	$(BIN)/mypy .

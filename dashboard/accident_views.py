@@ -11,10 +11,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from core.dates import local_today
+from core.spreadsheets.views import xlsx_response
 from units.access import current_user, get_scope
 from units.models import Township
 from units.selectors import master_record_history
@@ -29,7 +29,7 @@ from .accidents import (
     require_readers,
 )
 from .models import Accident
-from .reports import XLSX, accidents_workbook
+from .reports import accidents_workbook
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 20000
@@ -78,9 +78,7 @@ def accident_export(request: HttpRequest) -> HttpResponse:
     content = accidents_workbook(
         qs.order_by("occurred_on", "pk")[:EXPORT_LIMIT], filler=user.display_name, township_name="、".join(towns)
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"事故登记-{local_today():%Y-%m-%d}.xlsx") or ""
-    return response
+    return xlsx_response(content, f"事故登记-{local_today():%Y-%m-%d}.xlsx")
 
 
 @login_required

@@ -6,6 +6,7 @@ contacts get 404."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,10 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import local_today
+from core.spreadsheets import Column
+from core.spreadsheets.views import xlsx_response
 from hazards.access import hazards_visible_to
 from inspections.access import inspections_visible_to
 from units.access import Scope, current_user, get_scope, require_any
@@ -135,11 +137,11 @@ def _villages(township: Township, scope: Scope) -> list[tuple[int, str]]:
     return list(qs.order_by("code").values_list("pk", "name"))
 
 
-def _lines(table: reports.ReportTable | None, columns: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
+def _lines(table: reports.ReportTable | None, columns: Sequence[Column]) -> list[dict[str, Any]]:
     """The table's rows for the template: each cell with its value and whether it is a rate (shown with %)."""
     if table is None:
         return []
-    keys = [key for key, _header, _width in columns]
+    keys = [column.key for column in columns]
     return [
         {
             "key": row.key,
@@ -151,12 +153,6 @@ def _lines(table: reports.ReportTable | None, columns: list[tuple[str, str, int]
         }
         for row in [*table.rows, table.total]
     ]
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=reports.XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
-    return response
 
 
 # -- the monthly report ------------------------------------------------------------------------------------------
@@ -202,7 +198,7 @@ def monthly_report_excel(request: HttpRequest) -> HttpResponse:
     if table is None:
         return monthly_report(request)
     content = reports.monthly_report_workbook(table, filler=current_user(request).display_name)
-    return _xlsx(content, f"隐患排查治理月报-{table.start:%Y-%m}.xlsx")
+    return xlsx_response(content, f"隐患排查治理月报-{table.start:%Y-%m}.xlsx")
 
 
 # -- the statistics tables ---------------------------------------------------------------------------------------
@@ -254,7 +250,7 @@ def statistics_excel(request: HttpRequest) -> HttpResponse:
         return statistics(request)
     content = reports.statistics_workbook(table, filler=current_user(request).display_name)
     by = "按村" if form.cleaned_data["by"] == "village" else "按行业"
-    return _xlsx(content, f"隐患统计表-{by}-{table.start:%Y%m%d}-{table.end:%Y%m%d}.xlsx")
+    return xlsx_response(content, f"隐患统计表-{by}-{table.start:%Y%m%d}-{table.end:%Y%m%d}.xlsx")
 
 
 # -- the trend from the month-end snapshots ----------------------------------------------------------------------

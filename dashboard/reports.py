@@ -11,29 +11,36 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from io import BytesIO
 from typing import Any
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from core.dates import local_today
+from core.spreadsheets import Column, ReportWriter, filler_line, yes_no
 from hazards.models import Hazard, Level
 from inspections.models import Inspection
 from inspections.models.inspection import Kind as InspectionKind
 from inspections.models.inspection import Status as InspectionStatus
-from units.excel import filler_line, report_cells, write_report_head
 from units.models import Sector, Township
 
 from .models import Accident, AccidentKind, AccidentLevel
 from .snapshots import next_month
 from .stats import ON_TIME_RATE_NOTE_XLSX, RECTIFICATION_RATE_NOTE_XLSX, figures, rate
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RATE_FORMAT = "0.0"
 NO_RATE = "—"
+
+
+def _rate(value: Decimal | None) -> float | str:
+    return NO_RATE if value is None else float(value)
+
+
+def _figure(key: str, header: str, width: int = 10) -> Column:
+    """A column of figures; a rate (its key ends in "rate") is shown to one decimal, or as — where nothing counts."""
+    if key.endswith("rate"):
+        return Column(key, header, width=width, format=_rate, number_format=RATE_FORMAT)
+    return Column(key, header, width=width)
 
 
 @dataclass
@@ -108,22 +115,22 @@ def units_inspected(
 
 # -- the monthly report ------------------------------------------------------------------------------------------
 
-# (value key, the county's header, width): the header is a data format, so literal Chinese.
-MONTHLY_COLUMNS: list[tuple[str, str, int]] = [
-    ("units_inspected", "检查单位数（家）", 10),
-    ("found_general", "一般隐患发现数（项）", 10),
-    ("rectified_general", "一般隐患已整改（项）", 10),
-    ("general_rate", "一般隐患整改率（%）", 10),
-    ("found_major", "重大隐患发现数（项）", 10),
-    ("rectified_major", "重大隐患已整改（项）", 10),
-    ("closed_major", "重大隐患已销号（项）", 10),
-    ("major_rate", "重大隐患整改率（%）", 10),
-    ("in_plan", "列入治理计划的重大隐患（项）", 12),
-    ("five_in_place", "落实“五到位”的重大隐患（项）", 12),
-    ("listed", "挂牌督办（项）", 10),
-    ("listed_county_plus", "其中县级及以上挂牌（项）", 12),
-    ("funds_spent", "整改投入资金（元）", 14),
-]
+# The county's headers are a data format, so literal Chinese.
+MONTHLY_COLUMNS: tuple[Column, ...] = (
+    _figure("units_inspected", "检查单位数（家）"),
+    _figure("found_general", "一般隐患发现数（项）"),
+    _figure("rectified_general", "一般隐患已整改（项）"),
+    _figure("general_rate", "一般隐患整改率（%）"),
+    _figure("found_major", "重大隐患发现数（项）"),
+    _figure("rectified_major", "重大隐患已整改（项）"),
+    _figure("closed_major", "重大隐患已销号（项）"),
+    _figure("major_rate", "重大隐患整改率（%）"),
+    _figure("in_plan", "列入治理计划的重大隐患（项）", 12),
+    _figure("five_in_place", "落实“五到位”的重大隐患（项）", 12),
+    _figure("listed", "挂牌督办（项）"),
+    _figure("listed_county_plus", "其中县级及以上挂牌（项）", 12),
+    _figure("funds_spent", "整改投入资金（元）", 14),
+)
 
 
 def _monthly_values(row: dict[str, Any], major: dict[str, Any], inspected: int) -> dict[str, Any]:
@@ -186,24 +193,24 @@ def monthly_report(
 
 # -- the statistics tables by village or sector ------------------------------------------------------------------
 
-STATISTICS_COLUMNS: list[tuple[str, str, int]] = [
-    ("found", "发现隐患（项）", 10),
-    ("found_major", "其中重大隐患（项）", 10),
-    ("rectified", "已整改（项）", 10),
-    ("rectification_rate", "整改率（%）", 10),
-    ("closed", "已销号（项）", 10),
-    ("rectified_on_time", "按期整改（项）", 10),
-    ("on_time_rate", "按期整改率（%）", 10),
-    ("open", "未整改（项）", 10),
-    ("open_major", "其中重大隐患（项）", 10),
-    ("overdue", "逾期未整改（项）", 10),
-    ("overdue_major", "其中重大隐患（项）", 10),
-    ("stock_open_major", "存量重大隐患未整改（项）", 12),
-    ("listed", "挂牌督办（项）", 10),
-    ("listed_county_plus", "其中县级及以上（项）", 10),
-    ("funds_spent", "整改投入资金（元）", 14),
-]
-STATISTICS_KEYS = [key for key, _header, _width in STATISTICS_COLUMNS]
+STATISTICS_COLUMNS: tuple[Column, ...] = (
+    _figure("found", "发现隐患（项）"),
+    _figure("found_major", "其中重大隐患（项）"),
+    _figure("rectified", "已整改（项）"),
+    _figure("rectification_rate", "整改率（%）"),
+    _figure("closed", "已销号（项）"),
+    _figure("rectified_on_time", "按期整改（项）"),
+    _figure("on_time_rate", "按期整改率（%）"),
+    _figure("open", "未整改（项）"),
+    _figure("open_major", "其中重大隐患（项）"),
+    _figure("overdue", "逾期未整改（项）"),
+    _figure("overdue_major", "其中重大隐患（项）"),
+    _figure("stock_open_major", "存量重大隐患未整改（项）", 12),
+    _figure("listed", "挂牌督办（项）"),
+    _figure("listed_county_plus", "其中县级及以上（项）"),
+    _figure("funds_spent", "整改投入资金（元）", 14),
+)
+STATISTICS_KEYS = [column.key for column in STATISTICS_COLUMNS]
 BY_HEADERS = {"village": "村（社区）", "sector": "行业领域"}
 BY_TITLES = {"village": "按村", "sector": "按行业领域"}
 
@@ -236,36 +243,22 @@ def statistics_table(
 # -- Excel -------------------------------------------------------------------------------------------------------
 
 
-def _rate_cell(ws: Any, value: Decimal | None) -> Any:
-    if value is None:
-        return NO_RATE
-    cell = WriteOnlyCell(ws, value=float(value))
-    cell.number_format = RATE_FORMAT
-    return cell
-
-
-def _values(ws: Any, row: ReportRow, keys: Sequence[str]) -> list[Any]:
-    return [_rate_cell(ws, row.values[k]) if k.endswith("rate") else row.values[k] for k in keys]
-
-
-def table_workbook(
-    table: ReportTable, columns: Sequence[tuple[str, str, int]], *, filler: str, notes: Sequence[str] = ()
-) -> bytes:
+def table_workbook(table: ReportTable, columns: Sequence[Column], *, filler: str, notes: Sequence[str] = ()) -> bytes:
     """The table as the county's sheet: title, 填报单位 / 填报人 / 审核人 / 填报日期, headers, rows, 合计."""
-    workbook = Workbook(write_only=True)
-    ws = workbook.create_sheet("统计表")
-    headers = [("序号", 6), (table.first_header, 18), *[(header, width) for _k, header, width in columns]]
-    write_report_head(ws, table.title, filler_line(table.township.name, filler, local_today()), headers, freeze="C4")
-    keys = [key for key, _header, _width in columns]
+    writer = ReportWriter(
+        sheet_name="统计表",
+        title=table.title,
+        line=filler_line(table.township.name, filler, local_today()),
+        columns=[Column("number", "序号", width=6), Column("label", table.first_header, width=18), *columns],
+        frozen_columns=2,
+    )
     for number, row in enumerate(table.rows, start=1):
-        ws.append(report_cells(ws, [number, row.label, *_values(ws, row, keys)]))
-    ws.append(report_cells(ws, ["", table.total.label, *_values(ws, table.total, keys)]))
+        writer.append({"number": number, "label": row.label, **row.values})
+    writer.append_total({"number": "", "label": table.total.label, **table.total.values})
     # Each rate's definition goes with the figures (issue 9.5), on the sheet itself.
     if notes:
-        ws.append(["注：" + "".join(notes)])
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        writer.append_note("注：" + "".join(notes))
+    return writer.to_bytes()
 
 
 def monthly_report_workbook(table: ReportTable, *, filler: str) -> bytes:
@@ -279,23 +272,23 @@ def statistics_workbook(table: ReportTable, *, filler: str) -> bytes:
 
 # -- the accident register ---------------------------------------------------------------------------------------
 
-ACCIDENT_COLUMNS: list[tuple[str, int]] = [
-    ("序号", 6),
-    ("事故发生日期", 12),
-    ("事故发生地点", 28),
-    ("所属村", 10),
-    ("事故单位（场所）", 28),
-    ("统一社会信用代码", 21),
-    ("事故类别", 12),
-    ("死亡人数", 8),
-    ("受伤人数", 8),
-    ("其中重伤人数", 8),
-    ("直接经济损失（万元）", 14),
-    ("事故等级", 12),
-    ("是否生产安全事故", 10),
-    ("事故报告文号", 24),
-    ("事故简要情况", 40),
-]
+ACCIDENT_COLUMNS: tuple[Column, ...] = (
+    Column("number", "序号", width=6),
+    Column("occurred_on", "事故发生日期", width=12),
+    Column("place", "事故发生地点", width=28),
+    Column("village", "所属村", width=10),
+    Column("enterprise", "事故单位（场所）", width=28),
+    Column("credit_code", "统一社会信用代码", width=21),
+    Column("kind", "事故类别", width=12),
+    Column("deaths", "死亡人数", width=8),
+    Column("injuries", "受伤人数", width=8),
+    Column("serious_injuries", "其中重伤人数", width=8),
+    Column("direct_loss", "直接经济损失（万元）", width=14),
+    Column("level", "事故等级", width=12),
+    Column("counts_as_work_safety", "是否生产安全事故", width=10),
+    Column("source_document", "事故报告文号", width=24),
+    Column("description", "事故简要情况", width=40),
+)
 # The county's words for the kinds (a data format, not interface text).
 ACCIDENT_KIND_LABELS = {
     AccidentKind.FIRE: "火灾事故",
@@ -321,47 +314,50 @@ ACCIDENT_LEVEL_LABELS = {
 }
 
 
-def _accident_row(number: int, accident: Accident) -> list[Any]:
+def _accident_row(number: int, accident: Accident) -> dict[str, Any]:
     enterprise = accident.enterprise
-    return [
-        number,
-        accident.occurred_on,
-        accident.place,
-        accident.village.name if accident.village else "",
-        enterprise.name if enterprise else "",
-        (enterprise.credit_code or "") if enterprise else "",
-        ACCIDENT_KIND_LABELS.get(AccidentKind(accident.kind), accident.kind),
-        accident.deaths,
-        accident.injuries,
-        accident.serious_injuries,
-        accident.direct_loss,
-        ACCIDENT_LEVEL_LABELS.get(AccidentLevel(accident.level), accident.level),
-        "是" if accident.counts_as_work_safety else "否",
-        accident.source_document,
-        accident.description,
-    ]
+    return {
+        "number": number,
+        "occurred_on": accident.occurred_on,
+        "place": accident.place,
+        "village": accident.village.name if accident.village else "",
+        "enterprise": enterprise.name if enterprise else "",
+        "credit_code": (enterprise.credit_code or "") if enterprise else "",
+        "kind": ACCIDENT_KIND_LABELS.get(AccidentKind(accident.kind), accident.kind),
+        "deaths": accident.deaths,
+        "injuries": accident.injuries,
+        "serious_injuries": accident.serious_injuries,
+        "direct_loss": accident.direct_loss,
+        "level": ACCIDENT_LEVEL_LABELS.get(AccidentLevel(accident.level), accident.level),
+        "counts_as_work_safety": yes_no(accident.counts_as_work_safety),
+        "source_document": accident.source_document,
+        "description": accident.description,
+    }
 
 
-def _accident_total(label: str, accidents: list[Accident]) -> list[Any]:
-    deaths = sum(a.deaths for a in accidents)
-    injuries, serious = sum(a.injuries for a in accidents), sum(a.serious_injuries for a in accidents)
-    loss = sum((a.direct_loss for a in accidents), Decimal("0"))
-    return [label, f"{len(accidents)}起", "", "", "", "", "", deaths, injuries, serious, loss, "", "", "", ""]
+def _accident_total(label: str, accidents: list[Accident]) -> dict[str, Any]:
+    return {
+        "number": label,
+        "occurred_on": f"{len(accidents)}起",
+        "deaths": sum(a.deaths for a in accidents),
+        "injuries": sum(a.injuries for a in accidents),
+        "serious_injuries": sum(a.serious_injuries for a in accidents),
+        "direct_loss": sum((a.direct_loss for a in accidents), Decimal("0")),
+    }
 
 
 def accidents_workbook(accidents: Iterable[Accident], *, filler: str, township_name: str) -> bytes:
     """The accident register in the county's format, with a 合计 row of accidents, deaths, injuries and loss, and a
     row of those counted as 生产安全事故 (the figures of 双下降 count only these)."""
-    workbook = Workbook(write_only=True)
-    ws = workbook.create_sheet("事故登记")
-    title = f"{township_name}生产安全事故登记表"
-    write_report_head(ws, title, filler_line(township_name, filler, local_today()), ACCIDENT_COLUMNS)
+    writer = ReportWriter(
+        sheet_name="事故登记",
+        title=f"{township_name}生产安全事故登记表",
+        line=filler_line(township_name, filler, local_today()),
+        columns=ACCIDENT_COLUMNS,
+    )
     rows = list(accidents)
     for number, accident in enumerate(rows, start=1):
-        ws.append(report_cells(ws, _accident_row(number, accident)))
-    ws.append(report_cells(ws, _accident_total("合计", rows)))
-    counted = [a for a in rows if a.counts_as_work_safety]
-    ws.append(report_cells(ws, _accident_total("其中生产安全事故", counted)))
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        writer.append(_accident_row(number, accident))
+    writer.append_total(_accident_total("合计", rows))
+    writer.append_total(_accident_total("其中生产安全事故", [a for a in rows if a.counts_as_work_safety]))
+    return writer.to_bytes()

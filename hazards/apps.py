@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class HazardsConfig(AppConfig):
     name = "hazards"
     verbose_name = _("Hazards")
+
+    def ready(self) -> None:
+        from . import hooks  # noqa: F401

@@ -10,25 +10,23 @@ import io
 import logging
 import uuid
 from functools import partial
+from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from units import importers
-from units.access import Scope, get_or_404, get_scope, require_any
-from units.forms import StyledFormMixin
-from units.imports import report_ignored_columns
-from units.models import Role, Township, User
-from units.views import office_township_id
+from core.spreadsheets import ImportResult
+from core.spreadsheets.views import XLSX, SpreadsheetImportView, UploadForm, xlsx_response
+from units.access import get_or_404, get_scope, office_township
+from units.models import Township, User
 
 from . import ledger_export as exporter
 from . import ledger_import as importer
@@ -38,7 +36,6 @@ from .models import ExportJob
 
 logger = logging.getLogger(__name__)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Up to this many rows the file is written within the request; beyond it a Celery job writes it.
 EXPORT_SYNC_LIMIT = 3000
 
@@ -46,11 +43,6 @@ EXPORT_SYNC_LIMIT = 3000
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)  # noqa: S101 - every view here is behind login_required
     return request.user
-
-
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    return response
 
 
 # -- export -------------------------------------------------------------------------------------------------
@@ -76,8 +68,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
         out=buffer,
         viewer=get_scope(request.user),
     )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    return _attachment(response, exporter.ledger_filename())
+    return xlsx_response(buffer.getvalue(), exporter.ledger_filename())
 
 
 def _enqueue(job_id: uuid.UUID) -> None:
@@ -119,14 +110,11 @@ def export_download(request: HttpRequest, pk: object) -> FileResponse:
 # -- import -------------------------------------------------------------------------------------------------
 
 
-class LedgerImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Excel file (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX}"}),
-    )
+class LedgerImportForm(UploadForm):
     create_missing_enterprises = forms.BooleanField(
         label=gettext_lazy("Register enterprises whose credit code is not yet known"),
         required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
         help_text=gettext_lazy(
             "Otherwise a row whose enterprise is not registered is reported as a problem. A new enterprise takes"
             " its name, village and sector from the row."
@@ -134,61 +122,54 @@ class LedgerImportForm(StyledFormMixin, forms.Form):
     )
 
 
-def _office_township(request: HttpRequest) -> Township:
-    scope: Scope = get_scope(request.user)
-    require_any(scope, Role.OFFICE, Role.ADMIN)
-    return get_object_or_404(Township, pk=office_township_id(scope))
+def _counts(result: ImportResult) -> dict[str, int]:
+    enterprises = result.enterprises_created if isinstance(result, LedgerImportResult) else 0
+    return {"created": result.created, "enterprises": enterprises}
 
 
-def _report_success(request: HttpRequest, result: LedgerImportResult, *, dry_run: bool) -> None:
-    counts = {"created": result.created, "enterprises": result.enterprises_created}
-    if dry_run:
+class LedgerImportView(SpreadsheetImportView):
+    template_name = "hazards/excel/ledger_import.html"
+    spec = importer.LEDGER_SHEET
+    form_class = LedgerImportForm
+
+    def target(self) -> Township:
+        return office_township(self.request)
+
+    def run_import(self, target: Township, form: forms.Form, *, dry_run: bool) -> ImportResult:
+        upload = form.cleaned_data["file"]
+        return importer.ledger_import(
+            township=target,
+            file=upload,
+            filename=upload.name or "",
+            actor=_user(self.request),
+            create_missing_enterprises=form.cleaned_data["create_missing_enterprises"],
+            dry_run=dry_run,
+        )
+
+    def checked_message(self, result: ImportResult) -> str:
         text = _(
             "The file is valid: %(created)d hazards and %(enterprises)d new enterprises would be imported."
             " Nothing has been saved yet."
         )
-        messages.info(request, text % counts)
-        return
-    text = _("Import finished: %(created)d hazards imported.") % counts
-    if result.enterprises_created:
-        text += " " + _("%(enterprises)d enterprises were registered.") % counts
-    messages.success(request, text)
-    report_ignored_columns(request, result)
+        return text % _counts(result)
+
+    def done_message(self, result: ImportResult) -> str:
+        text = _("Import finished: %(created)d hazards imported.") % _counts(result)
+        if _counts(result)["enterprises"]:
+            text += " " + _("%(enterprises)d enterprises were registered.") % _counts(result)
+        return text
+
+    def done_url(self, target: Township) -> str:
+        return reverse("hazards:list")
+
+    def page_context(self, target: Township) -> dict[str, Any]:
+        return {"township": target}
 
 
-@login_required
-def ledger_import(request: HttpRequest) -> HttpResponse:
-    township = _office_township(request)
-    form = LedgerImportForm(request.POST or None, request.FILES or None)
-    result: LedgerImportResult | None = None
-    if request.method == "POST" and form.is_valid():
-        dry_run = "dry_run" in request.POST
-        upload = form.cleaned_data["file"]
-        result = importer.ledger_import(
-            township=township,
-            file=upload,
-            filename=upload.name or "",
-            actor=_user(request),
-            create_missing_enterprises=form.cleaned_data["create_missing_enterprises"],
-            dry_run=dry_run,
-        )
-        if result.ok:
-            _report_success(request, result, dry_run=dry_run)
-            if not dry_run:
-                return redirect("hazards:list")
-    context = {
-        "form": form,
-        "township": township,
-        "result": result,
-        "max_rows": importers.MAX_ROWS,
-        "max_mb": importers.MAX_BYTES // 2**20,
-    }
-    return render(request, "hazards/excel/ledger_import.html", context)
+ledger_import = LedgerImportView.as_view()
 
 
 @login_required
 @require_GET
 def ledger_import_template(request: HttpRequest) -> HttpResponse:
-    township = _office_township(request)
-    response = HttpResponse(importer.build_ledger_template(township), content_type=XLSX)
-    return _attachment(response, importer.TEMPLATE_FILENAME)
+    return xlsx_response(importer.build_ledger_template(office_township(request)), importer.TEMPLATE_FILENAME)

@@ -9,12 +9,12 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import local_today
+from core.files import MAX_FILES, CheckedFile, UploadError, check_uploads
 from units.access import Scope
 from units.forms import DateInput, StyledFormMixin
 from units.models import Enterprise, Sector, Village
 from units.phones import PhoneField
 
-from .evidence import MAX_FILES, CheckedFile, EvidenceError, check_uploads
 from .models import Channel, Evidence, Hazard, HazardType, Level
 
 
@@ -49,7 +49,7 @@ class PhotoField(forms.FileField):
             raise forms.ValidationError(self.error_messages["required"], code="required")
         try:
             return check_uploads(files, images_only=self.images_only)
-        except EvidenceError as exc:
+        except UploadError as exc:
             raise forms.ValidationError(str(exc)) from exc
 
 

@@ -1,8 +1,9 @@
 """The hazard ledger (隐患台账) as the county office expects it (SPEC S8), and the export job that writes it.
 
-The sheet is streamed (openpyxl write-only, the queryset read with a server-side cursor), so memory stays flat
-whether the list holds ten hazards or a hundred thousand. Column headers, the title and the 填报 line are the
-county's data format, so they are literal Chinese here, like the values of the coded columns.
+The sheet is written by the one spreadsheet pipeline's ReportWriter, streamed (write-only, the queryset read with a
+server-side cursor), so memory stays flat whether the list holds ten hazards or a hundred thousand. Column headers,
+the title and the 填报 line are the county's data format, so they are literal Chinese here, like the coded values
+(hazards.county_labels).
 """
 
 from __future__ import annotations
@@ -17,94 +18,54 @@ from django.core.files import File
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import timezone
-from openpyxl import Workbook
 
 from core.dates import local_today
+from core.spreadsheets import Column, ReportWriter, filler_line, yes_no
 from units.access import Scope, get_scope
-from units.excel import filler_line, report_cells, write_report_head
 from units.models import Township
 
 from .access import hazards_visible_to, hidden_source_fields, may_see_channels
+from .county_labels import CHANNEL_LABELS, LEVEL_LABELS, LISTING_LABELS, STATUS_LABELS, TYPE_LABELS
 from .filters import filtered_hazards
-from .models import Channel, ExportJob, Hazard, HazardType, Level, Listing, ListingLevel, Status
+from .models import ExportJob, Hazard, Level, Listing
 
 logger = logging.getLogger(__name__)
 
-# (header, column width in characters)
-LEDGER_COLUMNS: list[tuple[str, int]] = [
-    ("序号", 6),
-    ("隐患标题", 24),
-    ("隐患描述", 40),
-    ("隐患位置", 20),
-    ("企业（场所）名称", 28),
-    ("统一社会信用代码", 21),
-    ("所属村", 10),
-    ("行业领域", 14),
-    ("牵头部门", 12),
-    ("隐患类别", 12),
-    ("隐患等级", 14),
-    ("来源渠道", 14),
-    ("发现日期", 12),
-    ("发现人", 12),
-    ("判定依据", 28),
-    ("违反条款", 24),
-    ("整改措施", 32),
-    ("整改责任人", 10),
-    ("联系电话", 14),
-    ("整改资金（元）", 12),
-    ("整改时限", 12),
-    ("应急预案", 24),
-    ("状态", 10),
-    ("是否逾期", 8),
-    ("销号日期/整改完成日期", 14),
-    ("实际投入资金（元）", 12),
-    ("挂牌督办级别", 10),
-    ("延期次数", 8),
-    ("延期天数", 8),
-]
-# §27: columns left out (channel) or left blank (finder) for a user who may not see where a hazard came from.
-CHANNEL_COLUMN = "来源渠道"
-HEADER_ROW = 3  # title, 填报 line, header
+LEDGER_COLUMNS: tuple[Column, ...] = (
+    Column("number", "序号", width=6),
+    Column("title", "隐患标题", width=24),
+    Column("description", "隐患描述", width=40),
+    Column("location", "隐患位置", width=20),
+    Column("enterprise", "企业（场所）名称", width=28),
+    Column("credit_code", "统一社会信用代码", width=21),
+    Column("village", "所属村", width=10),
+    Column("sector", "行业领域", width=14),
+    Column("lead_unit", "牵头部门", width=12),
+    Column("hazard_type", "隐患类别", width=12),
+    Column("level", "隐患等级", width=14),
+    Column("channel", "来源渠道", width=14),
+    Column("found_on", "发现日期", width=12),
+    Column("found_by", "发现人", width=12),
+    Column("basis", "判定依据", width=28),
+    Column("clause", "违反条款", width=24),
+    Column("measures", "整改措施", width=32),
+    Column("responsible_person", "整改责任人", width=10),
+    Column("responsible_phone", "联系电话", width=14),
+    Column("funds", "整改资金（元）", width=12),
+    Column("deadline", "整改时限", width=12),
+    Column("contingency_plan", "应急预案", width=24),
+    Column("status", "状态", width=10),
+    Column("overdue", "是否逾期", width=8, format=yes_no),
+    Column("closed_on", "销号日期/整改完成日期", width=14),
+    Column("funds_spent", "实际投入资金（元）", width=12),
+    Column("listing", "挂牌督办级别", width=10),
+    Column("extension_count", "延期次数", width=8),
+    Column("extension_days", "延期天数", width=8),
+)
 SHEET_TITLE = "隐患台账"
 PROGRESS_EVERY = 500
 CHUNK_SIZE = 2000
 RELATED = ("township", "enterprise", "village", "sector", "lead_unit")
-
-# The county's words for the coded values (a data format, not interface text).
-LEVEL_LABELS = {Level.GENERAL: "一般事故隐患", Level.MAJOR: "重大事故隐患"}
-TYPE_LABELS = {
-    HazardType.FIRE: "消防",
-    HazardType.GAS: "液化气/燃气",
-    HazardType.HAZCHEM: "危险化学品",
-    HazardType.ROAD: "道路交通",
-    HazardType.CONSTRUCTION: "建设施工",
-    HazardType.INDUSTRY: "工贸",
-    HazardType.FIREWORKS: "烟花爆竹",
-    HazardType.OTHER: "其他",
-}
-CHANNEL_LABELS = {
-    Channel.SELF_REPORT: "企业自查上报",
-    Channel.SUPERVISION: "督导检查发现",
-    Channel.DEPARTMENT: "部门检查发现",
-    Channel.ENFORCEMENT: "执法检查发现",
-    Channel.PUBLIC: "群众举报查实",
-    Channel.ASSIGNED: "上级交办",
-}
-STATUS_LABELS = {
-    Status.REPORTED: "已上报",
-    Status.CONFIRMED: "已登记",
-    Status.RECTIFYING: "整改中",
-    Status.PENDING_ACCEPTANCE: "待验收",
-    Status.VERIFIED: "已验收",
-    Status.CLOSED: "已销号",
-    Status.DISMISSED: "不予认定",
-}
-LISTING_LABELS = {
-    ListingLevel.TOWNSHIP: "镇级",
-    ListingLevel.COUNTY: "县级",
-    ListingLevel.CITY: "市级",
-    ListingLevel.PROVINCE: "省级",
-}
 
 Progress = Callable[[int], None]
 
@@ -157,68 +118,57 @@ def _level_label(hazard: Hazard) -> str:
     return f"{label}（重大火灾隐患）" if hazard.is_major_fire else label
 
 
-def ledger_columns(viewer: Scope | None) -> list[tuple[str, int]]:
+def ledger_columns(viewer: Scope | None) -> tuple[Column, ...]:
     """The ledger's columns for this user: without the source channel for those who never see it (§27)."""
     if viewer is None or may_see_channels(viewer):
         return LEDGER_COLUMNS
-    return [column for column in LEDGER_COLUMNS if column[0] != CHANNEL_COLUMN]
+    return tuple(column for column in LEDGER_COLUMNS if column.key != "channel")
 
 
-def ledger_row(number: int, hazard: Hazard, today: dt.date, viewer: Scope | None = None) -> list[Any]:
-    """One hazard's cells; `viewer` (None: the full office ledger) decides what of its source is shown."""
+def ledger_row(number: int, hazard: Hazard, today: dt.date, viewer: Scope | None = None) -> dict[str, Any]:
+    """One hazard's cells by column; `viewer` (None: the full office ledger) decides what of its source is shown:
+    §27, the finder and the channel are left blank for a user who may not see where the hazard came from."""
     row = _full_row(number, hazard, today)
-    if viewer is None:
-        return row
-    hidden = hidden_source_fields(viewer, hazard)
-    if "found_by" in hidden:
-        row[FINDER_INDEX] = ""
-    if not may_see_channels(viewer):
-        del row[CHANNEL_INDEX]
-    elif "channel" in hidden:
-        row[CHANNEL_INDEX] = ""
+    if viewer is not None:
+        for key in hidden_source_fields(viewer, hazard) & {"found_by", "channel"}:
+            row[key] = ""
     return row
 
 
-def _full_row(number: int, hazard: Hazard, today: dt.date) -> list[Any]:
+def _full_row(number: int, hazard: Hazard, today: dt.date) -> dict[str, Any]:
     enterprise = hazard.enterprise
-    closed_or_done = _local_date(hazard.closed_at) or hazard.completed_on
     listing = getattr(hazard, "listing_level", None)
-    return [
-        number,
-        hazard.title,
-        hazard.description,
-        hazard.location,
-        enterprise.name if enterprise else "",
-        (enterprise.credit_code or "") if enterprise else "",
-        hazard.village.name,
-        hazard.sector.name,
-        hazard.lead_unit.name if hazard.lead_unit else "",
-        TYPE_LABELS.get(hazard.hazard_type, hazard.hazard_type),  # type: ignore[call-overload]
-        _level_label(hazard),
-        CHANNEL_LABELS.get(hazard.channel, hazard.channel),  # type: ignore[call-overload]
-        hazard.found_on,
-        hazard.found_by,
-        hazard.basis,
-        hazard.clause,
-        hazard.measures,
-        hazard.responsible_person,
-        hazard.responsible_phone,
-        hazard.funds,
-        hazard.deadline,
-        hazard.contingency_plan,
-        STATUS_LABELS.get(hazard.status, hazard.status),  # type: ignore[call-overload]
-        "是" if hazard.days_overdue(today) else "否",
-        closed_or_done,
-        hazard.funds_spent,
-        LISTING_LABELS.get(listing, "") if listing else "",  # type: ignore[call-overload]
-        hazard.extension_count,
-        hazard.extension_days,
-    ]
-
-
-_HEADERS = [header for header, _width in LEDGER_COLUMNS]
-CHANNEL_INDEX = _HEADERS.index(CHANNEL_COLUMN)
-FINDER_INDEX = _HEADERS.index("发现人")
+    return {
+        "number": number,
+        "title": hazard.title,
+        "description": hazard.description,
+        "location": hazard.location,
+        "enterprise": enterprise.name if enterprise else "",
+        "credit_code": (enterprise.credit_code or "") if enterprise else "",
+        "village": hazard.village.name,
+        "sector": hazard.sector.name,
+        "lead_unit": hazard.lead_unit.name if hazard.lead_unit else "",
+        "hazard_type": TYPE_LABELS.get(hazard.hazard_type, hazard.hazard_type),  # type: ignore[call-overload]
+        "level": _level_label(hazard),
+        "channel": CHANNEL_LABELS.get(hazard.channel, hazard.channel),  # type: ignore[call-overload]
+        "found_on": hazard.found_on,
+        "found_by": hazard.found_by,
+        "basis": hazard.basis,
+        "clause": hazard.clause,
+        "measures": hazard.measures,
+        "responsible_person": hazard.responsible_person,
+        "responsible_phone": hazard.responsible_phone,
+        "funds": hazard.funds,
+        "deadline": hazard.deadline,
+        "contingency_plan": hazard.contingency_plan,
+        "status": STATUS_LABELS.get(hazard.status, hazard.status),  # type: ignore[call-overload]
+        "overdue": bool(hazard.days_overdue(today)),
+        "closed_on": _local_date(hazard.closed_at) or hazard.completed_on,
+        "funds_spent": hazard.funds_spent,
+        "listing": LISTING_LABELS.get(listing, "") if listing else "",  # type: ignore[call-overload]
+        "extension_count": hazard.extension_count,
+        "extension_days": hazard.extension_days,
+    }
 
 
 # -- writing the sheet ------------------------------------------------------------------------------------
@@ -236,29 +186,31 @@ def write_ledger(
 ) -> int:
     """Write the ledger of these hazards, in this order, to `out`; returns the number of hazard rows.
 
-    A queryset is read in chunks through a server-side cursor; `progress(n)` is called every
-    PROGRESS_EVERY rows and once at the end. `viewer` is the scope of the user it is written for: what of a
+    The sheet is streamed and a queryset is read in chunks through a server-side cursor; `progress(n)` is called
+    every PROGRESS_EVERY rows and once at the end. `viewer` is the scope of the user it is written for: what of a
     hazard's source they may not see is not in their file (§27).
     """
     today = today or local_today()
     name = township.name if isinstance(township, Township) else township
     filler_name = getattr(filler, "display_name", None) or str(filler or "")
-    workbook = Workbook(write_only=True)
-    ws = workbook.create_sheet(SHEET_TITLE)
-    title = ledger_title(name, major_only=_major_only(hazards_iterable))
-    columns = ledger_columns(viewer)
-    write_report_head(ws, title, filler_line(name, filler_name, today), columns, freeze=f"C{HEADER_ROW + 1}")
+    writer = ReportWriter(
+        sheet_name=SHEET_TITLE,
+        title=ledger_title(name, major_only=_major_only(hazards_iterable)),
+        line=filler_line(name, filler_name, today),
+        columns=ledger_columns(viewer),
+        frozen_columns=2,  # 序号 and 隐患标题 stay in view
+    )
     rows = (
         hazards_iterable.iterator(chunk_size=CHUNK_SIZE) if isinstance(hazards_iterable, QuerySet) else hazards_iterable
     )
     count = 0
     for count, hazard in enumerate(rows, start=1):
-        ws.append(report_cells(ws, ledger_row(count, hazard, today, viewer)))
+        writer.append(ledger_row(count, hazard, today, viewer))
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(count)
     if progress is not None:
         progress(count)
-    workbook.save(out)
+    writer.save(out)
     return count
 
 

@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from core.dates import local_today
 from core.errors import WorkflowError
-from reminders.dispatch import hazard_changed
+from core.files import CheckedFile
 from units.access import Scope, get_scope
 from units.models import Enterprise, Sector, SupervisionGroup, User, Village
 
 from .access import hazard_roles, may_judge_major_fire, may_see_source, verify_capacity
-from .evidence import CheckedFile, store_checked
+from .listeners import hazard_changed
 from .models import (
     DEADLINE_STATUSES,
     TRANSITIONS,
@@ -79,7 +79,7 @@ def _store_evidence(hazard: Hazard, event: HazardEvent, kind: str, checked: Chec
     evidence = Evidence(
         hazard=hazard, event=event, kind=kind, width=checked.width, height=checked.height, uploaded_by=actor
     )
-    store_checked(evidence, checked)
+    evidence.store(checked)
 
 
 def _check_step(hazard: Hazard, name: str, scope: Scope, expected_status: str | None) -> None:

@@ -10,10 +10,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import local_today
+from core.files import CheckedFile, UploadError, check_upload
 from units.forms import BoundedFormMixin, DateInput, DateTimeInput, StyledFormMixin
 from units.models import Enterprise, Unit, Village
 
-from .evidence import CheckedFile, EvidenceError, check_upload
 from .models import Escalation, Hazard, Listing, ListingLevel, Notice, Refusal, Rung
 from .supervision_services import FIRST_LIST_YEAR, Acceptance
 
@@ -52,7 +52,7 @@ def _checked(upload: Any) -> CheckedFile | None:
         return None
     try:
         return check_upload(upload)
-    except EvidenceError as exc:
+    except UploadError as exc:
         raise forms.ValidationError(str(exc)) from exc
 
 

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 
 from core.dates import local_today
 from core.errors import WorkflowError
+from core.files import CheckedFile, new_token, save_checked
 from units.access import get_scope
 from units.models import Enterprise, Township, Unit, User, Village
 
 from .access import hazard_roles
-from .evidence import CheckedFile
 from .models import (
     DEADLINE_STATUSES,
     RUNG_ORDER,
@@ -171,9 +171,8 @@ def _store_acceptance(listing: Listing, acceptance: Acceptance) -> None:
     checked = acceptance.attachment
     if checked is None:
         return
-    # The stored name is ours (a random token), never the uploader's.
-    listing.acceptance_token, listing.acceptance_extension = checked.token, checked.extension
-    listing.acceptance_file.save(f"{listing.acceptance_token}{checked.extension}", checked.content, save=False)
+    listing.acceptance_token, listing.acceptance_extension = new_token(), checked.extension
+    save_checked(listing.acceptance_file, checked, listing.acceptance_token)
 
 
 @transaction.atomic
@@ -309,11 +308,9 @@ def highest_rung(target_kind: str, target: TargetObject, year: int) -> str | Non
 def _store_attachment(escalation: Escalation, attachment: CheckedFile | None) -> None:
     if attachment is None:
         return
-    # The stored name is ours (a random token), never the uploader's; CheckedFile.token is new on every read.
-    token = attachment.token
-    escalation.token, escalation.extension = token, attachment.extension
+    escalation.token, escalation.extension = new_token(), attachment.extension
     escalation.attachment_name = attachment.original_name
-    escalation.attachment.save(f"{token}{attachment.extension}", attachment.content, save=False)
+    save_checked(escalation.attachment, attachment, escalation.token)
 
 
 @transaction.atomic

@@ -7,8 +7,4 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Inspections")
 
     def ready(self) -> None:
-        from hazards.responsibility import register_stuck_source
-
-        from .stuck import stuck_problems
-
-        register_stuck_source(stuck_problems)
+        from . import hooks  # noqa: F401

@@ -70,12 +70,3 @@ class PublishForm(StyledFormMixin, forms.Form):
         max_length=200,
         help_text=_("Shown in the version history, e.g. “added the items of §8 on restaurants' gas detectors”."),
     )
-
-
-class ItemsImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
-    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,20 +16,21 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import WorkflowError
+from core.spreadsheets import ImportResult
+from core.spreadsheets.views import SpreadsheetImportView, xlsx_response
 from units.access import Scope, current_user, get_or_404, get_scope, office_township, require_any, require_office
 
+from . import checklist_sheets
 from . import checklists as services
 from .access import CHECKLIST_READERS, checklist_sectors_visible_to, checklists_visible_to
-from .checklist_forms import ChecklistFilterForm, ChecklistForm, ChecklistItemForm, ItemsImportForm, PublishForm
+from .checklist_forms import ChecklistFilterForm, ChecklistForm, ChecklistItemForm, PublishForm
 from .models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 
 PAGE_SIZE = 25
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # -- access -----------------------------------------------------------------------------------------------
@@ -180,13 +182,7 @@ def checklist_version_export(request: HttpRequest, pk: int, number: int) -> Http
     template = get_checklist_for_user(request.user, pk)
     version = get_or_404(template.versions.filter(published_at__isnull=False), number=number)
     filename = f"{template.name}_v{version.number}.xlsx"
-    return _xlsx(services.items_export(version=version), filename)
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or "attachment"
-    return response
+    return xlsx_response(checklist_sheets.items_export(version=version), filename)
 
 
 # -- the template itself ----------------------------------------------------------------------------------------
@@ -395,36 +391,36 @@ def checklist_discard(request: HttpRequest, pk: int) -> HttpResponse:
 # -- Excel --------------------------------------------------------------------------------------------------------
 
 
-@login_required
-def checklist_import(request: HttpRequest, pk: int) -> HttpResponse:
-    template = get_checklist_for_office(request.user, pk)
-    form = ItemsImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            file = form.cleaned_data["file"]
-            result = services.items_import(template=template, file=file, actor=current_user(request))
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
-            if result.ok:
-                text = _("%(n)d items were imported into the draft. Check them, then publish the draft.")
-                messages.success(request, text % {"n": result.created})
-                return redirect("inspections:checklist_draft", template.pk)
-    return render(
-        request,
-        "inspections/checklists/import.html",
-        {
-            "template": template,
-            "current": template.current_version(),
-            "form": form,
-            "result": result,
-            "max_items": services.MAX_ITEMS,
-        },
-    )
+class ChecklistImportView(SpreadsheetImportView):
+    template_name = "inspections/checklists/import.html"
+    spec = checklist_sheets.ITEM_SHEET
+
+    def target(self) -> ChecklistTemplate:
+        return get_checklist_for_office(self.request.user, self.kwargs["pk"])
+
+    def run_import(self, target: ChecklistTemplate, form: forms.Form, *, dry_run: bool) -> ImportResult:
+        file = form.cleaned_data["file"]
+        return services.items_import(template=target, file=file, actor=current_user(self.request), dry_run=dry_run)
+
+    def checked_message(self, result: ImportResult) -> str:
+        text = _("The file is valid: %(n)d items would be imported into the draft. Nothing has been saved yet.")
+        return text % {"n": result.created}
+
+    def done_message(self, result: ImportResult) -> str:
+        text = _("%(n)d items were imported into the draft. Check them, then publish the draft.")
+        return text % {"n": result.created}
+
+    def done_url(self, target: ChecklistTemplate) -> str:
+        return reverse("inspections:checklist_draft", args=[target.pk])
+
+    def page_context(self, target: ChecklistTemplate) -> dict[str, Any]:
+        return {"template": target, "current": target.current_version()}
+
+
+checklist_import = ChecklistImportView.as_view()
 
 
 @login_required
 def checklist_import_template(request: HttpRequest) -> HttpResponse:
     office_township(request)
-    return _xlsx(services.build_items_template(), services.TEMPLATE_FILENAME)
+    return xlsx_response(checklist_sheets.build_items_template(), checklist_sheets.TEMPLATE_FILENAME)

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from core.dates import local_today
 from core.errors import WorkflowError
+from core.files import CheckedFile, UploadError, check_upload, new_token, save_checked
 from hazards import services as hazard_services
-from hazards.evidence import CheckedFile, EvidenceError, check_upload, store_checked
 from hazards.models import Hazard, Level
 from units.access import get_scope
 from units.models import Enterprise, Sector, SupervisionGroup, Township, Unit, User, Village
@@ -49,6 +49,7 @@ from .models import (
     Transition,
     allowed,
 )
+from .models.links import InspectionHazard
 
 Action = InspectionEvent.Action
 
@@ -410,7 +411,7 @@ def photo_add(*, inspection_id: int, actor: User, photo: CheckedFile, item_id: i
         raise WorkflowError(_("Only photos can be added to an inspection."))
     inspection = _begin(_editable(inspection_id, actor), actor)
     stored = InspectionPhoto(inspection=inspection, item_id=item_id, uploaded_by=actor)
-    store_checked(stored, photo)
+    stored.store(photo)
     return stored
 
 
@@ -427,7 +428,7 @@ def signature_from_data_url(data_url: str) -> CheckedFile | None:
         raise WorkflowError(_("The signature could not be read; please sign again.")) from exc
     try:
         checked = check_upload(SimpleUploadedFile("signature.png", raw, content_type="image/png"), images_only=True)
-    except EvidenceError as exc:
+    except UploadError as exc:
         raise WorkflowError(_("The signature could not be read; please sign again.")) from exc
     # The signature pad draws PNG and it is stored and served as PNG: any other content is refused.
     if checked.content_type != "image/png":
@@ -459,9 +460,9 @@ def inspection_submit(
             if leader_signature is None:
                 raise WorkflowError(_("The group leader signs the supervision record: please have the leader sign."))
             inspection.leader_signer_name = inspection.group.leader.display_name  # type: ignore[union-attr]
-            inspection.leader_signature.save(f"{leader_signature.token}.png", leader_signature.content, save=False)
+            save_checked(inspection.leader_signature, leader_signature, new_token())
         if signature is not None:
-            inspection.signature.save(f"{signature.token}.png", signature.content, save=False)
+            save_checked(inspection.signature, signature, new_token())
         inspection.conclusion, inspection.signer_name = conclusion, signer_name.strip()
         inspection.no_findings, inspection.submitted_by, inspection.submitted_at = no_findings, actor, timezone.now()
         inspection.done_on = inspection.done_on or local_today()
@@ -558,7 +559,7 @@ def finding_to_hazard(
         raise WorkflowError(_("Only a non-compliant item becomes a hazard."))
     if answer.hazard_id:
         raise WorkflowError(_("A hazard was already opened from this item."))
-    fields = {**fields, "inspection": inspection, "suggested_level": answer.item.suggested_level}
+    fields = {**fields, "suggested_level": answer.item.suggested_level}
     _check_finding_level(answer.item.is_major, fields, fixed_on_the_spot)
     photos = _stored_photos(inspection, answer.item_id)
     if fixed_on_the_spot:
@@ -568,4 +569,5 @@ def finding_to_hazard(
         hazard = hazard_services.hazard_report(actor=actor, fields=fields, photos=photos)
     answer.hazard = hazard
     answer.save(update_fields=["hazard"])
+    InspectionHazard.objects.create(inspection=inspection, hazard=hazard)
     return hazard

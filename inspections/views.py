@@ -14,13 +14,14 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.dates import local_today
 from core.downloads import download_name
 from core.errors import WorkflowError
+from core.spreadsheets.views import xlsx_response
+from hazards.models import Hazard
 from units.access import current_user, get_or_404, get_scope
 
 from . import services
@@ -57,7 +58,7 @@ def _filtered(request: HttpRequest) -> tuple[InspectionFilterForm, Any]:
 def inspection_list(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
     qs = qs.annotate(
-        n_fail=Count("answers", filter=Q(answers__result="fail")), n_hazards=Count("hazards", distinct=True)
+        n_fail=Count("answers", filter=Q(answers__result="fail")), n_hazards=Count("hazard_links", distinct=True)
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -79,13 +80,11 @@ def inspection_export(request: HttpRequest) -> HttpResponse:
     _form, qs = _filtered(request)
     user = current_user(request)
     qs = qs.select_related("sector").annotate(
-        n_fail=Count("answers", filter=Q(answers__result="fail")), n_hazards=Count("hazards", distinct=True)
+        n_fail=Count("answers", filter=Q(answers__result="fail")), n_hazards=Count("hazard_links", distinct=True)
     )
     towns = sorted(set(user.assignments.filter(is_active=True).values_list("township__name", flat=True)))
     content = inspections_workbook(qs[:20000], filler=user.display_name, township_name="、".join(towns))
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(True, f"检查记录-{local_today():%Y-%m-%d}.xlsx") or ""
-    return response
+    return xlsx_response(content, f"检查记录-{local_today():%Y-%m-%d}.xlsx")
 
 
 @login_required
@@ -148,7 +147,7 @@ def _rows(inspection: Any) -> list[dict[str, Any]]:
 
 
 def _detail_page(request: HttpRequest, inspection: Any, cancel_form: CancelForm | None = None) -> HttpResponse:
-    hazards = inspection.hazards.select_related("village").order_by("pk")
+    hazards = Hazard.objects.filter(inspection_link__inspection=inspection).select_related("village").order_by("pk")
     return render(
         request,
         "inspections/inspection_detail.html",

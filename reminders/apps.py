@@ -8,4 +8,4 @@ class RemindersConfig(AppConfig):
 
     def ready(self) -> None:
         # The rules register themselves with the engine when their modules are imported.
-        from . import rules  # noqa: F401
+        from . import hooks, rules  # noqa: F401

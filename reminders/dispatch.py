@@ -117,8 +117,9 @@ def deliver_later(reminder_ids: Iterable[int]) -> None:
             return  # the rest stay pending too: the periodic job sends them, no need to wait on each
 
 
-def hazard_changed(hazard_id: int) -> None:
-    """Called by the hazard workflow inside the step's transaction: the rules about this hazard are to run now.
+def request_hazard_scan(hazard_id: int) -> None:
+    """Listens to the hazard workflow (hazards.listeners, registered in hooks.py), inside the step's transaction:
+    the rules about this hazard are to run now.
 
     The request is a row written in the step's transaction (committed with the step, rolled back with it); the
     on-commit task is the fast path and may fail without losing anything (§18: the enterprise is told of a

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from tests.factories import (
@@ -117,3 +119,29 @@ def client_for(client: Client):  # type: ignore[no-untyped-def]
         return client
 
     return login
+
+
+class Migrator:
+    """Moves the test database to given migrations and back: a data migration is tested on rows written as they were
+    before it ran."""
+
+    def migrate(self, targets: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+        """Migrate to `targets` (forwards or backwards); the models as they were there."""
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    def to_latest(self) -> None:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def migrator(transactional_db: None):  # type: ignore[no-untyped-def]
+    """Leaves every app at its latest migration afterwards, whichever app's history the test went back in: going
+    back in one app also takes back the later migrations of others that depend on it."""
+    moves = Migrator()
+    yield moves
+    moves.to_latest()

@@ -15,8 +15,9 @@ from django.db.models import QuerySet
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from core.spreadsheets import name_key
+
 from .credit_code import normalise_credit_code, validate_credit_code
-from .excel import name_key
 from .models import Enterprise, Role, Sector, SupervisionGroup, Township, Unit, User, Village
 from .phones import PhoneField
 
@@ -345,15 +346,6 @@ class SupervisionGroupForm(UniqueNameInTownshipMixin, StyledFormMixin, forms.Mod
         self.fields["villages"].queryset = Village.objects.filter(township_id=township_id, is_active=True)  # type: ignore[attr-defined]
         self.fields["units"].queryset = Unit.objects.filter(township_id=township_id, is_active=True)  # type: ignore[attr-defined]
         self.fields["leader"].help_text = _("A leading cadre (分管领导) leads each group.")
-
-
-class EnterpriseImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
-    )
 
 
 class TownshipSettingsForm(StyledFormMixin, forms.ModelForm):

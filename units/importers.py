@@ -1,347 +1,36 @@
 """Enterprise import from Excel: the county's roster format in, enterprises created or updated, all or nothing.
 
-Every row goes through `EnterpriseForm`, so the credit-code rules, required fields and the
-duplicate check are exactly those of the web form. Column headers are the county's Chinese
-column names (a data format, not UI text), so they are literal strings here.
+The sheet and its columns are units.roster_sheet's; the reading, the error table, all-or-nothing and check-only are
+the one pipeline's (core.spreadsheets). Every row goes through `EnterpriseForm`, so the credit-code rules, required
+fields and the duplicate check are exactly those of the web form.
 """
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, islice
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+
+from core.spreadsheets import CellError, ImportResult, RowError, SheetImport, SheetRow, name_key
 
 from .credit_code import normalise_credit_code
-from .excel import MissingHeadersError, cell_text, header_index, header_key, name_key
 from .forms import EnterpriseForm
 from .models import Enterprise, Sector, Township, User, Village
 from .phones import normalise_phone
+from .roster_sheet import ROSTER_SHEET
 
-ENTERPRISE_COLUMNS: list[tuple[str, str]] = [
-    ("name", "企业名称*"),
-    ("credit_code", "统一社会信用代码"),
-    ("village", "所属村*"),
-    ("primary_sector", "主行业领域*"),
-    ("other_sectors", "其他行业领域"),
-    ("address", "地址"),
-    ("contact_phone", "联系电话"),
-    ("principal_name", "主要负责人"),
-    ("principal_phone", "主要负责人电话"),
-    ("controller_name", "实际控制人"),
-    ("controller_phone", "实际控制人电话"),
-    ("safety_manager_name", "安全管理人员"),
-    ("safety_manager_phone", "安全管理人员电话"),
-    ("fire_officer_name", "消防安全责任人"),
-    ("fire_officer_phone", "消防安全责任人电话"),
-    ("is_above_scale", "规模以上(是/否)"),
-    ("is_dust_explosion", "粉尘涉爆(是/否)"),
-    ("is_confined_space", "有限空间(是/否)"),
-    ("is_lpg_business", "液化气经营(是/否)"),
-    ("is_lpg_user", "餐饮用气(是/否)"),
-    ("is_crowded_place", "人员密集场所(是/否)"),
-    ("is_three_in_one", "三合一场所(是/否)"),
-    ("is_self_built_house", "经营性自建房(是/否)"),
-    ("standardisation_grade", "标准化等级(一级/二级/三级/小微)"),
-    ("is_benchmark", "标杆企业(是/否)"),
-]
-# Other names the same columns go by in rosters kept before the template existed.
-HEADER_ALIASES: list[tuple[str, str]] = [
-    ("name", "单位名称"),
-    ("name", "场所名称"),
-    ("credit_code", "社会信用代码"),
-    ("credit_code", "信用代码"),
-    ("village", "所在村"),
-    ("village", "村(社区)"),
-    ("primary_sector", "行业领域"),
-    ("address", "经营地址"),
-    ("address", "生产经营地址"),
-    ("contact_phone", "联系方式"),
-    ("principal_name", "负责人"),
-    ("principal_phone", "负责人电话"),
-    ("principal_phone", "主要负责人联系电话"),
-    ("principal_phone", "负责人联系电话"),
-]
-# Columns that only number the lines: read by nobody, and not worth a warning.
-NUMBERING_HEADERS = frozenset({"序号", "编号", "序"})
-COLUMN_HEADERS = dict(ENTERPRISE_COLUMNS)
-REQUIRED_COLUMNS = ("name", "village", "primary_sector")
-BOOLEAN_FIELDS = frozenset(f for f, header in ENTERPRISE_COLUMNS if header.endswith("(是/否)"))
-PHONE_FIELDS = frozenset(f for f, _header in ENTERPRISE_COLUMNS if f.endswith("_phone"))
 # The columns are the web form's fields, in the form's order.
-FORM_FIELDS = [f for f, _header in ENTERPRISE_COLUMNS]
+FORM_FIELDS = [column.key for column in ROSTER_SHEET.columns]
 # Fields of the web form the roster has no column for: a re-import keeps what is recorded.
-KEPT_FIELDS = [f for f in EnterpriseForm.Meta.fields if f not in COLUMN_HEADERS]
-
-TEMPLATE_TITLE = "企业（场所）信息导入模板"
-DATA_SHEET = "企业（场所）信息"
-NOTES_SHEET = "填写说明"
-TEMPLATE_FILENAME = "企业（场所）信息导入模板.xlsx"
-EXAMPLE_PREFIX = "示例"
-
-T = TypeVar("T")
-
-MAX_ROWS = 5000
-MAX_BYTES = 5 * 1024 * 1024
-# A 5 MB zip can unpack to gigabytes of XML; real rosters stay far below this.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-HEADER_SCAN = 10
-MAX_ERRORS = 200
-
-_TRUE = frozenset({"是", "Y", "YES", "1", "√", "✓", "✔", "TRUE", "有"})
-_FALSE = frozenset({"", "否", "N", "NO", "0", "×", "✗", "FALSE", "无"})
-_GRADES = {
-    "": "",
-    "无": "",
-    "未定级": "",
-    "一级": Enterprise.Grade.ONE,
-    "1": Enterprise.Grade.ONE,
-    "1级": Enterprise.Grade.ONE,
-    "二级": Enterprise.Grade.TWO,
-    "2": Enterprise.Grade.TWO,
-    "2级": Enterprise.Grade.TWO,
-    "三级": Enterprise.Grade.THREE,
-    "3": Enterprise.Grade.THREE,
-    "3级": Enterprise.Grade.THREE,
-    "小微": Enterprise.Grade.SMALL,
-    "小微企业": Enterprise.Grade.SMALL,
-}
-# Lines under the table such as "填报人：张三  审核人：李四" or "合计：35家". 注 only with what
-# follows a note ("注：", "注1"), so that a place named 注塑厂 is never mistaken for one.
-FOOTER_LINE = re.compile(r"^(填报|填表|制表|审核|合计|总计|备注|说明|注\s*[:：\d、.])")
+KEPT_FIELDS = [f for f in EnterpriseForm.Meta.fields if f not in FORM_FIELDS]
+PHONE_FIELDS = frozenset(f for f in FORM_FIELDS if f.endswith("_phone"))
 # 、 separates sectors but also occurs inside "商贸服务(含餐饮业、住宿业)": split outside brackets only.
 # Line breaks within a cell reach here as spaces (see cell_text).
 _SECTOR_SEPARATORS = frozenset("、,，;； ")
 _OPEN, _CLOSE = frozenset("(（[【"), frozenset(")）]】")
-
-
-# -- results ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the Excel row number the user sees; 0 for a problem with the whole file
-    column: str  # the column header, "" when the problem is not one cell's
-    message: str
-
-
-@dataclass(frozen=True)
-class IgnoredColumn:
-    """A column of the file that is not imported, so the check result can say so instead of dropping it silently."""
-
-    letter: str  # the Excel column letter, "M"
-    header: str  # as the file writes it
-    same_as: str = ""  # when another column of the file is read for the same field: that column's header
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    unchanged: int = 0  # matched an existing enterprise whose data were already the same
-    ignored_columns: list[IgnoredColumn] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported; `message` tells the user why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class HeaderNotFoundError(ImportFileError):
-    pass
-
-
-def column_label(field_name: str) -> str:
-    """The header as people name the column in an error report: without the required-star."""
-    return COLUMN_HEADERS.get(field_name, "").rstrip("*")
-
-
-# -- reading the workbook ---------------------------------------------------------------------------
-
-
-@dataclass
-class SheetRow:
-    number: int
-    cells: dict[str, str]  # field -> text, for the columns the file has
-
-
-@dataclass
-class Roster:
-    rows: list[SheetRow]
-    ignored_columns: list[IgnoredColumn]
-
-
-def ignored_columns(
-    header: Sequence[Any], columns: dict[str, int], expected: Sequence[tuple[str, str]]
-) -> list[IgnoredColumn]:
-    """The header row's filled cells that no field is read from, numbering columns aside.
-
-    `columns` are the fields found by `header_index` in this row, `expected` the (field, header) pairs it looked for.
-    """
-    fields = {header_key(header_text): field_name for field_name, header_text in expected}
-    texts = [cell_text(value) for value in header]
-    read = set(columns.values())
-    ignored: list[IgnoredColumn] = []
-    for index, text in enumerate(texts):
-        if not text or index in read or header_key(text) in NUMBERING_HEADERS:
-            continue
-        # A second column for a field already read ("企业名称" and "单位名称"): only the first one is read.
-        first = columns.get(fields.get(header_key(text), ""))
-        same_as = texts[first] if first is not None else ""
-        ignored.append(IgnoredColumn(get_column_letter(index + 1), text, same_as))
-    return ignored
-
-
-def read_upload(file: IO[bytes]) -> bytes:
-    if hasattr(file, "seek"):
-        file.seek(0)
-    data = file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(mb)d MB. Please split it into smaller files.") % {"mb": MAX_BYTES // 2**20}
-        )
-    return data
-
-
-def check_xlsx_archive(data: bytes) -> None:
-    not_xlsx = _(
-        "This is not an Excel .xlsx file. If it is an old .xls file or a WPS file, open it and save it as"
-        " “Excel workbook (*.xlsx)”, then upload it again."
-    )
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportFileError(not_xlsx)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise ImportFileError(not_xlsx) from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError(_("The workbook is too large to import. Please split it into smaller files."))
-
-
-def read_workbook_rows(file: IO[bytes], sheet_rows: Callable[[Any], T]) -> T:
-    """The data rows of the first sheet that has the expected header row (read by `sheet_rows`).
-
-    Shared by every Excel import: size and zip-bomb checks first, formulas kept as their text, and any way a
-    damaged workbook can fail turned into one clear message.
-    """
-    data = read_upload(file)
-    check_xlsx_archive(data)
-    unreadable = _(
-        "The file could not be read as an Excel workbook; it may be damaged or protected by a password."
-        " Please open it, save it again as .xlsx and upload it again."
-    )
-    try:
-        # data_only=False: a formula comes back as its text and is never evaluated.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl signals a broken file with many kinds of error
-        raise ImportFileError(unreadable) from exc
-    try:
-        return _first_sheet_rows(workbook.worksheets, sheet_rows)
-    except ImportFileError:
-        raise
-    except Exception as exc:  # the sheet XML is parsed lazily, so a broken one fails only here
-        raise ImportFileError(unreadable) from exc
-    finally:
-        workbook.close()
-
-
-def _first_sheet_rows(sheets: Sequence[Any], sheet_rows: Callable[[Any], T]) -> T:
-    """The rows of the first sheet with the header row: people move the notes sheet to the front, too."""
-    first_error: HeaderNotFoundError | None = None
-    for sheet in sheets:
-        try:
-            return sheet_rows(sheet)
-        except HeaderNotFoundError as exc:
-            first_error = first_error or exc
-    raise first_error or HeaderNotFoundError(_("The workbook contains no worksheet."))
-
-
-def read_enterprise_rows(file: IO[bytes]) -> Roster:
-    """The data rows of the first sheet, below its header row, without blank, footer and example rows."""
-    return read_workbook_rows(file, _sheet_rows)
-
-
-def _roster_columns(columns: dict[str, int]) -> dict[str, int]:
-    """联系电话 beside 主要负责人电话 is the enterprise's own number; alone, it is the principal's, as most rosters
-    have only the one number and it is the principal who is notified (§18)."""
-    if "contact_phone" in columns and "principal_phone" not in columns:
-        columns = {**columns}
-        columns["principal_phone"] = columns.pop("contact_phone")
-    return columns
-
-
-def _sheet_rows(sheet: Any) -> Roster:
-    # Files written by some tools state wrong dimensions, which would cut rows off in read-only mode.
-    sheet.reset_dimensions()
-    values = sheet.iter_rows(values_only=True)
-    head = list(islice(values, HEADER_SCAN))
-    expected = [*ENTERPRISE_COLUMNS, *HEADER_ALIASES]
-    try:
-        header_row, columns = header_index(head, expected, HEADER_SCAN, required=REQUIRED_COLUMNS)
-    except MissingHeadersError as exc:
-        raise HeaderNotFoundError(
-            _(
-                "The header row was not found: the columns %(columns)s are missing."
-                " Please download the import template and keep its header row."
-            )
-            % {"columns": "、".join(h.rstrip("*") for h in exc.missing)}
-        ) from exc
-    ignored = ignored_columns(head[header_row - 1], columns, expected)
-    columns = _roster_columns(columns)
-    rows: list[SheetRow] = []
-    for number, raw in enumerate(chain(head[header_row:], values), start=header_row + 1):
-        row = _data_row(number, raw, columns)
-        if row is None:
-            continue
-        rows.append(row)
-        if len(rows) > MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(max)d enterprise rows. Please split it into smaller files.")
-                % {"max": MAX_ROWS}
-            )
-    return Roster(rows, ignored)
-
-
-def _data_row(number: int, raw: Sequence[Any], columns: dict[str, int]) -> SheetRow | None:
-    """The row's cells by field, or None for a row that holds no enterprise."""
-    texts = [cell_text(v) for v in raw]
-    filled = [t for t in texts if t]
-    if not filled:
-        return None
-    cells = {f: texts[i] if i < len(texts) else "" for f, i in columns.items()}
-    if not any(cells.values()):
-        return None  # only columns we do not read are filled, such as a pre-numbered 序号 of an empty line
-    if _is_footer(filled, cells) or cells["name"].startswith(EXAMPLE_PREFIX):
-        return None
-    # A header repeated further down (printed rosters repeat it on every page).
-    if header_key(cells["name"]) == header_key(COLUMN_HEADERS["name"]):
-        return None
-    return SheetRow(number, cells)
-
-
-def _is_footer(filled: list[str], cells: dict[str, str]) -> bool:
-    if not FOOTER_LINE.match(filled[0]):
-        return False
-    return len(filled) < 2 or not (cells["village"] or cells["primary_sector"])
 
 
 # -- names to rows of the township ------------------------------------------------------------------
@@ -400,34 +89,14 @@ def split_sectors(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-# -- cells to form values -----------------------------------------------------------------------------
-
-
-class CellError(Exception):
-    """A cell that cannot be used; `field` names its column when the caller does not know it."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-def parse_bool(text: str) -> bool:
-    value = text.strip().upper()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise CellError(_("Enter 是 or 否 (or leave the cell empty), not “%(value)s”.") % {"value": text})
-
-
-def parse_grade(text: str) -> str:
-    grade = _GRADES.get(name_key(text))
-    if grade is None:
-        raise CellError(
-            _("Enter 一级, 二级, 三级 or 小微, or leave the cell empty; “%(value)s” is not a grade.") % {"value": text}
+def unknown_sector(text: str, names: Names) -> CellError:
+    return CellError(
+        _(
+            "There is no sector “%(value)s” in %(township)s. The sectors are: %(names)s. If this is another name of"
+            " one of them, the office can add it to that sector's other names."
         )
-    return str(grade)
+        % {"value": text, "township": names.township.name, "names": "、".join(names.sector_names)}
+    )
 
 
 def _village(text: str, names: Names) -> int | str:
@@ -442,16 +111,6 @@ def _village(text: str, names: Names) -> int | str:
     return pk
 
 
-def unknown_sector(text: str, names: Names) -> CellError:
-    return CellError(
-        _(
-            "There is no sector “%(value)s” in %(township)s. The sectors are: %(names)s. If this is another name of"
-            " one of them, the office can add it to that sector's other names."
-        )
-        % {"value": text, "township": names.township.name, "names": "、".join(names.sector_names)}
-    )
-
-
 def _sector(text: str, names: Names) -> int | str:
     if not text:
         return ""
@@ -461,30 +120,25 @@ def _sector(text: str, names: Names) -> int | str:
     return pk
 
 
-def convert_cell(field_name: str, text: str, names: Names) -> Any:
-    """One cell's text as the value the form expects for that field."""
-    if field_name in BOOLEAN_FIELDS:
-        return parse_bool(text)
-    if field_name == "standardisation_grade":
-        return parse_grade(text)
-    if field_name == "village":
-        return _village(text, names)
-    if field_name == "primary_sector":
-        return _sector(text, names)
-    if field_name == "other_sectors":
-        whole = names.sector(text)  # a sector whose own name contains a separator
-        return [whole] if whole is not None else [_sector(part, names) for part in split_sectors(text)]
-    return text
+def _other_sectors(text: str, names: Names) -> list[int | str]:
+    whole = names.sector(text)  # a sector whose own name contains a separator
+    return [whole] if whole is not None else [_sector(part, names) for part in split_sectors(text)]
+
+
+# The columns whose text names a village or sector of the township.
+_LOOKUPS = {"village": _village, "primary_sector": _sector, "other_sectors": _other_sectors}
 
 
 def _convert_row(row: SheetRow, names: Names) -> tuple[dict[str, Any], list[RowError]]:
-    values: dict[str, Any] = {}
-    errors: list[RowError] = []
-    for field_name, text in row.cells.items():
-        try:
-            values[field_name] = convert_cell(field_name, text, names)
-        except CellError as exc:
-            errors.append(RowError(row.number, column_label(field_name), exc.message))
+    """The row's cells as the form's values: yes/no and grade by their columns, names by the township's."""
+    values, errors = ROSTER_SHEET.convert(row)
+    for key, lookup in _LOOKUPS.items():
+        if key in values:
+            try:
+                values[key] = lookup(values[key], names)
+            except CellError as exc:
+                del values[key]
+                errors.append(ROSTER_SHEET.error(row.number, key, exc.message))
     return values, errors
 
 
@@ -573,15 +227,27 @@ class Plan:
 
 
 @dataclass
-class Planner:
-    """Validates the rows one by one and remembers what earlier rows of the same file claimed."""
+class RosterImport(SheetImport[Plan, ImportResult]):
+    """Checks the rows one by one, remembering what earlier rows of the same file claimed, then saves them."""
 
     township: Township
-    names: Names
-    existing: Existing
+    actor: User | None
+    spec = ROSTER_SHEET
+    names: Names = field(init=False)
+    existing: Existing = field(init=False)
     codes: dict[str, int] = field(default_factory=dict)
     targets: dict[int, int] = field(default_factory=dict)
     name_rows: dict[tuple[str, Any], tuple[int, bool]] = field(default_factory=dict)
+
+    def new_result(self) -> ImportResult:
+        return ImportResult()
+
+    def conflict_message(self) -> str:
+        return _("Another user changed the enterprises at the same time. Nothing was imported; please try again.")
+
+    def prepare(self, rows: list[SheetRow]) -> None:
+        self.names = Names(self.township)
+        self.existing = Existing(self.township)
 
     def plan(self, row: SheetRow) -> tuple[Plan | None, list[RowError]]:
         values, errors = _convert_row(row, self.names)
@@ -590,7 +256,7 @@ class Planner:
             instance = self.existing.match(code, values.get("name", ""), values.get("village"))
             self._claim(row.number, code, values, instance)
         except CellError as exc:
-            return None, [*errors, RowError(row.number, column_label(exc.field), exc.message)]
+            return None, [*errors, ROSTER_SHEET.error(row.number, exc.field, exc.message)]
         recorded = _current_values(instance) if instance is not None else {}
         form = self._bind(values, instance, recorded)
         errors += self._form_errors(row, set(values), form)
@@ -607,11 +273,11 @@ class Planner:
                 continue  # a cell already reported (an unknown village) would only be reported again as "required"
             for message in messages:
                 text = str(message)
-                if f in COLUMN_HEADERS and f not in row.cells:
+                if f in FORM_FIELDS and f not in row.cells:
                     # The file has no such column: it is the recorded value that is wrong, and the file cannot fix it.
                     text = _("The recorded value is not valid: %(message)s Please correct it on the enterprise's page.")
                     text %= {"message": message}
-                errors.append(RowError(row.number, column_label(f), text))
+                errors.append(ROSTER_SHEET.error(row.number, f, text))
         return errors
 
     def _claim(self, number: int, code: str, values: dict[str, Any], instance: Enterprise | None) -> None:
@@ -655,74 +321,27 @@ class Planner:
         form.is_valid()
         return form
 
+    def count(self, plans: list[Plan], result: ImportResult) -> None:
+        result.created = sum(1 for p in plans if p.created)
+        result.updated = sum(1 for p in plans if not p.created and p.changed)
+        result.unchanged = len(plans) - result.created - result.updated
 
-# -- the service --------------------------------------------------------------------------------------
-
-
-def _plan_all(township: Township, rows: Iterable[SheetRow]) -> tuple[list[Plan], list[RowError]]:
-    planner = Planner(township, Names(township), Existing(township))
-    plans: list[Plan] = []
-    errors: list[RowError] = []
-    for row in rows:
-        plan, row_errors = planner.plan(row)
-        errors += row_errors
-        if plan is not None:
-            plans.append(plan)
-        if len(errors) >= MAX_ERRORS:
-            # A file wrong throughout (a shifted column) would otherwise list thousands of lines.
-            more = _("Only the first %(n)d problems are listed; please correct them and upload the file again.")
-            errors.append(RowError(0, "", more % {"n": len(errors)}))
-            break
-    return plans, errors
-
-
-def _save(plan: Plan, township: Township, actor: User | None) -> bool:
-    """Write one validated row; False when an existing enterprise had nothing to change."""
-    form = plan.form
-    if not plan.changed:
-        return False  # saving would write a history row that records no change
-    instance = form.instance
-    if plan.created:
-        instance.township_id = township.pk
-    instance._history_user = actor  # type: ignore[attr-defined]
-    instance._change_reason = _("Imported from Excel")  # type: ignore[attr-defined]
-    form.save()
-    return True
-
-
-def _count(plans: list[Plan]) -> ImportResult:
-    created = sum(1 for p in plans if p.created)
-    changed = sum(1 for p in plans if not p.created and p.changed)
-    return ImportResult(created=created, updated=changed, unchanged=len(plans) - created - changed)
-
-
-def _run(township: Township, roster: Roster, actor: User | None, dry_run: bool) -> ImportResult:
-    plans, errors = _plan_all(township, roster.rows)
-    if errors:
-        return ImportResult(errors=errors, ignored_columns=roster.ignored_columns)
-    result = _count(plans)
-    result.ignored_columns = roster.ignored_columns
-    if not dry_run:
+    def write(self, plans: list[Plan], result: ImportResult) -> None:
         for plan in plans:
-            _save(plan, township, actor)
-    return result
+            if plan.changed:  # saving an unchanged enterprise would write a history row that records no change
+                self._save(plan)
+
+    def _save(self, plan: Plan) -> None:
+        instance = plan.form.instance
+        if plan.created:
+            instance.township_id = self.township.pk
+        instance._history_user = self.actor  # type: ignore[attr-defined]
+        instance._change_reason = _("Imported from Excel")  # type: ignore[attr-defined]
+        plan.form.save()
 
 
 def enterprise_import(
     *, township: Township, file: IO[bytes], actor: User | None, dry_run: bool = False
 ) -> ImportResult:
     """Create and update the township's enterprises from an Excel roster; any error and nothing is written."""
-    try:
-        roster = read_enterprise_rows(file)
-    except ImportFileError as exc:
-        return ImportResult(errors=[RowError(0, "", exc.message)])
-    if not roster.rows:
-        message = _("The file contains no enterprise rows below the header row.")
-        return ImportResult(errors=[RowError(0, "", message)], ignored_columns=roster.ignored_columns)
-    try:
-        # Validation runs inside the transaction too, so the checks and the writes see the same data.
-        with transaction.atomic():
-            return _run(township, roster, actor, dry_run)
-    except IntegrityError:
-        message = _("Another user changed the enterprises at the same time. Nothing was imported; please try again.")
-        return ImportResult(errors=[RowError(0, "", message)])
+    return RosterImport(township, actor).run(file, dry_run=dry_run)

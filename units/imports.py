@@ -2,85 +2,64 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import ImportResult
+from core.spreadsheets.views import SpreadsheetImportView, xlsx_response
+
 from . import importers
-from .access import Scope, get_scope, require_any
-from .forms import EnterpriseImportForm
-from .import_template import build_enterprise_template
-from .importers import ImportResult
-from .models import Role, Township, User
-from .views import office_township_id
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .access import current_user, office_township
+from .models import Township
+from .roster_sheet import ROSTER_SHEET, TEMPLATE_FILENAME, build_enterprise_template
 
 
-def _office_township(request: HttpRequest) -> Township:
-    scope: Scope = get_scope(request.user)
-    require_any(scope, Role.OFFICE, Role.ADMIN)
-    return get_object_or_404(Township, pk=office_township_id(scope))
+def _counts(result: ImportResult) -> dict[str, int]:
+    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
 
 
-def _report_success(request: HttpRequest, result: ImportResult, *, dry_run: bool) -> None:
-    counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
-    if dry_run:
+class EnterpriseImportView(SpreadsheetImportView):
+    template_name = "units/enterprise_import.html"
+    spec = ROSTER_SHEET
+
+    def target(self) -> Township:
+        return office_township(self.request)
+
+    def run_import(self, target: Township, form: forms.Form, *, dry_run: bool) -> ImportResult:
+        actor = current_user(self.request)
+        return importers.enterprise_import(
+            township=target, file=form.cleaned_data["file"], actor=actor, dry_run=dry_run
+        )
+
+    def checked_message(self, result: ImportResult) -> str:
         text = _(
             "The file is valid: %(created)d would be created, %(updated)d updated, %(unchanged)d unchanged."
             " Nothing has been saved yet."
         )
-        messages.info(request, text % counts)
-        return
-    text = _("Import finished: %(created)d created, %(updated)d updated.") % counts
-    if result.unchanged:
-        text += " " + _("%(unchanged)d were already up to date.") % counts
-    messages.success(request, text)
-    report_ignored_columns(request, result)
+        return text % _counts(result)
+
+    def done_message(self, result: ImportResult) -> str:
+        text = _("Import finished: %(created)d created, %(updated)d updated.") % _counts(result)
+        if result.unchanged:
+            text += " " + _("%(unchanged)d were already up to date.") % _counts(result)
+        return text
+
+    def done_url(self, target: Township) -> str:
+        return reverse("units:enterprise_list")
+
+    def page_context(self, target: Township) -> dict[str, Any]:
+        return {"township": target}
 
 
-def report_ignored_columns(request: HttpRequest, result: ImportResult) -> None:
-    """After an import the page changes: the columns left out are said in a message, not dropped in silence."""
-    if result.ignored_columns:
-        headers = "、".join(f"{c.letter}“{c.header}”" for c in result.ignored_columns)
-        messages.warning(request, _("These columns of the file were not imported: %(columns)s.") % {"columns": headers})
-
-
-@login_required
-def enterprise_import(request: HttpRequest) -> HttpResponse:
-    township = _office_township(request)
-    form = EnterpriseImportForm(request.POST or None, request.FILES or None)
-    result: ImportResult | None = None
-    if request.method == "POST" and form.is_valid():
-        dry_run = "dry_run" in request.POST
-        actor = request.user if isinstance(request.user, User) else None
-        result = importers.enterprise_import(
-            township=township, file=form.cleaned_data["file"], actor=actor, dry_run=dry_run
-        )
-        if result.ok:
-            _report_success(request, result, dry_run=dry_run)
-            if not dry_run:
-                return redirect("units:enterprise_list")
-    return render(
-        request,
-        "units/enterprise_import.html",
-        {
-            "form": form,
-            "township": township,
-            "result": result,
-            "max_rows": importers.MAX_ROWS,
-            "max_mb": importers.MAX_BYTES // 2**20,
-        },
-    )
+enterprise_import = EnterpriseImportView.as_view()
 
 
 @login_required
 def enterprise_import_template(request: HttpRequest) -> HttpResponse:
-    township = _office_township(request)
-    response = HttpResponse(build_enterprise_template(township), content_type=XLSX)
-    disposition = content_disposition_header(as_attachment=True, filename=importers.TEMPLATE_FILENAME)
-    response["Content-Disposition"] = disposition or "attachment"
-    return response
+    township = office_township(request)
+    return xlsx_response(build_enterprise_template(township), TEMPLATE_FILENAME)

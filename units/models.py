@@ -322,9 +322,6 @@ class Enterprise(models.Model):
             return True
         return any(s.is_high_risk for s in self.other_sectors.all())
 
-    def all_sectors(self) -> list[Sector]:
-        return [self.primary_sector, *[s for s in self.other_sectors.all() if s.pk != self.primary_sector_id]]
-
 
 class User(AbstractUser):
     """A person with an account. What they may see comes from their assignments, not from this row."""

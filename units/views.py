@@ -20,8 +20,6 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 
-from inspections.plans import self_inspection_status
-
 from .access import (
     Scope,
     get_enterprise_for_office,
@@ -319,7 +317,6 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_high_risk": enterprise.is_high_risk,
             "can_change": scope.is_office_for(enterprise.township_id),
             "history": master_record_history(enterprise) if scope.has_role(*READERS) else [],
-            "status": self_inspection_status(enterprise),
         },
     )
 

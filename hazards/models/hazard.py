@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import local_today
+from core.files import StoredFile, stored_path
 from units.models import Enterprise, Sector, Township, Unit, Village
 
 
@@ -72,7 +73,7 @@ class Channel(models.TextChoices):
 
 
 class Role(models.TextChoices):
-    """Who may take a step: computed per user and hazard by hazards.rights."""
+    """Who may take a step: computed per user and hazard by hazards.access (hazard_roles)."""
 
     REPORTER = "reporter", _("reporter")  # village officer or enterprise contact in scope
     HANDLER = "handler", _("lead department")  # office, or staff of the hazard's lead/participating unit
@@ -88,7 +89,6 @@ class Transition:
     roles: frozenset[str]
     label: str | Promise
     needs_note: bool = False
-    needs_evidence: str | None = None  # an Evidence.Kind the hazard must have
 
 
 # The workflow, in one table (排查 → 整改 → 验收 → 销号, §6, §17).
@@ -119,7 +119,6 @@ TRANSITIONS: dict[str, Transition] = {
             Status.PENDING_ACCEPTANCE,
             frozenset({Role.REPORTER, Role.HANDLER, Role.OFFICE}),
             _("Request acceptance"),
-            needs_evidence="rectification",
         ),
         Transition(
             "verify",
@@ -233,15 +232,6 @@ class Hazard(models.Model):
     extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
     extension_days = models.PositiveIntegerField(_("days added by extensions"), default=0)
 
-    # The inspection it was found in (§1 督导 findings, checklist items that failed).
-    inspection = models.ForeignKey(
-        "inspections.Inspection",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="hazards",
-        verbose_name=_("found in inspection"),
-    )
     is_fixed_on_the_spot = models.BooleanField(_("fixed on the spot (立查立改)"), default=False)
     is_imported = models.BooleanField(_("imported from a ledger"), default=False)
     confirmed_at = models.DateTimeField(_("registered at"), null=True, blank=True)
@@ -432,11 +422,10 @@ class HazardEvent(models.Model):
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
-    # The stored name is ours, never the uploader's.
-    return f"evidence/{timezone.now():%Y/%m}/{instance.token}{instance.extension}"
+    return stored_path("evidence", instance.token, instance.extension)
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """A photo or PDF of the problem, the rectification or the review; served only to users in scope."""
 
     class Kind(models.TextChoices):
@@ -449,18 +438,12 @@ class Evidence(models.Model):
         HazardEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence", verbose_name=_("step")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    token = models.CharField(max_length=32, unique=True, editable=False)
-    extension = models.CharField(max_length=8, editable=False)
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
-    content_type = models.CharField(max_length=50, editable=False)
-    original_name = models.CharField(_("original file name"), max_length=200, blank=True)
-    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("uploaded by")
     )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("evidence")
@@ -471,13 +454,6 @@ class Evidence(models.Model):
                 name="evidence_kind_valid", condition=Q(kind__in=["problem", "rectification", "review"])
             )
         ]
-
-    def __str__(self) -> str:
-        return self.original_name or self.token
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 class DeadlineExtension(models.Model):

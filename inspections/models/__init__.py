@@ -16,6 +16,7 @@ from .inspection import (
     PlaceAtRisk,
     Status,
 )
+from .links import InspectionHazard
 from .plans import (
     PROBLEM_TRANSITIONS,
     DisciplineReferral,
@@ -42,6 +43,7 @@ __all__ = [
     "Inspection",
     "InspectionAnswer",
     "InspectionEvent",
+    "InspectionHazard",
     "InspectionPhoto",
     "InspectionQuerySet",
     "InspectionRole",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.files import StoredFile, stored_path
 from hazards.models import Channel, Hazard
 from units.models import Enterprise, Sector, SupervisionGroup, Township, Unit, User, Village
 
@@ -356,7 +357,7 @@ class InspectionEvent(models.Model):
 
 
 def inspection_photo_path(instance: InspectionPhoto, filename: str) -> str:
-    return f"inspections/{timezone.now():%Y/%m}/{instance.token}{instance.extension}"
+    return stored_path("inspections", instance.token, instance.extension)
 
 
 class InspectionAnswer(models.Model):
@@ -392,22 +393,13 @@ class InspectionAnswer(models.Model):
         return f"{self.item_id}: {self.result}"
 
 
-class InspectionPhoto(models.Model):
+class InspectionPhoto(StoredFile):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
     item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    token = models.CharField(max_length=32, unique=True, editable=False)
-    extension = models.CharField(max_length=8, editable=False)
     file = models.FileField(upload_to=inspection_photo_path, max_length=200)
-    content_type = models.CharField(max_length=50, editable=False)
-    original_name = models.CharField(max_length=200, blank=True)
-    size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("inspection photo")
         verbose_name_plural = _("inspection photos")
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name or self.token

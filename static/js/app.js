@@ -1,10 +1,12 @@
 // Site behaviour, loaded on every page. No inline scripts (CSP).
 (function () {
   "use strict";
-  // Ask before destructive or hard-to-undo actions: <form data-confirm="…">.
+  // Ask before destructive or hard-to-undo actions: <form data-confirm="…">, or only for the button that does it:
+  // <button type="submit" data-confirm="…">.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
+    var button = event.submitter;
+    var question = (button && button.getAttribute("data-confirm")) || (form.getAttribute && form.getAttribute("data-confirm"));
     if (question && !window.confirm(question)) {
       event.preventDefault();
       event.stopImmediatePropagation();

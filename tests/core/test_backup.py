@@ -16,8 +16,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from core.backup import backup, restore
+from core.files import check_upload
 from hazards import services as hazard_services
-from hazards.evidence import check_upload
 from hazards.models import Evidence
 from inspections import services
 from tests.hazards.conftest import checked, checked_png

@@ -10,9 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.files import check_upload
 from hazards import services as hazard_services
 from hazards import supervision_services
-from hazards.evidence import check_upload
 from inspections import services
 from inspections.models import InspectionPhoto
 from tests.hazards.conftest import checked, checked_png, image_bytes, upload

@@ -108,7 +108,7 @@ def test_it_keeps_every_answer_through_a_dropped_connection(phone_page: Page, wo
     expect(page.get_by_test_id("leader-signature")).to_be_visible()
     expect(page.get_by_test_id("leader-signer")).to_contain_text(world.leader.display_name)
 
-    hazard = Hazard.objects.get(inspection=visit)
+    hazard = Hazard.objects.get(inspection_link__inspection=visit)
     assert hazard.channel == "supervision" and hazard.level == "major" and hazard.suggested_level == "major"
     done = Inspection.objects.get(pk=visit.pk)
     assert done.status == "submitted" and done.submitted_by == member and done.leader_signature

@@ -34,8 +34,8 @@ def ledger_file(path: Path, world: World, *, found_on: Any) -> Path:
     sheet = workbook.active
     assert sheet is not None
     sheet.append(["刘圩镇重大事故隐患排查整治明细表"])
-    sheet.append([header for _field, header in LEDGER_COLUMNS])
-    sheet.append([values.get(field) for field, _header in LEDGER_COLUMNS])
+    sheet.append([str(column.header) for column in LEDGER_COLUMNS])
+    sheet.append([values.get(column.key) for column in LEDGER_COLUMNS])
     workbook.save(path)
     return path
 

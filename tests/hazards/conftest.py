@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from hazards.evidence import check_upload
+from core.files import check_upload
 from tests.factories import HazardFactory
 
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from core.dates import local_today
 from core.errors import WorkflowError
+from core.files import check_upload
 from hazards import supervision_services as services
-from hazards.evidence import check_upload
 from hazards.models import HazardEvent, Listing
 from hazards.supervision_services import Acceptance
 from tests.factories import HazardFactory

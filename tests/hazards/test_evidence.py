@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from hazards import evidence as ev
+from core import files as ev
 from hazards import services
 from tests.hazards.conftest import checked, image_bytes, upload
 
@@ -23,33 +23,33 @@ def test_it_accepts_jpeg_png_and_webp_by_content_whatever_the_name():
 
 
 def test_it_refuses_a_script_named_like_a_photo():
-    with pytest.raises(ev.EvidenceError, match=r"“evil.jpg”"):
+    with pytest.raises(ev.UploadError, match=r"“evil.jpg”"):
         ev.check_upload(SimpleUploadedFile("evil.jpg", b"<script>alert(1)</script>"))
 
 
 def test_it_refuses_gif_and_other_formats():
     out = BytesIO()
     Image.new("RGB", (10, 10)).save(out, "GIF")
-    with pytest.raises(ev.EvidenceError):
+    with pytest.raises(ev.UploadError):
         ev.check_upload(SimpleUploadedFile("a.gif", out.getvalue()))
 
 
 def test_it_refuses_too_many_pixels(monkeypatch):
     monkeypatch.setattr(ev, "MAX_PIXELS", 100)
-    with pytest.raises(ev.EvidenceError):
+    with pytest.raises(ev.UploadError):
         ev.check_upload(upload(size=(20, 20)))
 
 
 def test_it_refuses_files_that_are_too_large(monkeypatch):
     monkeypatch.setattr(ev, "MAX_BYTES", 100)
-    with pytest.raises(ev.EvidenceError):
+    with pytest.raises(ev.UploadError):
         ev.check_upload(upload(size=(200, 200)))
 
 
 def test_it_accepts_a_pdf_and_refuses_a_truncated_one():
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     assert ev.check_upload(SimpleUploadedFile("plan.pdf", pdf)).content_type == "application/pdf"
-    with pytest.raises(ev.EvidenceError):
+    with pytest.raises(ev.UploadError):
         ev.check_upload(SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n1 0 obj"))
 
 

@@ -14,8 +14,9 @@ from kombu.exceptions import OperationalError
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.spreadsheets import HEADER_ROW
 from hazards import excel_views, ledger_export, tasks
-from hazards.ledger_export import HEADER_ROW, LEDGER_COLUMNS, run_export_job, write_ledger
+from hazards.ledger_export import LEDGER_COLUMNS, run_export_job, write_ledger
 from hazards.models import ExportJob, Hazard, Listing
 from tests.conftest import World
 from tests.factories import HazardFactory
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_URL = reverse("hazards:ledger_export")
-HEADERS = [header for header, _width in LEDGER_COLUMNS]
+HEADERS = [str(column.header) for column in LEDGER_COLUMNS]
 COLUMN = {header: index for index, header in enumerate(HEADERS)}
 
 
@@ -125,7 +126,7 @@ def test_it_freezes_the_header_and_sets_column_widths(client_for, world: World):
     hazard_in(world)
     sheet = export(client_for(world.office))
     assert sheet.freeze_panes == f"C{HEADER_ROW + 1}"
-    assert sheet.column_dimensions["C"].width == dict(LEDGER_COLUMNS)["隐患描述"]
+    assert sheet.column_dimensions["C"].width == {c.header: c.width for c in LEDGER_COLUMNS}["隐患描述"]
     assert "A1:AC1" in {str(r) for r in sheet.merged_cells.ranges}  # 29 columns
 
 

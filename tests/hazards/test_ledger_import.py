@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from hazards import ledger_import as ledger_import_module
+from core.spreadsheets import CellError, reading
 from hazards.ledger_import import (
     LEDGER_COLUMNS,
+    LEDGER_SHEET,
     METHODS,
     LedgerImportResult,
     build_ledger_template,
@@ -24,14 +25,12 @@ from hazards.ledger_import import (
 from hazards.models import Hazard, HazardEvent
 from tests.conftest import World
 from tests.factories import HazardFactory, SectorFactory, next_credit_code
-from units import importers
-from units.importers import CellError
 from units.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADERS = [header for _field, header in LEDGER_COLUMNS]
+HEADERS = [str(column.header) for column in LEDGER_COLUMNS]
 IMPORT_URL = reverse("hazards:ledger_import")
 TEMPLATE_URL = reverse("hazards:ledger_import_template")
 FOUND = dt.date(2024, 3, 5)
@@ -39,7 +38,7 @@ FOUND = dt.date(2024, 3, 5)
 
 def row(**values: Any) -> list[Any]:
     """One data row in template column order; unnamed cells are empty."""
-    return [values.get(field) for field, _header in LEDGER_COLUMNS]
+    return [values.get(column.key) for column in LEDGER_COLUMNS]
 
 
 def good(world: World, **overrides: Any) -> list[Any]:
@@ -477,10 +476,10 @@ def test_it_refuses_files_it_cannot_read_or_that_are_too_large(world: World, mon
     result = run(world, buffer.getvalue())
     assert errors_of(result) == [(0, "")]
     assert "检查方式" in result.errors[0].message
-    monkeypatch.setattr(ledger_import_module, "MAX_ROWS", 2)
+    monkeypatch.setattr(LEDGER_SHEET, "max_rows", 2)
     result = run(world, xlsx([good(world, description=f"隐患{n}") for n in range(3)]))
     assert errors_of(result) == [(0, "")]
-    monkeypatch.setattr(importers, "MAX_BYTES", 100)
+    monkeypatch.setattr(reading, "MAX_BYTES", 100)
     assert "MB" in run(world, xlsx([good(world)])).errors[0].message
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import HazardFactory
 
@@ -15,17 +13,10 @@ BEFORE = [("hazards", "0005_fire_judgement_extensions_event_capacity_typical_fir
 AFTER = [("hazards", "0006_major_fire_is_major_typical_fire_apart")]
 
 
-def migrate(targets):  # type: ignore[no-untyped-def]
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
-def test_it_raises_flagged_general_hazards_and_moves_typical_fire_years(world):
+def test_it_raises_flagged_general_hazards_and_moves_typical_fire_years(world, migrator):
     hazard = HazardFactory(village=world.village_a, sector=world.sector_a)
-    old = migrate(BEFORE)
+    old = migrator.migrate(BEFORE)
     try:
         old.get_model("hazards", "Hazard").objects.filter(pk=hazard.pk).update(is_major_fire=True, level="general")
         old.get_model("hazards", "Listing").objects.create(
@@ -39,7 +30,7 @@ def test_it_raises_flagged_general_hazards_and_moves_typical_fire_years(world):
             listed_by_id=world.office.pk,
         )
     finally:
-        new = migrate(AFTER)
+        new = migrator.migrate(AFTER)
     assert new.get_model("hazards", "Hazard").objects.get(pk=hazard.pk).level == "major"
     entry = new.get_model("hazards", "TypicalFireHazard").objects.get(hazard_id=hazard.pk)
     assert entry.year == 2025 and entry.added_by_id == world.office.pk

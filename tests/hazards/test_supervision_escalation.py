@@ -12,8 +12,8 @@ from PIL import Image
 
 from core.dates import local_today
 from core.errors import WorkflowError
+from core.files import check_upload
 from hazards import supervision_services as services
-from hazards.evidence import check_upload
 from hazards.models import RUNG_ORDER, Escalation, HazardEvent, next_rung
 from tests.factories import HazardFactory
 

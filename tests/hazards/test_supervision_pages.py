@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import local_today
+from core.files import check_upload
 from hazards import supervision_services as services
-from hazards.evidence import check_upload
 from tests.factories import HazardFactory
 
 pytestmark = pytest.mark.django_db

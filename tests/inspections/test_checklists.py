@@ -11,14 +11,15 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from core.errors import WorkflowError
+from inspections import checklist_sheets
 from inspections import checklists as services
 from inspections import services as inspection_services
-from inspections.checklists import ITEM_COLUMNS
+from inspections.checklist_sheets import ITEM_COLUMNS
 from inspections.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from tests.conftest import World
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADERS = [header for _field, header in ITEM_COLUMNS]
+HEADERS = [str(column.header) for column in ITEM_COLUMNS]
 ITEM = {"text": "安全出口锁闭", "standard": "《中华人民共和国消防法》", "clause": "第二十八条", "hazard_type": "fire"}
 
 
@@ -275,15 +276,15 @@ def test_it_explains_a_missing_header_and_a_file_that_is_not_excel(world, templa
 
 
 def test_it_round_trips_the_template_and_an_export(world, template):
-    workbook = load_workbook(io.BytesIO(services.build_items_template()))
+    workbook = load_workbook(io.BytesIO(checklist_sheets.build_items_template()))
     assert [c.value for c in workbook.worksheets[0][1]] == HEADERS
-    exported = services.items_export(version=template.current_version())
+    exported = checklist_sheets.items_export(version=template.current_version())
     result = services.items_import(template=template, file=io.BytesIO(exported), actor=world.office)
     assert (result.ok, result.created) == (True, 3)
     draft = template.versions.get(published_at__isnull=True)
     assert texts(draft) == texts(template.current_version())
     example_only = services.items_import(
-        template=template, file=io.BytesIO(services.build_items_template()), actor=world.office
+        template=template, file=io.BytesIO(checklist_sheets.build_items_template()), actor=world.office
     )
     assert not example_only.ok  # the example row is skipped: no items
 

@@ -121,7 +121,7 @@ def test_it_turns_a_failed_item_into_a_hazard_with_the_items_sector_and_the_chan
     assert prefill["sector"] == world.sector_b  # the item's own sector, not the enterprise's
     assert prefill["channel"] == "department" and prefill["level"] == "major" and prefill["clause"] == "第3条"
     hazard = services.finding_to_hazard(answer_id=failed.pk, actor=world.village_a_officer, fields=prefill)
-    assert hazard.inspection == planned and hazard.lead_unit == world.unit_b
+    assert hazard.inspection_link.inspection == planned and hazard.lead_unit == world.unit_b
     assert hazard.evidence.filter(kind="problem").count() == 1
     failed.refresh_from_db()
     assert failed.hazard == hazard

@@ -8,8 +8,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from inspections import services
 
@@ -18,15 +16,8 @@ AFTER = [("inspections", "0004_clamp_answer_client_times")]
 STORED = dt.datetime(2025, 6, 10, 9, 0, tzinfo=dt.UTC)
 
 
-def migrate(targets):  # type: ignore[no-untyped-def]
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
-def test_it_clamps_times_outside_the_window_and_keeps_the_rest(world, planned):
+def test_it_clamps_times_outside_the_window_and_keeps_the_rest(world, planned, migrator):
     items = list(planned.checklist.items.order_by("order"))
     answers = [
         services.answer_save(inspection_id=planned.pk, actor=world.office, item_id=i.pk, result="pass") for i in items
@@ -36,16 +27,15 @@ def test_it_clamps_times_outside_the_window_and_keeps_the_rest(world, planned):
         dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.UTC),
         STORED - dt.timedelta(days=3),  # a late offline answer: kept
     ]
-    old = migrate(BEFORE)
+    old = migrator.migrate(BEFORE)
     try:
         old_answers = old.get_model("inspections", "InspectionAnswer").objects
         for answer, client_time in zip(answers, times, strict=True):
             old_answers.filter(pk=answer.pk).update(answered_at=STORED, client_time=client_time)
     finally:
-        new = migrate(AFTER)
+        new = migrator.migrate(AFTER)
     new_answers = new.get_model("inspections", "InspectionAnswer").objects
     got = dict(new_answers.values_list("pk", "client_time"))
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())  # later migrations back for the next tests
     assert got == {
         answers[0].pk: STORED - dt.timedelta(days=30),
         answers[1].pk: STORED,

@@ -204,29 +204,17 @@ def test_it_keeps_the_posted_names_and_refuses_a_step_never_theirs(world, visit,
 # -- the timeline starts once for what existed before it ---------------------------------------------------------------
 
 
-def _migration_nodes() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The migration before the one that adds the timelines (whatever its number), and the latest of every app."""
+def _before_timelines() -> list[tuple[str, str]]:
+    """The migration before the one that adds the timelines (whatever its number)."""
     graph = MigrationExecutor(connection).loader.graph
     mine = next(k for k in graph.nodes if k[0] == "inspections" and k[1].endswith("_inspection_and_problem_events"))
-    before = [p for p in graph.node_map[mine].parents if p.key[0] == "inspections"]
-    return [before[0].key], graph.leaf_nodes()
+    return [next(p.key for p in graph.node_map[mine].parents if p.key[0] == "inspections")]
 
 
-def _migrate(targets):  # type: ignore[no-untyped-def]
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.mark.django_db(transaction=True)
-def test_it_starts_each_existing_timeline_with_one_row_of_the_state_it_was_in(world, visit):
+def test_it_starts_each_existing_timeline_with_one_row_of_the_state_it_was_in(world, visit, migrator):
     replied = _in(world, visit, State.REPLIED)
-    before, after = _migration_nodes()
-    try:
-        _migrate(before)  # the events' tables are gone: the problem and the inspection stay
-    finally:
-        apps = _migrate(after)
+    migrator.migrate(_before_timelines())  # the events' tables are gone: the problem and the inspection stay
+    apps = migrator.migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     events = apps.get_model("inspections", "WorkProblemEvent").objects
     inspection_events = apps.get_model("inspections", "InspectionEvent").objects
     assert list(events.filter(problem_id=replied.pk).values_list("action", "to_status", "actor")) == [

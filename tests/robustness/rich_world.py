@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from core import dates
 from core.dates import local_today
+from core.files import check_upload
 from dashboard.accidents import accident_create
 from dashboard.snapshots import month_just_ended, snapshot_month
 from hazards import services as hazard_services
 from hazards import supervision_services as supervision
-from hazards.evidence import check_upload
 from hazards.models import ExportJob
 from inspections import checklists, draws, plans
 from inspections import services as inspection_services

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -12,31 +11,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core.spreadsheets import MAX_ERRORS, ImportResult
 from tests.conftest import World
 from tests.factories import SectorFactory, next_credit_code
-from units.excel import MissingHeadersError, cell_text, header_index, safe_cell
-from units.import_template import build_enterprise_template
-from units.importers import (
-    ENTERPRISE_COLUMNS,
-    FORM_FIELDS,
-    KEPT_FIELDS,
-    MAX_ERRORS,
-    MAX_ROWS,
-    ImportResult,
-    enterprise_import,
-    split_sectors,
-)
+from units.importers import FORM_FIELDS, KEPT_FIELDS, enterprise_import, split_sectors
 from units.models import Enterprise
+from units.roster_sheet import ENTERPRISE_COLUMNS, MAX_ROWS, build_enterprise_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADERS = [header for _field, header in ENTERPRISE_COLUMNS]
+HEADERS = [str(column.header) for column in ENTERPRISE_COLUMNS]
 IMPORT_URL = reverse("units:enterprise_import")
 TEMPLATE_URL = reverse("units:enterprise_import_template")
 
 
 def row(**values: Any) -> list[Any]:
     """One data row in template column order; unnamed cells are empty."""
-    return [values.get(field) for field, _header in ENTERPRISE_COLUMNS]
+    return [values.get(column.key) for column in ENTERPRISE_COLUMNS]
 
 
 def xlsx(rows: list[list[Any]], *, title: str | None = None) -> bytes:
@@ -66,37 +56,7 @@ def good_row(name: str = "刘圩新材料有限公司", **values: Any) -> list[A
     return row(**{**defaults, **values})
 
 
-# -- shared Excel helpers --------------------------------------------------------------------------
-
-
-def test_it_neutralises_formulas_and_control_characters_in_cells() -> None:
-    assert safe_cell("=1+1") == "'=1+1"
-    assert safe_cell("\x00@SUM(A1)") == "'@SUM(A1)"
-    assert safe_cell("-2") == "'-2"
-    assert safe_cell("刘圩\x07村\ud800") == "刘圩村"
-    assert safe_cell(date(2024, 5, 1)) == date(2024, 5, 1)
-    assert safe_cell(12) == 12
-
-
-def test_it_turns_cell_values_into_clean_text() -> None:
-    assert cell_text(None) == ""
-    assert cell_text(13812345678.0) == "13812345678"
-    assert cell_text(1.3812345678e10) == "13812345678"
-    assert cell_text(13812345678) == "13812345678"
-    assert cell_text(2.5) == "2.5"
-    assert cell_text("\u3000１３８１２３４５６７８ ") == "13812345678"
-    assert cell_text("刘圩（集团）") == "刘圩（集团）"
-    assert cell_text(datetime(2024, 5, 1)) == "2024-05-01"  # noqa: DTZ001 - Excel dates are naive
-    assert cell_text('=HYPERLINK("x")') == '=HYPERLINK("x")'
-
-
-def test_it_finds_the_header_row_below_a_title() -> None:
-    rows = [["企业名单"], [], [" 企业名称 *", "所属村\n", "主行业领域＊", "规模以上（是/否）"]]
-    expected = [("name", "企业名称*"), ("village", "所属村*"), ("primary_sector", "主行业领域*")]
-    assert header_index(rows, expected) == (3, {"name": 0, "village": 1, "primary_sector": 2})
-    with pytest.raises(MissingHeadersError) as exc:
-        header_index([["企业名称", "地址"]], expected)
-    assert exc.value.missing == ["所属村*", "主行业领域*"]
+# -- reading the roster -----------------------------------------------------------------------------
 
 
 def test_it_splits_sectors_outside_brackets_only() -> None:

@@ -1,4 +1,4 @@
-"""Navigation for the signed-in user's roles."""
+"""The navigation bar of every page: the menu the apps registered (core.menu), for the signed-in user."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .navigation import flat_menu, menu_for
+from .menu import flat_menu, menu_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

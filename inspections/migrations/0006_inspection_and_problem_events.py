@@ -32,7 +32,7 @@ def timeline_start(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0004_clamp_answer_client_times'),
+        ('inspections', '0005_hazard_link_on_inspections_side'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,72 @@
+"""What the hazard register adds to the lower layers: its menu (core.menu), its link on the enterprise page
+(core.panels) and what waits in the work queue (core.work_queue). Loaded by HazardsConfig.ready."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core import menu, panels, work_queue
+from core.dates import local_today
+from core.work_queue import QueueEntry, Urgency, Waiting
+from units.models import Role
+from units.navigation import ALL_ROLES, FIELD, OFFICE, READERS, seen_by
+
+from .access import hazards_visible_to
+from .models import DEADLINE_STATUSES, Status
+
+HAZARDS = menu.groups.add(menu.MenuGroup("hazards", _("Hazards"), order=20))
+for order, (label, url_name, roles) in enumerate(
+    (
+        (_("Hazard ledger"), "hazards:list", ALL_ROLES),
+        (_("Overdue"), "hazards:overdue", FIELD),
+        (_("Listed supervision"), "hazards:listings", FIELD),
+        (_("Escalations"), "hazards:escalations", READERS),
+        (_("Import ledger"), "hazards:ledger_import", OFFICE),
+        (_("Nobody can act"), "hazards:stuck", OFFICE),
+    )
+):
+    menu.entries.add(menu.MenuEntry(HAZARDS.key, label, url_name, seen_by(*roles), order=order))
+
+
+def _enterprise_hazards(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
+    return {"enterprise": enterprise}
+
+
+panels.panels.add(
+    panels.Panel(
+        "units.enterprise_actions", "hazards", "hazards/_enterprise_hazards_link.html", _enterprise_hazards, order=10
+    )
+)
+
+
+def _list(**query: str) -> str:
+    return f"{reverse('hazards:list')}?{urlencode(query)}"
+
+
+def _overdue(user: Any) -> Waiting:
+    overdue = hazards_visible_to(user).filter(status__in=DEADLINE_STATUSES, deadline__lt=local_today())
+    return Waiting(overdue.count(), _list(overdue="true"))
+
+
+def _to_register(user: Any) -> Waiting:
+    return Waiting(hazards_visible_to(user).filter(status=Status.REPORTED).count(), _list(status=Status.REPORTED))
+
+
+work_queue.entries.add(
+    QueueEntry("hazards.overdue", _("Overdue hazards"), Urgency.OVERDUE, seen_by(*ALL_ROLES), _overdue, order=10)
+)
+work_queue.entries.add(
+    QueueEntry(
+        "hazards.to_register",
+        _("Reports awaiting registration"),
+        Urgency.WAITING,
+        seen_by(Role.OFFICE, Role.DEPARTMENT),
+        _to_register,
+        order=20,
+    )
+)
