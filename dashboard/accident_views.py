@@ -1,4 +1,4 @@
-"""Pages of the accident register. Every query goes through dashboard.accidents (scope); out of scope is 404."""
+"""Pages of the accident register. Every query goes through dashboard.access (scope); out of scope is 404."""
 
 from __future__ import annotations
 
@@ -9,25 +9,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.dates import local_today
 from core.spreadsheets.views import xlsx_response
-from units.access import current_user, get_scope
-from units.models import Township
+from units.access import current_township_id, current_user, get_scope, office_township, townships_visible_to
 from units.selectors import master_record_history
 
-from .accident_forms import AccidentFilterForm, AccidentForm
-from .accidents import (
-    accident_create,
-    accident_update,
+from .access import (
     accidents_visible_to,
     get_accident_for_office,
     get_accident_for_user,
-    require_readers,
+    may_record_accidents_in,
+    require_reader,
 )
+from .accident_forms import AccidentFilterForm, AccidentForm
+from .accidents import accident_create, accident_update
 from .models import Accident
 from .reports import accidents_workbook
 
@@ -36,7 +35,7 @@ EXPORT_LIMIT = 20000
 
 
 def _filtered(request: HttpRequest) -> tuple[AccidentFilterForm, QuerySet[Accident]]:
-    require_readers(request.user)
+    require_reader(get_scope(request.user))
     base = accidents_visible_to(request.user)
     form = AccidentFilterForm(request.GET, scope=get_scope(request.user), accidents=base)
     return form, form.apply(base.select_related("village", "enterprise"))
@@ -64,7 +63,7 @@ def accident_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "totals": totals,
             "querystring": params.urlencode(),
-            "can_record": get_scope(request.user).is_office,
+            "can_record": may_record_accidents_in(get_scope(request.user), current_township_id(request)),
         },
     )
 
@@ -73,8 +72,7 @@ def accident_list(request: HttpRequest) -> HttpResponse:
 def accident_export(request: HttpRequest) -> HttpResponse:
     _form, qs = _filtered(request)
     user = current_user(request)
-    scope = get_scope(user)
-    towns = Township.objects.filter(pk__in=scope.township_ids).order_by("code").values_list("name", flat=True)
+    towns = townships_visible_to(user).order_by("code").values_list("name", flat=True)
     content = accidents_workbook(
         qs.order_by("occurred_on", "pk")[:EXPORT_LIMIT], filler=user.display_name, township_name="、".join(towns)
     )
@@ -90,7 +88,7 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dashboard/accidents/accident_detail.html",
         {
             "accident": accident,
-            "can_change": scope.is_office_for(accident.township_id),
+            "can_change": may_record_accidents_in(scope, accident.township_id),
             "history": master_record_history(accident),
         },
     )
@@ -111,10 +109,7 @@ def _save(request: HttpRequest, form: AccidentForm, save: Any) -> Accident | Non
 
 @login_required
 def accident_create_view(request: HttpRequest) -> HttpResponse:
-    scope = get_scope(request.user)
-    if not scope.is_office:
-        raise Http404
-    township = Township.objects.get(pk=min(scope.office_townships))
+    township = office_township(request)
     form = AccidentForm(request.POST or None, township_id=township.pk, initial={"occurred_on": local_today()})
     accident = _save(
         request, form, lambda fields: accident_create(actor=current_user(request), township=township, fields=fields)

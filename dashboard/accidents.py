@@ -1,9 +1,5 @@
-"""The accident register (SPEC S5, "双下降"): who sees which accidents, and every write.
-
-Scope: office, leadership and the administrator see their township's accidents; village officers those of their
-villages; lead-department staff those of enterprises whose primary sector their unit leads or takes part in.
-Enterprise contacts see none. Only the office (and the administrator) of the township records and corrects them.
-"""
+"""The accident register (SPEC S5, "双下降"): every write. Who sees which accidents, and who records them, is
+dashboard.access."""
 
 from __future__ import annotations
 
@@ -12,17 +8,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from core.dates import local_today
-from units.access import Scope, get_or_404, get_scope, require_any
-from units.models import Role, Township, User
+from units.access import get_scope
+from units.models import Township, User
 
+from .access import may_record_accidents_in
 from .models import MAX_DIRECT_LOSS, Accident, accident_level
 
-READER_ROLES = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN, Role.DEPARTMENT, Role.VILLAGE)
 FIELDS = (
     "occurred_on",
     "place",
@@ -39,35 +33,8 @@ FIELDS = (
 )
 
 
-def accident_scope_q(scope: Scope) -> Q:
-    return scope.q(township="township", village="village", sector="enterprise__primary_sector")
-
-
-def accidents_visible_to(user: Any) -> QuerySet[Accident]:
-    """The accidents the user may read (none for an enterprise contact); the pages add require_readers()."""
-    return Accident.objects.filter(accident_scope_q(get_scope(user)))
-
-
-def require_readers(user: Any) -> None:
-    """The register's pages exist for the roles that read it; to an enterprise contact they answer 404."""
-    require_any(get_scope(user), *READER_ROLES)
-
-
-def get_accident_for_user(user: Any, pk: Any) -> Accident:
-    qs = accidents_visible_to(user).select_related("township", "village", "enterprise", "created_by")
-    return get_or_404(qs, pk=pk)
-
-
-def get_accident_for_office(user: Any, pk: Any) -> Accident:
-    """An accident the user may correct; to anyone else it does not exist."""
-    accident = get_accident_for_user(user, pk)
-    if not get_scope(user).is_office_for(accident.township_id):
-        raise Http404
-    return accident
-
-
 def _check_writer(actor: User, township_id: int) -> None:
-    if not get_scope(actor).is_office_for(township_id):
+    if not may_record_accidents_in(get_scope(actor), township_id):
         raise PermissionDenied(_("Only the township safety office records accidents."))
 
 

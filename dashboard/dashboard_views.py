@@ -10,12 +10,13 @@ from django.shortcuts import render
 from units.access import current_user, get_scope
 
 from . import selectors
+from .access import may_see_dashboard
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    if not selectors.may_see_dashboard(get_scope(user)):
+    if not may_see_dashboard(get_scope(user)):
         raise Http404
     board = selectors.dashboard_for(user)
     return render(request, "dashboard/index.html", {"board": board})

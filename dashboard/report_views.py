@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -22,15 +22,15 @@ from core.spreadsheets import Column
 from core.spreadsheets.views import xlsx_response
 from hazards.access import hazards_visible_to
 from inspections.access import inspections_visible_to
-from units.access import Scope, current_user, get_scope, require_any
+from units.access import Scope, current_township, current_user, get_scope, townships_visible_to
 from units.forms import DateInput, StyledFormMixin
-from units.models import Role, Sector, Township, Village
+from units.models import Township
 
 from . import reports, stats
+from .access import may_see_township_totals, report_sectors, report_villages, require_reader, trend_dimensions
 from .models import ON_TIME_NEW_DEFINITION_FROM, SNAPSHOT_FIGURES, Dimension, MonthlySnapshot
 from .snapshots import month_just_ended
 
-READERS = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN, Role.DEPARTMENT, Role.VILLAGE)
 # Each rate's definition, shown beside it (issue 9.5).
 DEFINITIONS = {
     "rectification_rate": stats.RECTIFICATION_RATE_DEFINITION,
@@ -85,24 +85,21 @@ class TrendForm(StyledFormMixin, forms.Form):
 
 def _reader_scope(request: HttpRequest) -> Scope:
     scope = get_scope(request.user)
-    require_any(scope, *READERS)
+    require_reader(scope)
     return scope
 
 
-def _township(request: HttpRequest, scope: Scope) -> Township:
-    """The township the report is about: ?township= among the user's, else their first."""
-    towns = Township.objects.filter(pk__in=scope.township_ids).order_by("code")
+def _township(request: HttpRequest) -> Township:
+    """The township the report is about: ?township= among the user's, else the current township."""
+    towns = townships_visible_to(request.user).order_by("code")
     form = TownshipChoiceForm({"township": request.GET.get("township", "")}, towns=towns)
-    town = form.cleaned_data["township"] if form.is_valid() else None
-    town = town or towns.first()
-    if town is None:
-        raise Http404
-    return town
+    town: Township | None = form.cleaned_data["township"] if form.is_valid() else None
+    return town or current_township(request)
 
 
 def _townships(request: HttpRequest) -> list[Township]:
     """The user's townships, when there are several to choose from."""
-    towns = list(Township.objects.filter(pk__in=get_scope(request.user).township_ids).order_by("code"))
+    towns = list(townships_visible_to(request.user).order_by("code"))
     return towns if len(towns) > 1 else []
 
 
@@ -119,22 +116,6 @@ def _query(form: forms.Form) -> str:
     """The form's effective parameters (defaults filled in), for the Excel link of the same table."""
     data = form.data
     return data.urlencode() if isinstance(data, QueryDict) else urlencode(dict(data))
-
-
-def _sectors(township: Township, scope: Scope) -> list[tuple[int, str]]:
-    """The report's fixed rows: every active sector (department staff: theirs)."""
-    qs = Sector.objects.filter(township=township, is_active=True)
-    if not scope.sees_all_of(township.pk) and scope.sector_ids and not scope.village_ids:
-        qs = qs.filter(pk__in=scope.sector_ids)
-    return list(qs.order_by("sort_order", "name").values_list("pk", "name"))
-
-
-def _villages(township: Township, scope: Scope) -> list[tuple[int, str]]:
-    """Every active village (village officers: theirs)."""
-    qs = Village.objects.filter(township=township, is_active=True)
-    if not scope.sees_all_of(township.pk) and scope.village_ids and not scope.sector_ids:
-        qs = qs.filter(pk__in=scope.village_ids)
-    return list(qs.order_by("code").values_list("pk", "name"))
 
 
 def _lines(table: reports.ReportTable | None, columns: Sequence[Column]) -> list[dict[str, Any]]:
@@ -160,7 +141,7 @@ def _lines(table: reports.ReportTable | None, columns: Sequence[Column]) -> list
 
 def _monthly(request: HttpRequest) -> tuple[MonthReportForm, reports.ReportTable | None, Township]:
     scope = _reader_scope(request)
-    township = _township(request, scope)
+    township = _township(request)
     form = _bound(MonthReportForm, request, {"month": f"{month_just_ended():%Y-%m}"})
     table = None
     if form.is_valid():
@@ -169,7 +150,7 @@ def _monthly(request: HttpRequest) -> tuple[MonthReportForm, reports.ReportTable
             hazards=hazards_visible_to(request.user),
             inspections=inspections_visible_to(request.user),
             month=form.cleaned_data["month"],
-            sectors=_sectors(township, scope),
+            sectors=report_sectors(scope, township),
         )
     return form, table, township
 
@@ -206,7 +187,7 @@ def monthly_report_excel(request: HttpRequest) -> HttpResponse:
 
 def _statistics(request: HttpRequest) -> tuple[StatisticsForm, reports.ReportTable | None, Township]:
     scope = _reader_scope(request)
-    township = _township(request, scope)
+    township = _township(request)
     today = local_today()
     form = _bound(
         StatisticsForm, request, {"start": f"{today.replace(month=1, day=1)}", "end": f"{today}", "by": "village"}
@@ -220,7 +201,7 @@ def _statistics(request: HttpRequest) -> tuple[StatisticsForm, reports.ReportTab
             start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
             by=by,
-            groups=_villages(township, scope) if by == "village" else _sectors(township, scope),
+            groups=report_villages(scope, township) if by == "village" else report_sectors(scope, township),
         )
     return form, table, township
 
@@ -275,18 +256,6 @@ FIGURE_LABELS = {
 }
 
 
-def _trend_dimensions(scope: Scope, township: Township) -> dict[str, Q]:
-    """The breakdowns the user may see, each with the rows it may read."""
-    if scope.sees_all_of(township.pk):
-        return {d: Q() for d in (Dimension.VILLAGE, Dimension.SECTOR, Dimension.LEVEL)}
-    allowed: dict[str, Q] = {}
-    if scope.village_ids:
-        allowed[Dimension.VILLAGE] = Q(key__in=[str(pk) for pk in scope.village_ids])
-    if scope.sector_ids:
-        allowed[Dimension.SECTOR] = Q(key__in=[str(pk) for pk in scope.sector_ids])
-    return allowed
-
-
 def _trend_months(township: Township, year: int | None) -> list[dt.date]:
     stored = MonthlySnapshot.objects.filter(township=township, dimension=Dimension.TOTAL)
     if year is not None:
@@ -308,8 +277,8 @@ def _pivot(township: Township, months: list[dt.date], dimension: str, rows_q: Q,
 @login_required
 def trend(request: HttpRequest) -> HttpResponse:
     scope = _reader_scope(request)
-    township = _township(request, scope)
-    dimensions = _trend_dimensions(scope, township)
+    township = _township(request)
+    dimensions = trend_dimensions(scope, township)
     form = TrendForm(request.GET)
     form.is_valid()
     # Each choice on its own: the valid ones are kept (a bad year keeps the chosen figure, and the reverse).
@@ -320,7 +289,7 @@ def trend(request: HttpRequest) -> HttpResponse:
     year = chosen.get("year")
     months = _trend_months(township, year)
     totals = []
-    if scope.sees_all_of(township.pk):
+    if may_see_township_totals(scope, township):
         totals = list(
             MonthlySnapshot.objects.filter(township=township, dimension=Dimension.TOTAL, month__in=months).order_by(
                 "month"

@@ -25,15 +25,15 @@ from django.utils.translation import gettext_lazy
 from core import dates
 from core.dates import local_today
 from dashboard import phases, stats
-from dashboard.accidents import accidents_visible_to
+from dashboard.access import accidents_visible_to
 from hazards.access import hazards_visible_to
 from hazards.models import Channel, Level
 from inspections import plans
 from inspections.access import problems_visible_to, visits_visible_to
 from inspections.models import Status as InspectionStatus
 from inspections.models import WorkProblem
-from units.access import Scope, get_scope
-from units.models import Enterprise, Sector, Unit, Village
+from units.access import Scope, enterprises_visible_to, get_scope
+from units.models import Sector, Unit, Village
 
 # A goal with a date is met on time, met late (e.g. the last stock hazard rectified in 2025 — issue 9.5) or not met.
 MET, MET_LATE, IN_PROGRESS, NOT_MET, NOT_YET = "met", "met_late", "in_progress", "not_met", "not_yet"
@@ -45,11 +45,6 @@ GOAL_STATUS_LABELS = {
     NOT_YET: gettext_lazy("not yet in force"),
 }
 SLOW_ROWS = 10
-
-
-def may_see_dashboard(scope: Scope) -> bool:
-    """Office, leadership, department staff and village officers; an enterprise contact has no dashboard."""
-    return bool(scope.all_townships or scope.village_ids or scope.unit_ids)
 
 
 def hazards_url(*pairs: tuple[str, Any]) -> str:
@@ -231,7 +226,7 @@ def _fetch(user: Any, today: dt.date) -> _Figures:
         open=Count("pk", filter=Q(state=WorkProblem.State.OPEN)),
         overdue=Count("pk", filter=plans.problems_overdue_q(today)),
     )
-    enterprises = scope.filter_enterprises(Enterprise.objects.filter(is_active=True))
+    enterprises = enterprises_visible_to(user).filter(is_active=True)
     self_overdue = plans.with_self_inspection_state(enterprises, today).filter(Q(si_state=plans.OVERDUE)).count()
     ids: dict[str, set[int]] = {
         "village": {r["village_id"] for r in breakdown},

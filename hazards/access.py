@@ -1,16 +1,46 @@
-"""Which hazards a user may see, and what they may do to one — built on units.access, the one scoping rule."""
+"""Which hazards a user may see, and what they may do to one — built on units.access, the one scoping rule.
+
+Visibility: `hazards_visible_to()` and the querysets of everything hanging off a hazard (listings, notices,
+refusals, extensions, evidence, escalations); `get_*_for_user()` / `get_*_for_office()` / `get_*_for_handler()`
+fetch one row or answer 404. What a user may do: `HazardRights` holds every rule once; the services call its
+`check_*` methods with the hazard row locked, and the pages ask `hazard_actions()`, built from the same methods,
+which steps and buttons to offer — so a page never offers what the service refuses, nor hides what it allows.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
+from core.errors import WorkflowError
 from units.access import Scope, get_or_404, get_scope
 from units.models import DutyKind, Sector, Unit
+from units.models import Role as UnitRole
 
-from .models import ENTERPRISE_VISIBLE_STATUSES, Hazard, HazardEvent, Level, Role, Status
+from .models import (
+    DEADLINE_STATUSES,
+    ENTERPRISE_VISIBLE_STATUSES,
+    TRANSITIONS,
+    DeadlineExtension,
+    Escalation,
+    Evidence,
+    Hazard,
+    HazardEvent,
+    HazardType,
+    Level,
+    Listing,
+    Notice,
+    Refusal,
+    Role,
+    Status,
+    TypicalFireHazard,
+)
 
 
 def hazard_scope_q(scope: Scope, prefix: str = "") -> Q:
@@ -42,6 +72,69 @@ def get_hazard_for_user(user: Any, pk: Any) -> Hazard:
         "township", "enterprise", "village", "sector", "lead_unit", "reported_by"
     )
     return get_or_404(qs, pk=pk)
+
+
+# What hangs off a hazard is visible when its hazard is.
+
+
+def listings_visible_to(user: Any) -> QuerySet[Listing]:
+    return Listing.objects.filter(hazard_scope_q(get_scope(user), "hazard__"))
+
+
+def notices_visible_to(user: Any) -> QuerySet[Notice]:
+    return Notice.objects.filter(hazard_scope_q(get_scope(user), "hazard__"))
+
+
+def refusals_visible_to(user: Any) -> QuerySet[Refusal]:
+    return Refusal.objects.filter(hazard_scope_q(get_scope(user), "hazard__"))
+
+
+def typical_fire_entries_visible_to(user: Any) -> QuerySet[TypicalFireHazard]:
+    return TypicalFireHazard.objects.filter(hazard_scope_q(get_scope(user), "hazard__"))
+
+
+def extensions_visible_to(user: Any) -> QuerySet[DeadlineExtension]:
+    return DeadlineExtension.objects.filter(hazard_scope_q(get_scope(user), "hazard__"))
+
+
+def evidence_visible_to(user: Any) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(hazard_scope_q(get_scope(user), "hazard__"))
+
+
+# Escalations (函告 → 通报 → 约谈 → 曝光) are the township's measures: its office and leadership read them, with
+# their signed documents; nobody else, whatever hazards they see.
+ESCALATION_READERS = (UnitRole.OFFICE, UnitRole.LEADERSHIP, UnitRole.ADMIN)
+
+
+def escalations_visible_to(user: Any) -> QuerySet[Escalation]:
+    return Escalation.objects.filter(get_scope(user).q(township="township"))
+
+
+def require_escalation_reader(scope: Scope) -> None:
+    if not scope.has_role(*ESCALATION_READERS):
+        raise Http404
+
+
+def may_escalate_in(scope: Scope, township_id: int | None) -> bool:
+    """Measures are taken by the township's office (四(六)), against a hazard or an enterprise, village or unit."""
+    return scope.is_office_for(township_id)
+
+
+# -- who may use the hazard pages -----------------------------------------------------------------------
+
+
+def may_see_hazard_list(scope: Scope) -> bool:
+    return bool(scope.roles)
+
+
+def may_report(scope: Scope) -> bool:
+    """Everyone with a role reports what they find, except leadership alone, who only reads."""
+    return bool(scope.roles) and not scope.is_read_only
+
+
+def may_fix_on_the_spot(scope: Scope) -> bool:
+    """立查立改 is recorded by inspectors: the office, departments and village officers, never the enterprise."""
+    return scope.has_role(UnitRole.OFFICE, UnitRole.ADMIN, UnitRole.DEPARTMENT, UnitRole.VILLAGE)
 
 
 @dataclass(frozen=True)
@@ -83,11 +176,10 @@ def verifiers_for(hazard: Hazard) -> Verifiers:
     )
 
 
-def hazard_roles(scope: Scope, hazard: Hazard, verifiers: Verifiers | None = None) -> set[str]:
-    """What the user is, for this hazard, in the terms of the transition table (models.TRANSITIONS)."""
+def _standing_roles(scope: Scope, hazard: Hazard) -> set[str]:
+    """The roles that follow from the user's assignments alone (no query): all but the verifier."""
     roles: set[str] = set()
-    is_office = scope.is_office_for(hazard.township_id)
-    if is_office:
+    if scope.is_office_for(hazard.township_id):
         roles |= {Role.OFFICE, Role.HANDLER}
     participating = scope.unit_ids and (hazard.lead_unit_id in scope.unit_ids or hazard.sector_id in scope.sector_ids)
     if participating:
@@ -95,10 +187,16 @@ def hazard_roles(scope: Scope, hazard: Hazard, verifiers: Verifiers | None = Non
     in_village = hazard.village_id in scope.village_ids
     if in_village or (hazard.enterprise_id and hazard.enterprise_id in scope.enterprise_ids):
         roles.add(Role.REPORTER)
+    return roles
+
+
+def hazard_roles(scope: Scope, hazard: Hazard, verifiers: Verifiers | None = None) -> set[str]:
+    """What the user is, for this hazard, in the terms of the transition table (models.TRANSITIONS)."""
+    roles = _standing_roles(scope, hazard)
     if hazard.status == Status.PENDING_ACCEPTANCE or verifiers is not None:
         verifiers = verifiers or verifiers_for(hazard)
         # The office may always verify: in its own right, or as the verifier of last resort (recorded as such).
-        if is_office or scope.unit_ids & verifiers.unit_ids:
+        if Role.OFFICE in roles or scope.unit_ids & verifiers.unit_ids:
             roles.add(Role.VERIFIER)
     return roles
 
@@ -109,6 +207,322 @@ def verify_capacity(scope: Scope, hazard: Hazard, verifiers: Verifiers | None = 
     if scope.unit_ids & verifiers.unit_ids or verifiers.office_in_own_right:
         return HazardEvent.Capacity.OWN
     return HazardEvent.Capacity.LAST_RESORT
+
+
+def step_capacity(scope: Scope, hazard: Hazard, name: str) -> tuple[str, str]:
+    """In whose name a step is taken, for the record (the event says so) and for the page (it says so beforehand).
+
+    Acceptance is asked for by the enterprise; anyone else asking records it on the enterprise's behalf from the
+    paper evidence (most small enterprises have no account). The office accepting where a unit should is the
+    verifier of last resort.
+    """
+    if name == "request_acceptance" and hazard.enterprise_id and hazard.enterprise_id not in scope.enterprise_ids:
+        return HazardEvent.Capacity.ON_BEHALF, hazard.enterprise.name if hazard.enterprise else ""
+    if name in ("verify", "refuse_acceptance"):
+        return verify_capacity(scope, hazard), ""
+    return HazardEvent.Capacity.OWN, ""
+
+
+def last_requester_id(hazard: Hazard) -> int | None:
+    """Who asked for the acceptance now pending: they may not also accept it."""
+    event = hazard.events.filter(action=HazardEvent.Action.REQUEST_ACCEPTANCE).order_by("-created_at", "-pk").first()
+    return event.actor_id if event else None
+
+
+# -- what a user may do to a hazard ---------------------------------------------------------------------
+
+OFFICE_ONLY = frozenset({Role.OFFICE})
+OFFICE_OR_HANDLER = frozenset({Role.OFFICE, Role.HANDLER})
+EVIDENCE_ROLES = frozenset({Role.REPORTER, Role.HANDLER, Role.OFFICE, Role.VERIFIER})
+EXTENSION_REQUESTERS = frozenset({Role.REPORTER, Role.HANDLER, Role.OFFICE})
+# A rectification notice orders rectification: it makes sense from registration until acceptance (§18).
+NOTICE_STATUSES = DEADLINE_STATUSES
+# A refusal to rectify (§16) can only happen while rectification is owed.
+REFUSAL_STATUSES = DEADLINE_STATUSES
+ENDED_STATUSES = (Status.CLOSED, Status.DISMISSED)
+
+
+class HazardFacts:
+    """What the rules read about a hazard beyond its row, loaded when first needed.
+
+    One instance serves every user asked about the same hazard (the nobody-stuck check, the data-set tests).
+    A service builds a fresh one after locking the row, so it reads what is true now.
+    """
+
+    def __init__(self, hazard: Hazard) -> None:
+        self.hazard = hazard
+
+    @cached_property
+    def verifiers(self) -> Verifiers:
+        return verifiers_for(self.hazard)
+
+    @cached_property
+    def requester_id(self) -> int | None:
+        return last_requester_id(self.hazard)
+
+    @cached_property
+    def active_listings(self) -> list[Listing]:
+        return list(self.hazard.listings.filter(delisted_on__isnull=True))
+
+    @cached_property
+    def unserved_notices(self) -> list[Notice]:
+        return list(self.hazard.notices.filter(served_at__isnull=True))
+
+    @cached_property
+    def pending_extension(self) -> DeadlineExtension | None:
+        return self.hazard.extensions.filter(decision=DeadlineExtension.Decision.PENDING).order_by("pk").first()
+
+
+class HazardRights:
+    """What one user may do to one hazard right now: every rule of the workflow and of supervision, written once.
+
+    Each `check_*` raises WorkflowError with the reason when the action may not be taken. The services call them
+    with the hazard row locked; `hazard_actions()` calls them to decide what the page offers. What depends on the
+    values the user types in (a date, a reason, the level chosen) stays with the service.
+    """
+
+    def __init__(self, scope: Scope, hazard: Hazard, facts: HazardFacts | None = None) -> None:
+        self.scope, self.hazard = scope, hazard
+        self.facts = facts or HazardFacts(hazard)
+
+    @cached_property
+    def roles(self) -> set[str]:
+        pending = self.hazard.status == Status.PENDING_ACCEPTANCE
+        return hazard_roles(self.scope, self.hazard, self.facts.verifiers if pending else None)
+
+    def holds(self, roles: frozenset[str]) -> bool:
+        """Whether the user holds one of `roles` for this hazard; without a query unless the verifier is asked."""
+        if Role.VERIFIER in roles:
+            return bool(self.roles & roles)
+        return bool(_standing_roles(self.scope, self.hazard) & roles)
+
+    def _require(self, roles: frozenset[str], message: str) -> None:
+        if not self.holds(roles):
+            raise WorkflowError(message)
+
+    def _status(self) -> str:
+        return str(self.hazard.get_status_display())
+
+    # -- the workflow steps (models.TRANSITIONS) --------------------------------------------------------
+
+    def check_step(self, name: str) -> None:
+        transition = TRANSITIONS[name]
+        if self.hazard.status not in transition.source:
+            raise WorkflowError(
+                _("“%(step)s” is not possible while the hazard is “%(status)s”.")
+                % {"step": transition.label, "status": self._status()}
+            )
+        self._require(
+            transition.roles, _("You may not take the step “%(step)s” on this hazard.") % {"step": transition.label}
+        )
+        if name == "verify" and self.scope.user_id is not None and self.facts.requester_id == self.scope.user_id:
+            raise WorkflowError(_("The person who asked for acceptance cannot also accept the rectification."))
+
+    # -- evidence, corrections and deadlines ----------------------------------------------------------
+
+    def check_add_evidence(self) -> None:
+        self._require(EVIDENCE_ROLES, _("You may not add evidence to this hazard."))
+        if not self.hazard.is_open and self.hazard.status != Status.VERIFIED:
+            raise WorkflowError(_("Evidence can no longer be added to a closed or dismissed hazard."))
+
+    def check_edit(self) -> None:
+        """Corrections to an open hazard by the office or its lead department."""
+        self._require(OFFICE_OR_HANDLER, _("You may not edit this hazard."))
+        if not self.hazard.is_open:
+            raise WorkflowError(_("A closed or dismissed hazard can no longer be edited."))
+
+    def check_request_extension(self) -> None:
+        self._require(EXTENSION_REQUESTERS, _("You may not ask for a longer deadline on this hazard."))
+        if self.hazard.status not in DEADLINE_STATUSES or self.hazard.deadline is None:
+            raise WorkflowError(_("Only a hazard under rectification with a deadline can be given more time."))
+        if self.facts.pending_extension is not None:
+            raise WorkflowError(_("An extension request for this hazard is already waiting for a decision."))
+
+    def check_decide_extension(self, extension: DeadlineExtension) -> None:
+        """The office or the lead department decides, never the one who asked; a major hazard's, the office."""
+        self._require(OFFICE_OR_HANDLER, _("You may not decide on this extension."))
+        if self.hazard.level == Level.MAJOR and not self.holds(OFFICE_ONLY):
+            raise WorkflowError(_("An extension for a major hazard is decided by the township safety office."))
+        if extension.decision != DeadlineExtension.Decision.PENDING:
+            raise WorkflowError(_("This request has already been decided."))
+        if extension.requested_by_id == self.scope.user_id:
+            raise WorkflowError(_("The person who asked for the extension cannot also decide on it."))
+
+    # -- listing supervision (挂牌督办, §7, §17) and the typical fire hazards (§7) -------------------------
+
+    def check_list(self) -> None:
+        """Only the office of the hazard's township lists, only a major hazard still open or verified, once."""
+        self._require(OFFICE_ONLY, _("Only the township safety office lists hazards for supervision."))
+        if self.hazard.level != Level.MAJOR:
+            raise WorkflowError(_("Only a major hazard can be listed for supervision."))
+        if self.hazard.status in ENDED_STATUSES:
+            raise WorkflowError(_("A hazard that is “%(status)s” cannot be listed.") % {"status": self._status()})
+        if self.facts.active_listings:
+            raise WorkflowError(_("This hazard is already listed; delist it before listing it again."))
+
+    def check_delist(self, listing: Listing) -> None:
+        """摘牌: only after the hazard is closed (销号, §17), by the township office."""
+        self._require(OFFICE_ONLY, _("Only the township safety office delists hazards."))
+        if not listing.is_active:
+            raise WorkflowError(_("This listing was already delisted on %(day)s.") % {"day": listing.delisted_on})
+        if self.hazard.status != Status.CLOSED:
+            raise WorkflowError(
+                _("A listed hazard is delisted only after it is closed (销号); it is now “%(status)s”.")
+                % {"status": self._status()}
+            )
+
+    def check_add_typical_fire(self) -> None:
+        """A fire hazard, general or major, on the office's yearly list; a dismissed report is no hazard."""
+        self._require(OFFICE_ONLY, _("Only the township safety office keeps the typical fire hazards list."))
+        if self.hazard.hazard_type != HazardType.FIRE and not self.hazard.is_major_fire:
+            raise WorkflowError(_("Only a fire hazard can be put on the yearly list of typical fire hazards."))
+        if self.hazard.status == Status.DISMISSED:
+            raise WorkflowError(_("A dismissed report is not a hazard and cannot be put on the list."))
+
+    def check_remove_typical_fire(self) -> None:
+        self._require(OFFICE_ONLY, _("Only the township safety office keeps the typical fire hazards list."))
+
+    # -- escalation, notices and refusals (§16, §18) ----------------------------------------------------
+
+    def check_escalate(self) -> None:
+        if not may_escalate_in(self.scope, self.hazard.township_id):
+            raise WorkflowError(_("Only the township safety office takes these measures."))
+        if self.hazard.status in ENDED_STATUSES:
+            raise WorkflowError(_("A closed or dismissed hazard is not escalated."))
+
+    def check_issue_notice(self) -> None:
+        """From registration until acceptance, to the hazard's enterprise, one unserved notice at a time."""
+        self._require(OFFICE_OR_HANDLER, _("You may not issue a rectification notice for this hazard."))
+        if self.hazard.status not in NOTICE_STATUSES:
+            raise WorkflowError(
+                _("A rectification notice is issued from registration until acceptance; the hazard is “%(status)s”.")
+                % {"status": self._status()}
+            )
+        if self.hazard.enterprise_id is None:
+            raise WorkflowError(_("A rectification notice is addressed to an enterprise; this hazard has none."))
+        if self.facts.unserved_notices:
+            raise WorkflowError(_("A notice for this hazard has not been served yet: record its service first."))
+
+    def check_record_notice_service(self, notice: Notice) -> None:
+        self._require(OFFICE_OR_HANDLER, _("You may not record the service of this notice."))
+        if notice.is_served:
+            raise WorkflowError(_("The service of this notice is already recorded."))
+
+    def check_record_refusal(self) -> None:
+        self._require(OFFICE_OR_HANDLER, _("You may not record a refusal to rectify on this hazard."))
+        if self.hazard.status not in REFUSAL_STATUSES:
+            raise WorkflowError(
+                _("A refusal to rectify is recorded while rectification is owed; the hazard is “%(status)s”.")
+                % {"status": self._status()}
+            )
+
+    def check_update_refusal(self) -> None:
+        self._require(OFFICE_OR_HANDLER, _("You may not change this refusal record."))
+
+
+def allowed(check: Callable[..., None], *args: Any) -> bool:
+    """Whether a `HazardRights.check_*` passes."""
+    try:
+        check(*args)
+    except WorkflowError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class HazardActions:
+    """What the hazard's page offers one user: the steps and buttons the services would accept now."""
+
+    steps: tuple[str, ...]
+    may_edit: bool
+    may_add_evidence: bool
+    may_request_extension: bool
+    pending_extension: DeadlineExtension | None
+    may_decide_extension: bool
+    may_list: bool
+    delistable: frozenset[int]  # listing ids
+    may_add_typical_fire: bool
+    may_remove_typical_fire: bool
+    may_escalate: bool
+    may_see_escalation_files: bool
+    may_issue_notice: bool
+    servable_notices: frozenset[int]  # notice ids
+    may_record_refusal: bool
+    may_update_refusals: bool
+
+
+def hazard_actions(user_or_scope: Any, hazard: Hazard, facts: HazardFacts | None = None) -> HazardActions:
+    """The one answer to "what may this user do to this hazard now", from the rules the services apply."""
+    scope = user_or_scope if isinstance(user_or_scope, Scope) else get_scope(user_or_scope)
+    rights = HazardRights(scope, hazard, facts)
+    facts = rights.facts
+    pending = facts.pending_extension
+    return HazardActions(
+        steps=tuple(name for name in TRANSITIONS if allowed(rights.check_step, name)),
+        may_edit=allowed(rights.check_edit),
+        may_add_evidence=allowed(rights.check_add_evidence),
+        may_request_extension=allowed(rights.check_request_extension),
+        pending_extension=pending,
+        may_decide_extension=pending is not None and allowed(rights.check_decide_extension, pending),
+        may_list=allowed(rights.check_list),
+        delistable=frozenset(x.pk for x in facts.active_listings if allowed(rights.check_delist, x)),
+        may_add_typical_fire=allowed(rights.check_add_typical_fire),
+        may_remove_typical_fire=allowed(rights.check_remove_typical_fire),
+        may_escalate=allowed(rights.check_escalate),
+        may_see_escalation_files=scope.sees_all_of(hazard.township_id),
+        may_issue_notice=allowed(rights.check_issue_notice),
+        servable_notices=frozenset(
+            x.pk for x in facts.unserved_notices if allowed(rights.check_record_notice_service, x)
+        ),
+        may_record_refusal=allowed(rights.check_record_refusal),
+        may_update_refusals=allowed(rights.check_update_refusal),
+    )
+
+
+def get_hazard_for_office(user: Any, pk: Any) -> Hazard:
+    """A hazard whose supervision pages (listing, typical fire list, measures) the user may open; else 404.
+
+    Whether the action is possible right now (the hazard's state) is the service's answer, shown as a message.
+    """
+    hazard = get_hazard_for_user(user, pk)
+    if not HazardRights(get_scope(user), hazard).holds(OFFICE_ONLY):
+        raise Http404
+    return hazard
+
+
+def get_hazard_for_handler(user: Any, pk: Any) -> Hazard:
+    """A hazard the user handles (the office or its lead or participating unit): notices, refusals, edits."""
+    hazard = get_hazard_for_user(user, pk)
+    if not HazardRights(get_scope(user), hazard).holds(OFFICE_OR_HANDLER):
+        raise Http404
+    return hazard
+
+
+def _child_for(user: Any, qs: QuerySet[Any], pk: Any, roles: frozenset[str]) -> Any:
+    obj = get_or_404(qs.filter(hazard_scope_q(get_scope(user), "hazard__")).select_related("hazard"), pk=pk)
+    if not HazardRights(get_scope(user), obj.hazard).holds(roles):
+        raise Http404
+    return obj
+
+
+def get_listing_for_office(user: Any, pk: Any) -> Listing:
+    listing: Listing = _child_for(user, Listing.objects.all(), pk, OFFICE_ONLY)
+    return listing
+
+
+def get_typical_fire_entry_for_office(user: Any, pk: Any) -> TypicalFireHazard:
+    entry: TypicalFireHazard = _child_for(user, TypicalFireHazard.objects.all(), pk, OFFICE_ONLY)
+    return entry
+
+
+def get_notice_for_handler(user: Any, pk: Any) -> Notice:
+    notice: Notice = _child_for(user, Notice.objects.all(), pk, OFFICE_OR_HANDLER)
+    return notice
+
+
+def get_refusal_for_handler(user: Any, pk: Any) -> Refusal:
+    refusal: Refusal = _child_for(user, Refusal.objects.all(), pk, OFFICE_OR_HANDLER)
+    return refusal
 
 
 # -- who may see where a hazard came from (§27: the reporter is never exposed) ---------------------------

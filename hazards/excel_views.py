@@ -31,6 +31,7 @@ from units.models import Township, User
 from . import ledger_export as exporter
 from . import ledger_import as importer
 from . import tasks
+from .access import may_see_hazard_list
 from .ledger_import import LedgerImportResult
 from .models import ExportJob
 
@@ -52,7 +53,7 @@ def _user(request: HttpRequest) -> User:
 @require_GET
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """The ledger of exactly the list the same query string shows on the hazard list page."""
-    if not get_scope(request.user).roles:
+    if not may_see_hazard_list(get_scope(request.user)):
         raise Http404  # like the list page: an account without a role has no list to export
     hazards = exporter.ledger_hazards(request.user, request.GET)
     if hazards.count() > EXPORT_SYNC_LIMIT:

@@ -2,7 +2,7 @@
 
 Every open hazard must have at least one active user who may take each of its next steps. `next_turn()` says on the
 hazard page who is expected to act (the unit and the people); `actors()` lists every active user the services would
-let take a step, with the same rules (hazards.access.hazard_roles); `stuck_items()` gives the office the hazards,
+let take a step, with the same rules (hazards.access.HazardRights); `stuck_items()` gives the office the hazards,
 extension requests and handed-over problems no active user can act on, with the reason, and those where a party
 cannot act and the office or a village officer stands in.
 """
@@ -21,9 +21,8 @@ from django.utils.translation import gettext as _
 from units.access import Scope, build_scope
 from units.models import Assignment, Role, Township, Unit, User
 
-from .access import Verifiers, hazard_roles, verifiers_for
-from .models import TRANSITIONS, DeadlineExtension, Hazard, HazardEvent, Level, Status
-from .models import Role as HazardRole
+from .access import HazardFacts, HazardRights, allowed, last_requester_id, verifiers_for
+from .models import TRANSITIONS, DeadlineExtension, Hazard, Status
 
 # The steps that move a hazard on from each state (the others, like dismiss, are alternatives of the same turn).
 NEXT_STEPS: dict[str, tuple[str, ...]] = {
@@ -95,48 +94,30 @@ def _names(users: Iterable[User]) -> list[str]:
     return [u.display_name for u in users]
 
 
-def last_requester_id(hazard: Hazard) -> int | None:
-    event = hazard.events.filter(action=HazardEvent.Action.REQUEST_ACCEPTANCE).order_by("-created_at", "-pk").first()
-    return event.actor_id if event else None
-
-
 # -- who may act ----------------------------------------------------------------------------------------
 
 
-def actors(
-    hazard: Hazard,
-    step: str,
-    *,
-    people: People | None = None,
-    verifiers: Verifiers | None = None,
-    requester_id: int | None = None,
-) -> set[int]:
+def actors(hazard: Hazard, step: str, *, people: People | None = None, facts: HazardFacts | None = None) -> set[int]:
     """The active users the services would let take `step` on the hazard now."""
-    transition = TRANSITIONS[step]
-    if hazard.status not in transition.source:
+    if hazard.status not in TRANSITIONS[step].source:
         return set()
     people = people or People(hazard.township_id)
-    if step in ("verify", "refuse_acceptance"):
-        verifiers = verifiers or verifiers_for(hazard)
-        if step == "verify" and requester_id is None:
-            requester_id = last_requester_id(hazard)
-    found = set()
-    for user in people.users.values():
-        if step == "verify" and user.pk == requester_id:
-            continue
-        if hazard_roles(people.scope(user), hazard, verifiers) & transition.roles:
-            found.add(user.pk)
-    return found
+    facts = facts or HazardFacts(hazard)
+    return {
+        user.pk
+        for user in people.users.values()
+        if allowed(HazardRights(people.scope(user), hazard, facts).check_step, step)
+    }
 
 
 def extension_deciders(extension: DeadlineExtension, hazard: Hazard, people: People | None = None) -> set[int]:
     """An extension is decided by the office or the lead department (a major hazard's by the office only)."""
     people = people or People(hazard.township_id)
-    wanted = {HazardRole.OFFICE} if hazard.level == Level.MAJOR else {HazardRole.OFFICE, HazardRole.HANDLER}
+    facts = HazardFacts(hazard)
     return {
         u.pk
         for u in people.users.values()
-        if u.pk != extension.requested_by_id and hazard_roles(people.scope(u), hazard) & wanted
+        if allowed(HazardRights(people.scope(u), hazard, facts).check_decide_extension, extension)
     }
 
 
@@ -276,10 +257,9 @@ def stuck_items(township: Township) -> list[StuckItem]:
 
 def _stuck_hazard(hazard: Hazard, people: People) -> list[StuckItem]:
     out: list[StuckItem] = []
-    verifiers = verifiers_for(hazard) if hazard.status == Status.PENDING_ACCEPTANCE else None
-    requester = last_requester_id(hazard) if verifiers is not None else None
+    facts = HazardFacts(hazard)
     for step in NEXT_STEPS[hazard.status][:1]:
-        who = actors(hazard, step, people=people, verifiers=verifiers, requester_id=requester)
+        who = actors(hazard, step, people=people, facts=facts)
         if not who:
             reason = (
                 str(_("The township has no active office account."))

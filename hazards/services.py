@@ -1,8 +1,9 @@
 """Every write to a hazard goes through here: reporting, each workflow step, evidence, deadline extensions.
 
 Each step locks the hazard row, checks the transition table (models.TRANSITIONS) and the actor's right for this
-hazard (access.hazard_roles), writes, and records an event with its evidence. Two people acting at once: the second
-one waits for the lock, then finds the hazard already moved and gets a clear message; nothing is overwritten.
+hazard (access.HazardRights, the rules the pages ask too), writes, and records an event with its evidence. Two
+people acting at once: the second one waits for the lock, then finds the hazard already moved and gets a clear
+message; nothing is overwritten.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from core.files import CheckedFile
 from units.access import Scope, get_scope
 from units.models import Enterprise, Sector, SupervisionGroup, User, Village
 
-from .access import hazard_roles, may_judge_major_fire, may_see_source, verify_capacity
+from .access import HazardRights, may_fix_on_the_spot, may_judge_major_fire, may_see_source, step_capacity
 from .listeners import hazard_changed
 from .models import (
     DEADLINE_STATUSES,
@@ -34,7 +35,6 @@ from .models import (
     Hazard,
     HazardEvent,
     Level,
-    Role,
     Status,
 )
 
@@ -83,7 +83,6 @@ def _store_evidence(hazard: Hazard, event: HazardEvent, kind: str, checked: Chec
 
 
 def _check_step(hazard: Hazard, name: str, scope: Scope, expected_status: str | None) -> None:
-    transition = TRANSITIONS[name]
     if expected_status and hazard.status != expected_status:
         raise WorkflowError(
             _(
@@ -92,13 +91,7 @@ def _check_step(hazard: Hazard, name: str, scope: Scope, expected_status: str | 
             )
             % {"status": hazard.get_status_display()}
         )
-    if hazard.status not in transition.source:
-        raise WorkflowError(
-            _("“%(step)s” is not possible while the hazard is “%(status)s”.")
-            % {"step": transition.label, "status": hazard.get_status_display()}
-        )
-    if not hazard_roles(scope, hazard) & transition.roles:
-        raise WorkflowError(_("You may not take the step “%(step)s” on this hazard.") % {"step": transition.label})
+    HazardRights(scope, hazard).check_step(name)
 
 
 def _move(
@@ -123,7 +116,7 @@ def _move(
         setattr(hazard, field, value)
     if validate is not None:
         validate(hazard)
-    capacity, on_behalf_of = _capacity(name, scope, hazard)
+    capacity, on_behalf_of = step_capacity(scope, hazard, name)
     old = hazard.status
     hazard.status = transition.target
     hazard._history_user = actor  # type: ignore[attr-defined]
@@ -141,20 +134,6 @@ def _move(
     )
     hazard_changed(hazard.pk)
     return hazard
-
-
-def _capacity(name: str, scope: Scope, hazard: Hazard) -> tuple[str, str]:
-    """In whose name a step is taken, for the record (the event says so).
-
-    Acceptance is asked for by the enterprise; anyone else asking records it on the enterprise's behalf from the
-    paper evidence (most small enterprises have no account). The office accepting where a unit should is the
-    verifier of last resort.
-    """
-    if name == "request_acceptance" and hazard.enterprise_id and hazard.enterprise_id not in scope.enterprise_ids:
-        return HazardEvent.Capacity.ON_BEHALF, hazard.enterprise.name if hazard.enterprise else ""
-    if name in ("verify", "refuse_acceptance"):
-        return verify_capacity(scope, hazard), ""
-    return HazardEvent.Capacity.OWN, ""
 
 
 # -- reporting ----------------------------------------------------------------------------------------
@@ -292,7 +271,7 @@ def hazard_fix_on_the_spot(
     It counts in every statistic like any other hazard: found, rectified, closed on time (the same day).
     """
     scope = get_scope(actor)
-    if not scope.has_role("office", "admin", "department", "village"):
+    if not may_fix_on_the_spot(scope):
         raise WorkflowError(_("Only inspectors record hazards fixed on the spot."))
     fields = dict(fields)
     if Level.MAJOR in (fields.pop("level", None), fields.get("suggested_level")) or fields.get("is_major_fire"):
@@ -465,11 +444,10 @@ def hazard_verify(
 ) -> Hazard:
     """验收 by a unit with supervision duties for the sector (else the office); never by the one who asked."""
 
-    def not_the_requester(hazard: Hazard) -> None:
+    def completed_when_asked(hazard: Hazard) -> None:
+        # Whoever asked may not also accept: access.HazardRights.check_step. S2 按期整改率: rectification was
+        # completed when the acceptance that now passes was asked for.
         request = _last_request(hazard)
-        if request is not None and request.actor_id == actor.pk:
-            raise WorkflowError(_("The person who asked for acceptance cannot also accept the rectification."))
-        # S2 按期整改率: rectification was completed when the acceptance that now passes was asked for.
         hazard.completed_on = timezone.localdate(request.created_at) if request else local_today()
 
     return _move(
@@ -480,7 +458,7 @@ def hazard_verify(
         expected_status=expected_status,
         files=[(Evidence.Kind.REVIEW, p) for p in photos],
         changes={"verified_at": timezone.now(), **({"funds_spent": funds_spent} if funds_spent is not None else {})},
-        validate=not_the_requester,
+        validate=completed_when_asked,
     )
 
 
@@ -514,11 +492,7 @@ def hazard_add_evidence(
     *, hazard_id: int, actor: User, kind: str, photos: Sequence[CheckedFile], note: str = ""
 ) -> Hazard:
     hazard = _locked(hazard_id)
-    roles = hazard_roles(get_scope(actor), hazard)
-    if not roles & {Role.REPORTER, Role.HANDLER, Role.OFFICE, Role.VERIFIER}:
-        raise WorkflowError(_("You may not add evidence to this hazard."))
-    if not hazard.is_open and hazard.status != Status.VERIFIED:
-        raise WorkflowError(_("Evidence can no longer be added to a closed or dismissed hazard."))
+    HazardRights(get_scope(actor), hazard).check_add_evidence()
     if not photos:
         raise WorkflowError(_("Choose at least one file."))
     _record(hazard, action=Action.EVIDENCE, actor=actor, note=note, files=[(kind, p) for p in photos])
@@ -541,10 +515,7 @@ def hazard_update(*, hazard_id: int, actor: User, changes: dict[str, Any]) -> Ha
     hazard = _locked(hazard_id)
     scope = get_scope(actor)
     fire_before, was_major = _fire_snapshot(hazard), hazard.is_major
-    if not hazard_roles(scope, hazard) & {Role.HANDLER, Role.OFFICE}:
-        raise WorkflowError(_("You may not edit this hazard."))
-    if not hazard.is_open:
-        raise WorkflowError(_("A closed or dismissed hazard can no longer be edited."))
+    HazardRights(scope, hazard).check_edit()
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise WorkflowError(
@@ -574,16 +545,11 @@ def hazard_update(*, hazard_id: int, actor: User, changes: dict[str, Any]) -> Ha
 @transaction.atomic
 def extension_request(*, hazard_id: int, actor: User, new_deadline: dt.date, reason: str) -> DeadlineExtension:
     hazard = _locked(hazard_id)
-    if not hazard_roles(get_scope(actor), hazard) & {Role.REPORTER, Role.HANDLER, Role.OFFICE}:
-        raise WorkflowError(_("You may not ask for a longer deadline on this hazard."))
-    if hazard.status not in DEADLINE_STATUSES or hazard.deadline is None:
-        raise WorkflowError(_("Only a hazard under rectification with a deadline can be given more time."))
-    if new_deadline <= hazard.deadline:
+    HazardRights(get_scope(actor), hazard).check_request_extension()
+    if hazard.deadline is None or new_deadline <= hazard.deadline:
         raise WorkflowError(_("The new deadline must be later than the current one (%(d)s).") % {"d": hazard.deadline})
     if not reason.strip():
         raise WorkflowError(_("Please give the reason for the extension."))
-    if hazard.extensions.filter(decision=DeadlineExtension.Decision.PENDING).exists():
-        raise WorkflowError(_("An extension request for this hazard is already waiting for a decision."))
     extension = DeadlineExtension.objects.create(
         hazard=hazard, old_deadline=hazard.deadline, new_deadline=new_deadline, reason=reason, requested_by=actor
     )
@@ -601,15 +567,7 @@ def extension_decide(*, extension_id: int, actor: User, approve: bool, note: str
     """The office or the lead department decides; an approved request is the only way a deadline moves."""
     extension = DeadlineExtension.objects.select_for_update().get(pk=extension_id)
     hazard = _locked(extension.hazard_id)
-    roles = hazard_roles(get_scope(actor), hazard)
-    if not roles & {Role.HANDLER, Role.OFFICE}:
-        raise WorkflowError(_("You may not decide on this extension."))
-    if hazard.level == Level.MAJOR and Role.OFFICE not in roles:
-        raise WorkflowError(_("An extension for a major hazard is decided by the township safety office."))
-    if extension.decision != DeadlineExtension.Decision.PENDING:
-        raise WorkflowError(_("This request has already been decided."))
-    if extension.requested_by_id == actor.pk:
-        raise WorkflowError(_("The person who asked for the extension cannot also decide on it."))
+    HazardRights(get_scope(actor), hazard).check_decide_extension(extension)
     if not approve and not note.strip():
         raise WorkflowError(_("Please give the reason for refusing the extension."))
     extension.decision = DeadlineExtension.Decision.APPROVED if approve else DeadlineExtension.Decision.REJECTED

@@ -22,22 +22,17 @@ from core.files import CheckedFile, new_token, save_checked
 from units.access import get_scope
 from units.models import Enterprise, Township, Unit, User, Village
 
-from .access import hazard_roles
+from .access import HazardRights, may_escalate_in
 from .models import (
-    DEADLINE_STATUSES,
     RUNG_ORDER,
     Escalation,
     Hazard,
     HazardEvent,
-    HazardType,
-    Level,
     Listing,
     ListingLevel,
     Notice,
     Refusal,
-    Role,
     Rung,
-    Status,
     TypicalFireHazard,
 )
 from .services import _locked, _record
@@ -45,21 +40,13 @@ from .services import _locked, _record
 Action = HazardEvent.Action
 Target = Escalation.Target
 
-# Who takes which step, in the terms of access.hazard_roles.
-OFFICE_ONLY = frozenset({Role.OFFICE})
-OFFICE_OR_HANDLER = frozenset({Role.OFFICE, Role.HANDLER})
-# A rectification notice orders rectification: it makes sense from registration until acceptance (§18).
-NOTICE_STATUSES = DEADLINE_STATUSES
-# A refusal to rectify (§16) can only happen while rectification is owed.
-REFUSAL_STATUSES = DEADLINE_STATUSES
-
 
 # -- helpers ------------------------------------------------------------------------------------------
 
 
-def _require_roles(actor: User, hazard: Hazard, roles: frozenset[str], message: str) -> None:
-    if not hazard_roles(get_scope(actor), hazard) & roles:
-        raise WorkflowError(message)
+def _rights(actor: User, hazard: Hazard) -> HazardRights:
+    """The rules of access.HazardRights for the actor and the (locked) hazard: the pages ask the same ones."""
+    return HazardRights(get_scope(actor), hazard)
 
 
 def _not_in_future(day: dt.date | None, what: str) -> None:
@@ -75,17 +62,6 @@ def _required(value: str, what: str) -> str:
 
 
 # -- listing supervision (挂牌督办, §7, §17) -------------------------------------------------------------
-
-
-def _check_listable(hazard: Hazard) -> None:
-    if hazard.level != Level.MAJOR:
-        raise WorkflowError(_("Only a major hazard can be listed for supervision."))
-    if hazard.status in (Status.CLOSED, Status.DISMISSED):
-        raise WorkflowError(
-            _("A hazard that is “%(status)s” cannot be listed.") % {"status": hazard.get_status_display()}
-        )
-    if hazard.listings.filter(delisted_on__isnull=True).exists():
-        raise WorkflowError(_("This hazard is already listed; delist it before listing it again."))
 
 
 @transaction.atomic
@@ -108,8 +84,7 @@ def listing_create(
     2. Create the listing and record a LISTED event.
     """
     hazard = _locked(hazard_id)
-    _require_roles(actor, hazard, OFFICE_ONLY, _("Only the township safety office lists hazards for supervision."))
-    _check_listable(hazard)
+    _rights(actor, hazard).check_list()
     if level not in ListingLevel.values:
         raise WorkflowError(_("Choose the level of the listing."))
     if supervising_unit is not None and supervising_unit.township_id != hazard.township_id:
@@ -188,14 +163,7 @@ def listing_delist(
     hazard_id = Listing.objects.values_list("hazard_id", flat=True).get(pk=listing_id)
     hazard = _locked(hazard_id)  # the hazard first, as every other step locks it first
     listing = Listing.objects.select_for_update().get(pk=listing_id)
-    _require_roles(actor, hazard, OFFICE_ONLY, _("Only the township safety office delists hazards."))
-    if not listing.is_active:
-        raise WorkflowError(_("This listing was already delisted on %(day)s.") % {"day": listing.delisted_on})
-    if hazard.status != Status.CLOSED:
-        raise WorkflowError(
-            _("A listed hazard is delisted only after it is closed (销号); it is now “%(status)s”.")
-            % {"status": hazard.get_status_display()}
-        )
+    _rights(actor, hazard).check_delist(listing)
     _not_in_future(delisted_on, _("delisting date"))
     if delisted_on < listing.listed_on:
         raise WorkflowError(_("The delisting date cannot be before the listing date."))
@@ -234,14 +202,8 @@ def typical_fire_add(*, hazard_id: int, actor: User, year: int, note: str = "") 
     list once.
     """
     hazard = _locked(hazard_id)
-    _require_roles(
-        actor, hazard, OFFICE_ONLY, _("Only the township safety office keeps the typical fire hazards list.")
-    )
+    _rights(actor, hazard).check_add_typical_fire()
     _check_year(year)
-    if hazard.hazard_type != HazardType.FIRE and not hazard.is_major_fire:
-        raise WorkflowError(_("Only a fire hazard can be put on the yearly list of typical fire hazards."))
-    if hazard.status == Status.DISMISSED:
-        raise WorkflowError(_("A dismissed report is not a hazard and cannot be put on the list."))
     entry = TypicalFireHazard(hazard=hazard, year=year, note=note.strip(), added_by=actor)
     try:
         with transaction.atomic():
@@ -259,9 +221,7 @@ def typical_fire_remove(*, entry_id: int, actor: User, reason: str) -> None:
     """Take a hazard off a year's list, with the reason kept in the hazard's timeline."""
     hazard_id, year = TypicalFireHazard.objects.values_list("hazard_id", "year").get(pk=entry_id)
     hazard = _locked(hazard_id)
-    _require_roles(
-        actor, hazard, OFFICE_ONLY, _("Only the township safety office keeps the typical fire hazards list.")
-    )
+    _rights(actor, hazard).check_remove_typical_fire()
     reason = _required(reason, _("reason"))
     deleted, _rows = TypicalFireHazard.objects.filter(pk=entry_id).delete()
     if not deleted:
@@ -337,7 +297,7 @@ def escalation_create(
        drives which measure is proposed next (models.next_rung).
     3. Store the record with its attachment; when aimed at a hazard, record an ESCALATED event on it.
     """
-    if not get_scope(actor).is_office_for(township.pk):
+    if not may_escalate_in(get_scope(actor), township.pk):
         raise WorkflowError(_("Only the township safety office takes these measures."))
     if rung not in Rung.values:
         raise WorkflowError(_("Choose the measure (函告, 通报, 约谈 or 曝光)."))
@@ -350,8 +310,8 @@ def escalation_create(
     target = _lock_target(target_kind, targets)
     if target.township_id != township.pk:
         raise WorkflowError(_("The target of the measure is not in this township."))
-    if isinstance(target, Hazard) and target.status in (Status.CLOSED, Status.DISMISSED):
-        raise WorkflowError(_("A closed or dismissed hazard is not escalated."))
+    if isinstance(target, Hazard):
+        _rights(actor, target).check_escalate()
     _not_in_future(taken_on, _("date of the measure"))
     document_number = _required(document_number, _("document number (文号)"))
     escalation = Escalation(
@@ -398,12 +358,7 @@ def refusal_record(
 ) -> Refusal:
     """拒不整改, with its referral (移送) to the judicial organs and the 一案三查 record if already known."""
     hazard = _locked(hazard_id)
-    _require_roles(actor, hazard, OFFICE_OR_HANDLER, _("You may not record a refusal to rectify on this hazard."))
-    if hazard.status not in REFUSAL_STATUSES:
-        raise WorkflowError(
-            _("A refusal to rectify is recorded while rectification is owed; the hazard is “%(status)s”.")
-            % {"status": hazard.get_status_display()}
-        )
+    _rights(actor, hazard).check_record_refusal()
     _not_in_future(recorded_on, _("date of the refusal"))
     _check_referral(
         referred_to=referred_to, referred_on=referred_on, referral_number=referral_number, since=recorded_on
@@ -449,7 +404,7 @@ def refusal_update(
     hazard_id = Refusal.objects.values_list("hazard_id", flat=True).get(pk=refusal_id)
     hazard = _locked(hazard_id)
     refusal = Refusal.objects.select_for_update().get(pk=refusal_id)
-    _require_roles(actor, hazard, OFFICE_OR_HANDLER, _("You may not change this refusal record."))
+    _rights(actor, hazard).check_update_refusal()
     changed = []
     referral = (referred_to.strip(), referred_on, referral_number.strip())
     if refusal.referred_on is None and any(referral):
@@ -500,21 +455,13 @@ def notice_issue(*, hazard_id: int, actor: User, issued_on: dt.date) -> Notice:
     3. Keep the names of the principal and actual controller as they are today, and record NOTICE_ISSUED.
     """
     hazard = _locked(hazard_id)
-    _require_roles(actor, hazard, OFFICE_OR_HANDLER, _("You may not issue a rectification notice for this hazard."))
-    if hazard.status not in NOTICE_STATUSES:
-        raise WorkflowError(
-            _("A rectification notice is issued from registration until acceptance; the hazard is “%(status)s”.")
-            % {"status": hazard.get_status_display()}
-        )
-    if hazard.enterprise_id is None:
-        raise WorkflowError(_("A rectification notice is addressed to an enterprise; this hazard has none."))
-    if hazard.notices.filter(served_at__isnull=True).exists():
-        raise WorkflowError(_("A notice for this hazard has not been served yet: record its service first."))
+    _rights(actor, hazard).check_issue_notice()
     _not_in_future(issued_on, _("date of issue"))
     if issued_on < hazard.found_on:
         raise WorkflowError(_("A notice cannot be issued before the hazard was found."))
     township = Township.objects.select_for_update().get(pk=hazard.township_id)
-    enterprise = Enterprise.objects.get(pk=hazard.enterprise_id)
+    # check_issue_notice refused a hazard without an enterprise.
+    enterprise = Enterprise.objects.get(pk=cast(int, hazard.enterprise_id))
     notice = Notice(
         hazard=hazard,
         number=_next_notice_number(township, issued_on.year),
@@ -540,9 +487,7 @@ def notice_record_service(
     hazard_id = Notice.objects.values_list("hazard_id", flat=True).get(pk=notice_id)
     hazard = _locked(hazard_id)
     notice = Notice.objects.select_for_update().get(pk=notice_id)
-    _require_roles(actor, hazard, OFFICE_OR_HANDLER, _("You may not record the service of this notice."))
-    if notice.is_served:
-        raise WorkflowError(_("The service of this notice is already recorded."))
+    _rights(actor, hazard).check_record_notice_service(notice)
     if served_at > timezone.now():
         raise WorkflowError(_("The time of service cannot lie in the future."))
     if timezone.localdate(served_at) < notice.issued_on:

@@ -7,12 +7,12 @@ leadership (read-only) and people outside the scope never learn more than the re
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Model, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,12 +23,27 @@ from django.views.decorators.http import require_POST
 from core.dates import local_today
 from core.downloads import download_name
 from core.errors import WorkflowError
-from units.access import get_enterprise_for_user, get_or_404, get_scope, require_any
-from units.models import Role as UnitRole
+from units.access import current_township_id, get_enterprise_for_user, get_or_404, get_scope, office_township
 from units.models import Township, User
 
 from . import supervision_services as services
-from .access import get_hazard_for_user, hazard_roles, hazard_scope_q, hazards_visible_to
+from .access import (
+    HazardRights,
+    allowed,
+    escalations_visible_to,
+    get_hazard_for_handler,
+    get_hazard_for_office,
+    get_listing_for_office,
+    get_notice_for_handler,
+    get_refusal_for_handler,
+    get_typical_fire_entry_for_office,
+    hazards_visible_to,
+    listings_visible_to,
+    may_escalate_in,
+    notices_visible_to,
+    require_escalation_reader,
+    typical_fire_entries_visible_to,
+)
 from .evidence import hazard_file_label
 from .models import (
     OPEN_STATUSES,
@@ -38,11 +53,8 @@ from .models import (
     HazardQuerySet,
     Listing,
     ListingLevel,
-    Notice,
-    Refusal,
     Rung,
     Status,
-    TypicalFireHazard,
     next_rung,
 )
 from .supervision_forms import (
@@ -60,11 +72,7 @@ from .supervision_forms import (
     TypicalFireRemoveForm,
 )
 
-M = TypeVar("M", bound=Model)
 PAGE_SIZE = 50
-OFFICE_ONLY = services.OFFICE_ONLY
-OFFICE_OR_HANDLER = services.OFFICE_OR_HANDLER
-READERS = (UnitRole.OFFICE, UnitRole.LEADERSHIP, UnitRole.ADMIN)
 # The enterprise's list (清单制管理, §18) keeps a hazard until it is closed.
 ENTERPRISE_LIST_STATUSES = (*OPEN_STATUSES, Status.VERIFIED)
 
@@ -74,26 +82,6 @@ ENTERPRISE_LIST_STATUSES = (*OPEN_STATUSES, Status.VERIFIED)
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def _hazard_for(request: HttpRequest, pk: int, roles: frozenset[str]) -> Hazard:
-    """The hazard, if the user sees it and holds one of the roles; otherwise the page does not exist."""
-    hazard = get_hazard_for_user(request.user, pk)
-    if not hazard_roles(get_scope(request.user), hazard) & roles:
-        raise Http404
-    return hazard
-
-
-def _scoped(request: HttpRequest, qs: QuerySet[M]) -> QuerySet[M]:
-    """Listings, notices, refusals: visible when their hazard is."""
-    return qs.filter(hazard_scope_q(get_scope(request.user), "hazard__"))
-
-
-def _child_for(request: HttpRequest, qs: QuerySet[M], pk: int, roles: frozenset[str]) -> M:
-    obj = get_or_404(_scoped(request, qs.select_related("hazard")), pk=pk)
-    if not hazard_roles(get_scope(request.user), obj.hazard) & roles:  # type: ignore[attr-defined]
-        raise Http404
-    return obj
 
 
 def _querystring(request: HttpRequest) -> str:
@@ -114,7 +102,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 @login_required
 def list_hazard(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = _hazard_for(request, pk, OFFICE_ONLY)
+    hazard = get_hazard_for_office(request.user, pk)
     form = ListingForm(request.POST or None, hazard=hazard)
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,7 +118,7 @@ def list_hazard(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def delist(request: HttpRequest, pk: int) -> HttpResponse:
-    listing = _child_for(request, Listing.objects.all(), pk, OFFICE_ONLY)
+    listing = get_listing_for_office(request.user, pk)
     form = DelistForm(request.POST, request.FILES, listing=listing)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -158,7 +146,7 @@ ACCEPTANCE_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "im
 @login_required
 def listing_acceptance(request: HttpRequest, pk: int) -> FileResponse:
     """The listing authority's acceptance, to whoever sees the hazard; never from a public media URL."""
-    listing = get_or_404(_scoped(request, Listing.objects.exclude(acceptance_file="")), pk=pk)
+    listing = get_or_404(listings_visible_to(request.user).exclude(acceptance_file=""), pk=pk)
     try:
         handle = listing.acceptance_file.open("rb")
     except FileNotFoundError as exc:
@@ -176,19 +164,17 @@ def listing_acceptance(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def listing_print(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = Listing.objects.select_related(
+    qs = listings_visible_to(request.user).select_related(
         "hazard__township", "hazard__enterprise", "hazard__village", "hazard__lead_unit", "supervising_unit"
     )
-    listing = get_or_404(_scoped(request, qs), pk=pk)
+    listing = get_or_404(qs, pk=pk)
     return render(request, "hazards/supervision/listing_print.html", {"listing": listing, "hazard": listing.hazard})
 
 
 @login_required
 def listings(request: HttpRequest) -> HttpResponse:
     """Active listings (挂牌督办), optionally of one level; the typical fire hazards have their own yearly page."""
-    qs = _scoped(request, Listing.objects.all()).select_related(
-        "hazard__village", "hazard__enterprise", "supervising_unit"
-    )
+    qs = listings_visible_to(request.user).select_related("hazard__village", "hazard__enterprise", "supervising_unit")
     form = ListingFilterForm(request.GET or None)
     level = form.cleaned_data["level"] if form.is_valid() else ""
     if level:
@@ -218,7 +204,7 @@ def typical_fire(request: HttpRequest, year: int) -> HttpResponse:
     """One year's list, printable; every entry whose hazard the user sees."""
     if not services.FIRST_LIST_YEAR <= year <= local_today().year + 1:
         raise Http404
-    visible = _scoped(request, TypicalFireHazard.objects.all())
+    visible = typical_fire_entries_visible_to(request.user)
     entries = list(
         visible.filter(year=year)
         .select_related("hazard__village", "hazard__enterprise", "hazard__lead_unit", "added_by")
@@ -226,12 +212,14 @@ def typical_fire(request: HttpRequest, year: int) -> HttpResponse:
     )
     years = sorted({*visible.order_by().values_list("year", flat=True).distinct(), year}, reverse=True)
     scope = get_scope(request.user)
+    removable = {e.pk for e in entries if allowed(HazardRights(scope, e.hazard).check_remove_typical_fire)}
     context = {
         "year": year,
         "years": years,
         "entries": entries,
         "today": local_today(),
-        "may_remove": scope.is_office,
+        "removable": removable,
+        "may_remove": bool(removable),
         "remove_form": TypicalFireRemoveForm(),
     }
     return render(request, "hazards/supervision/typical_fire_list.html", context)
@@ -240,7 +228,7 @@ def typical_fire(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def typical_fire_add(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = _hazard_for(request, pk, OFFICE_ONLY)
+    hazard = get_hazard_for_office(request.user, pk)
     form = TypicalFireAddForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please give a valid year."))
@@ -257,7 +245,7 @@ def typical_fire_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def typical_fire_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _child_for(request, TypicalFireHazard.objects.all(), pk, OFFICE_ONLY)
+    entry = get_typical_fire_entry_for_office(request.user, pk)
     form = TypicalFireRemoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please give the reason for taking the hazard off the list."))
@@ -308,7 +296,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
         proposed = next_rung(reached)
         hazard.proposed_rung = proposed  # type: ignore[attr-defined]
         hazard.proposed_label = Rung(proposed).label if proposed else ""  # type: ignore[attr-defined]
-        hazard.can_escalate = scope.is_office_for(hazard.township_id)  # type: ignore[attr-defined]
+        hazard.can_escalate = allowed(HazardRights(scope, hazard).check_escalate)  # type: ignore[attr-defined]
     # Reports past the township's time limit for confirmation have no deadline yet but are overdue all the same.
     unconfirmed = cast(HazardQuerySet, hazards_visible_to(request.user)).confirmation_overdue().count()
     context = {
@@ -321,16 +309,13 @@ def overdue(request: HttpRequest) -> HttpResponse:
 
 
 def _escalation_township(request: HttpRequest) -> tuple[Township, Hazard | None]:
-    """The township the office acts in: the hazard's when one is named, else the first it manages."""
+    """The township the office acts in: the hazard's when one is named, else the current township (if it runs it)."""
     context = EscalationContextForm(request.GET)
     hazard_pk = context.cleaned_data["hazard"] if context.is_valid() else None
     if hazard_pk is not None:
-        hazard = _hazard_for(request, hazard_pk, OFFICE_ONLY)
+        hazard = get_hazard_for_office(request.user, hazard_pk)
         return hazard.township, hazard
-    scope = get_scope(request.user)
-    if not scope.office_townships:
-        raise Http404
-    return Township.objects.get(pk=min(scope.office_townships)), None
+    return office_township(request), None
 
 
 def _escalation_initial(request: HttpRequest, hazard: Hazard | None) -> dict[str, Any]:
@@ -373,10 +358,8 @@ def escalation_create(request: HttpRequest) -> HttpResponse:
 def escalations(request: HttpRequest) -> HttpResponse:
     """Every measure of the township(s) the user reads (office and leadership)."""
     scope = get_scope(request.user)
-    require_any(scope, *READERS)
-    qs = Escalation.objects.filter(township__in=scope.all_townships).select_related(
-        "hazard", "enterprise", "village", "unit"
-    )
+    require_escalation_reader(scope)
+    qs = escalations_visible_to(request.user).select_related("hazard", "enterprise", "village", "unit")
     filters = EscalationFilterForm(request.GET)
     filters.is_valid()  # each valid choice applies; one not offered is ignored
     rung, kind = filters.cleaned_data.get("rung") or "", filters.cleaned_data.get("target_kind") or ""
@@ -390,7 +373,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
         "kinds": Escalation.Target.choices,
         "rung": rung,
         "kind": kind,
-        "can_add": scope.is_office,
+        "can_add": may_escalate_in(scope, current_township_id(request)),
         "querystring": _querystring(request),
     }
     return render(request, "hazards/supervision/escalation_list.html", context)
@@ -399,8 +382,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
 @login_required
 def escalation_attachment(request: HttpRequest, pk: int) -> FileResponse:
     """The signed document, only to the office and leadership of its township; never shown inline."""
-    scope = get_scope(request.user)
-    escalation = get_or_404(Escalation.objects.filter(township__in=scope.all_townships).exclude(attachment=""), pk=pk)
+    escalation = get_or_404(escalations_visible_to(request.user).exclude(attachment=""), pk=pk)
     try:
         handle = escalation.attachment.open("rb")
     except FileNotFoundError as exc:
@@ -418,7 +400,7 @@ def escalation_attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def refusal_create(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = _hazard_for(request, pk, OFFICE_OR_HANDLER)
+    hazard = get_hazard_for_handler(request.user, pk)
     form = RefusalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -434,7 +416,7 @@ def refusal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def refusal_update(request: HttpRequest, pk: int) -> HttpResponse:
-    refusal = _child_for(request, Refusal.objects.all(), pk, OFFICE_OR_HANDLER)
+    refusal = get_refusal_for_handler(request.user, pk)
     form = ReferralForm(request.POST or None, instance=refusal)
     if request.method == "POST" and form.is_valid():
         try:
@@ -454,7 +436,7 @@ def refusal_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = _hazard_for(request, pk, OFFICE_OR_HANDLER)
+    hazard = get_hazard_for_handler(request.user, pk)
     form = NoticeIssueForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please give the date of issue."))
@@ -470,14 +452,16 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = Notice.objects.select_related("hazard__township", "hazard__enterprise", "hazard__village", "issued_by")
-    notice = get_or_404(_scoped(request, qs), pk=pk)
+    qs = notices_visible_to(request.user).select_related(
+        "hazard__township", "hazard__enterprise", "hazard__village", "issued_by"
+    )
+    notice = get_or_404(qs, pk=pk)
     return render(request, "hazards/supervision/notice_print.html", {"notice": notice, "hazard": notice.hazard})
 
 
 @login_required
 def notice_service(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _child_for(request, Notice.objects.all(), pk, OFFICE_OR_HANDLER)
+    notice = get_notice_for_handler(request.user, pk)
     if notice.is_served and request.method != "POST":
         messages.info(request, _("The service of notice %(number)s is already recorded.") % {"number": notice.number})
         return redirect(notice.hazard)

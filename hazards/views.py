@@ -21,15 +21,27 @@ from django.views.decorators.http import require_POST
 
 from core.downloads import download_name
 from core.errors import WorkflowError
-from units.access import current_user, get_or_404, get_scope, require_office
-from units.models import Township
+from units.access import Scope, current_user, get_or_404, get_scope, require_office, townships_managed_by
 
 from . import forms as hf
 from . import services
-from .access import get_hazard_for_user, hazard_roles, hazards_visible_to, verify_capacity
+from .access import (
+    HazardActions,
+    HazardRights,
+    allowed,
+    evidence_visible_to,
+    extensions_visible_to,
+    get_hazard_for_user,
+    hazard_actions,
+    hazards_visible_to,
+    may_fix_on_the_spot,
+    may_report,
+    may_see_hazard_list,
+    step_capacity,
+)
 from .evidence import hazard_file_label
 from .filters import filtered_hazards
-from .models import TRANSITIONS, DeadlineExtension, Evidence, Hazard, Listing, Role
+from .models import TRANSITIONS, Evidence, Hazard, HazardEvent, Listing
 from .responsibility import next_turn, stuck_items
 
 PAGE_SIZE = 30
@@ -46,15 +58,10 @@ STEPS: dict[str, tuple[type[forms.Form], Callable[..., Hazard], bool]] = {
 }
 
 
-def _may_report(request: HttpRequest) -> bool:
-    scope = get_scope(request.user)
-    return bool(scope.roles) and not scope.is_read_only
-
-
 @login_required
 def hazard_list(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
-    if not scope.roles:
+    if not may_see_hazard_list(scope):
         raise Http404
     base = hazards_visible_to(request.user).select_related("enterprise", "village", "sector", "lead_unit")
     flt, qs = filtered_hazards(request.GET, base, scope)
@@ -75,44 +82,45 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "listed": listed,
             "querystring": params.urlencode(),
-            "may_report": _may_report(request),
+            "may_report": may_report(scope),
+            "may_fix_on_the_spot": may_fix_on_the_spot(scope),
         },
     )
 
 
-def _step_note(name: str, hazard: Hazard, scope: Any) -> str:
+def _step_note(name: str, hazard: Hazard, scope: Scope) -> str:
     """What the step will record about the capacity the user acts in (the event says the same)."""
-    if name == "request_acceptance" and hazard.enterprise_id and hazard.enterprise_id not in scope.enterprise_ids:
+    capacity, on_behalf_of = step_capacity(scope, hazard, name)
+    if capacity == HazardEvent.Capacity.ON_BEHALF:
         return _("You record this on behalf of %(enterprise)s from its paper evidence; the timeline will say so.") % {
-            "enterprise": hazard.enterprise.name if hazard.enterprise else ""
+            "enterprise": on_behalf_of
         }
-    if name in ("verify", "refuse_acceptance") and verify_capacity(scope, hazard) == "last_resort":
+    if capacity == HazardEvent.Capacity.LAST_RESORT:
         return _("You act as the verifier of last resort in place of the responsible unit; the timeline will say so.")
     return ""
 
 
-def _step_forms(hazard: Hazard, roles: set[str], scope: Any) -> list[dict[str, Any]]:
-    """The steps this user may take now, each with its blank form."""
+def _step_forms(hazard: Hazard, actions: HazardActions, scope: Scope) -> list[dict[str, Any]]:
+    """The steps this user may take now (access.hazard_actions), each with its blank form."""
     available = []
-    for name, (form_class, _service, needs_hazard) in STEPS.items():
-        transition = TRANSITIONS[name]
-        if hazard.status in transition.source and roles & transition.roles:
-            kwargs: dict[str, Any] = {"initial": {"expected_status": hazard.status}}
-            if needs_hazard:
-                kwargs["hazard"] = hazard
-            if name == "confirm":
-                kwargs["initial"].update(
-                    level=hazard.level, hazard_type=hazard.hazard_type, sector=hazard.sector_id,
-                    basis=hazard.basis, clause=hazard.clause, is_major_fire=hazard.is_major_fire,
-                )  # fmt: skip
-            available.append(
-                {
-                    "name": name,
-                    "label": transition.label,
-                    "form": form_class(**kwargs),
-                    "capacity_note": _step_note(name, hazard, scope),
-                }
-            )
+    for name in actions.steps:
+        form_class, _service, needs_hazard = STEPS[name]
+        kwargs: dict[str, Any] = {"initial": {"expected_status": hazard.status}}
+        if needs_hazard:
+            kwargs["hazard"] = hazard
+        if name == "confirm":
+            kwargs["initial"].update(
+                level=hazard.level, hazard_type=hazard.hazard_type, sector=hazard.sector_id,
+                basis=hazard.basis, clause=hazard.clause, is_major_fire=hazard.is_major_fire,
+            )  # fmt: skip
+        available.append(
+            {
+                "name": name,
+                "label": TRANSITIONS[name].label,
+                "form": form_class(**kwargs),
+                "capacity_note": _step_note(name, hazard, scope),
+            }
+        )
     return available
 
 
@@ -120,7 +128,7 @@ def _step_forms(hazard: Hazard, roles: set[str], scope: Any) -> list[dict[str, A
 def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = get_hazard_for_user(request.user, pk)
     scope = get_scope(request.user)
-    roles = hazard_roles(scope, hazard)
+    actions = hazard_actions(scope, hazard)
     events = (
         hazard.events.select_related("actor")
         .prefetch_related(Prefetch("evidence", Evidence.objects.order_by("pk")))
@@ -132,19 +140,11 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "hazards/hazard_detail.html",
         {
             "hazard": hazard,
-            "hazard_roles": roles,
+            "actions": actions,
             "events": events,
-            "steps": _step_forms(hazard, roles, scope),
+            "steps": _step_forms(hazard, actions, scope),
             "turn": next_turn(hazard),
             "extensions": extensions,
-            "pending_extension": next((e for e in extensions if e.decision == "pending"), None),
-            "may_decide_extension": bool(roles & {Role.HANDLER, Role.OFFICE}),
-            "may_add_evidence": bool(roles & {Role.REPORTER, Role.HANDLER, Role.OFFICE, Role.VERIFIER})
-            and (hazard.is_open or hazard.status == "verified"),
-            "may_edit": bool(roles & {Role.HANDLER, Role.OFFICE}) and hazard.is_open,
-            "may_extend": bool(roles & {Role.REPORTER, Role.HANDLER, Role.OFFICE})
-            and hazard.status in ("confirmed", "rectifying", "pending_acceptance")
-            and hazard.deadline is not None,
             "evidence_form": hf.EvidenceForm(),
             "extension_form": hf.ExtensionRequestForm(),
             "decide_form": hf.ExtensionDecideForm(),
@@ -156,9 +156,9 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def hazard_report(request: HttpRequest) -> HttpResponse:
-    if not _may_report(request):
-        raise Http404
     scope = get_scope(request.user)
+    if not may_report(scope):
+        raise Http404
     form = hf.HazardReportForm(request.POST or None, request.FILES or None, scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,7 +176,7 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
 @login_required
 def hazard_fix_on_the_spot(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
-    if not scope.has_role("office", "admin", "department", "village"):
+    if not may_fix_on_the_spot(scope):
         raise Http404
     form = hf.FixOnTheSpotForm(request.POST or None, request.FILES or None, scope=scope)
     if request.method == "POST" and form.is_valid():
@@ -258,7 +258,7 @@ def hazard_add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def hazard_edit(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = get_hazard_for_user(request.user, pk)
-    if not hazard_roles(get_scope(request.user), hazard) & {Role.HANDLER, Role.OFFICE} or not hazard.is_open:
+    if not allowed(HazardRights(get_scope(request.user), hazard).check_edit):
         raise Http404
     form = hf.HazardEditForm(request.POST or None, instance=hazard)
     if request.method == "POST" and form.is_valid():
@@ -293,8 +293,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = DeadlineExtension.objects.filter(hazard__in=hazards_visible_to(request.user))
-    extension = get_or_404(qs, pk=pk)
+    extension = get_or_404(extensions_visible_to(request.user), pk=pk)
     form = hf.ExtensionDecideForm(request.POST)
     if form.is_valid():
         try:
@@ -311,8 +310,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evidence_file(request: HttpRequest, token: str) -> FileResponse:
     """Evidence is served only to users who may see its hazard; never from a public media URL."""
-    qs = Evidence.objects.filter(hazard__in=hazards_visible_to(request.user))
-    evidence = get_or_404(qs, token=token)
+    evidence = get_or_404(evidence_visible_to(request.user), token=token)
     # The n-th file of its kind on the hazard, in upload order: 隐患12-问题-2.jpg.
     same_kind = Evidence.objects.filter(hazard_id=evidence.hazard_id, kind=evidence.kind)
     up_to = Q(uploaded_at__lt=evidence.uploaded_at) | Q(uploaded_at=evidence.uploaded_at, pk__lte=evidence.pk)
@@ -335,8 +333,7 @@ def evidence_file(request: HttpRequest, token: str) -> FileResponse:
 @login_required
 def stuck(request: HttpRequest) -> HttpResponse:
     """The office's list of what no active user can act on, and of what the office acts on in a unit's place."""
-    scope = get_scope(request.user)
-    require_office(scope)
-    townships = Township.objects.filter(pk__in=scope.office_townships).order_by("code")
+    require_office(get_scope(request.user))
+    townships = townships_managed_by(request.user).order_by("code")
     sections = [(t, stuck_items(t)) for t in townships]
     return render(request, "hazards/stuck.html", {"sections": sections})

@@ -17,11 +17,10 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from units.access import Scope
 from units.models import User
 
 from .models import Delivery, Reminder
@@ -102,14 +101,6 @@ def mark_stale_claims(now: dt.datetime | None = None) -> int:
 def pending_ids(limit: int = 500) -> list[int]:
     qs = Reminder.objects.filter(email_state=Delivery.PENDING) | Reminder.objects.filter(sms_state=Delivery.PENDING)
     return list(qs.order_by("pk").values_list("pk", flat=True)[:limit])
-
-
-def to_check(scope: Scope) -> QuerySet[Reminder]:
-    """The reminders of the office's townships whose delivery is unknown, oldest claim first."""
-    unknown = Reminder.objects.filter(email_state=Delivery.UNKNOWN) | Reminder.objects.filter(
-        sms_state=Delivery.UNKNOWN
-    )
-    return unknown.filter(township_id__in=scope.office_townships).select_related("user").order_by("pk")
 
 
 class ResolveError(Exception):

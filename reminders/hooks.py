@@ -11,12 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from core import menu, work_queue
 from core.work_queue import QueueEntry, Urgency, Waiting
 from hazards.listeners import on_hazard_changed
-from units.access import get_scope
 from units.navigation import ALL_ROLES, OFFICE, seen_by
 
-from .delivery import to_check
+from .access import reminders_visible_to, unknown_deliveries_visible_to
 from .dispatch import request_hazard_scan
-from .models import Reminder
 
 on_hazard_changed(request_hazard_scan)
 
@@ -27,12 +25,12 @@ menu.entries.add(
 
 
 def _unread(user: Any) -> Waiting:
-    count = Reminder.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+    count = reminders_visible_to(user).filter(read_at__isnull=True).count()
     return Waiting(count, f"{reverse('reminders:inbox')}?unread=1")
 
 
 def _to_check(user: Any) -> Waiting:
-    return Waiting(to_check(get_scope(user)).count(), reverse("reminders:check"))
+    return Waiting(unknown_deliveries_visible_to(user).count(), reverse("reminders:check"))
 
 
 work_queue.entries.add(

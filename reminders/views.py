@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from units.access import current_user, get_or_404, get_scope, require_office
+from units.access import current_user, get_or_404, get_scope, office_township, require_office
 from units.forms import BoundedForm, StyledFormMixin
 
-from .delivery import ResolveError, reminder_resolve, to_check
+from .access import reminders_visible_to, unknown_deliveries_visible_to
+from .delivery import ResolveError, reminder_resolve
 from .engine import RULES, rule_set
 from .models import Delivery, Reminder, RuleSetting
 
@@ -37,8 +38,7 @@ class MarkReadForm(BoundedForm):
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = current_user(request)
-    qs = Reminder.objects.filter(user=user)
+    qs = reminders_visible_to(current_user(request))
     form = InboxForm(request.GET)
     unread_only = form.is_valid() and form.cleaned_data["unread"] == "1"
     if unread_only:
@@ -50,7 +50,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def reminder_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Opening a reminder marks it read and goes to its object (whose page checks scope as always)."""
-    reminder = get_or_404(Reminder.objects.filter(user=current_user(request)), pk=pk)
+    reminder = get_or_404(reminders_visible_to(current_user(request)), pk=pk)
     Reminder.objects.filter(pk=reminder.pk, read_at__isnull=True).update(read_at=timezone.now())
     safe = url_has_allowed_host_and_scheme(reminder.url, allowed_hosts={request.get_host()})
     return redirect(reminder.url if reminder.url and safe else "reminders:inbox")
@@ -59,7 +59,7 @@ def reminder_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    qs = Reminder.objects.filter(user=current_user(request), read_at__isnull=True)
+    qs = reminders_visible_to(current_user(request)).filter(read_at__isnull=True)
     form = MarkReadForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("No such reminder."))
@@ -73,9 +73,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rules(request: HttpRequest) -> HttpResponse:
-    scope = get_scope(request.user)
-    require_office(scope)
-    township_id = min(scope.office_townships)
+    township_id = office_township(request).pk
     off = set(RuleSetting.objects.filter(township_id=township_id, enabled=False).values_list("rule", flat=True))
     rows = [{"rule": rule, "enabled": key not in off} for key, rule in RULES.items()]
     return render(request, "reminders/rules.html", {"rows": rows})
@@ -84,12 +82,11 @@ def rules(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def rule_toggle(request: HttpRequest, key: str) -> HttpResponse:
-    scope = get_scope(request.user)
-    require_office(scope)
+    township = office_township(request)
     if key not in RULES:
         return redirect("reminders:rules")
     enabled = request.POST.get("enabled") == "1"
-    rule_set(township_id=min(scope.office_townships), key=key, enabled=enabled, actor=current_user(request))
+    rule_set(township_id=township.pk, key=key, enabled=enabled, actor=current_user(request))
     label = RULES[key].label
     messages.success(request, (_("“%(rule)s” is on.") if enabled else _("“%(rule)s” is off.")) % {"rule": label})
     return redirect("reminders:rules")
@@ -103,18 +100,16 @@ class ResolveForm(forms.Form):
 @login_required
 def check(request: HttpRequest) -> HttpResponse:
     """Deliveries a dead worker left unknown (it may or may not have left): the office checks each one (SPEC S7)."""
-    scope = get_scope(request.user)
-    require_office(scope)
-    page = Paginator(to_check(scope), 50).get_page(request.GET.get("page"))
+    require_office(get_scope(request.user))
+    page = Paginator(unknown_deliveries_visible_to(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "reminders/check.html", {"page_obj": page, "unknown": Delivery.UNKNOWN})
 
 
 @login_required
 @require_POST
 def check_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = get_scope(request.user)
-    require_office(scope)
-    reminder = get_or_404(to_check(scope), pk=pk)
+    require_office(get_scope(request.user))
+    reminder = get_or_404(unknown_deliveries_visible_to(request.user), pk=pk)
     form = ResolveForm(request.POST)
     if not form.is_valid():
         return redirect("reminders:check")

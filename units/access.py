@@ -21,7 +21,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from .models import Assignment, Enterprise, Role, Sector, Township, User, Village
+from .models import Assignment, Enterprise, Role, Sector, SupervisionGroup, Township, User, Village
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -206,6 +206,50 @@ def office_township(request: Any) -> Township:
     if township_id is None or not scope.is_office_for(township_id):
         raise Http404
     return Township.objects.get(pk=township_id)
+
+
+def townships_visible_to(user: Any) -> QuerySet[Township]:
+    """The townships the user holds any role in: those they may choose as the current one, or report on."""
+    return Township.objects.filter(pk__in=get_scope(user).township_ids)
+
+
+def townships_managed_by(user: Any) -> QuerySet[Township]:
+    """The townships whose office the user is (or administrator): their settings, their list of stuck work."""
+    return Township.objects.filter(pk__in=get_scope(user).office_townships)
+
+
+def get_township_for_office(user: Any, pk: Any) -> Township:
+    return get_or_404(townships_managed_by(user), pk=pk)
+
+
+# -- master data ------------------------------------------------------------------------------------------
+
+# Villages, units, sectors and supervision groups are read by those who see the whole township; enterprises also
+# by departments and village officers (theirs); the office changes them.
+MASTER_DATA_READERS = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
+ENTERPRISE_READERS = (*MASTER_DATA_READERS, Role.DEPARTMENT, Role.VILLAGE)
+
+
+def require_master_data_reader(scope: Scope) -> None:
+    require_any(scope, *MASTER_DATA_READERS)
+
+
+def may_see_master_history(scope: Scope) -> bool:
+    """Who changed a record and when: for those who read the township's master data."""
+    return scope.has_role(*MASTER_DATA_READERS)
+
+
+def master_records_visible_to(user: Any, model: type[M]) -> QuerySet[M]:
+    """A township's villages, units, sectors or supervision groups (any model with a `township`)."""
+    return model._default_manager.filter(get_scope(user).q(township="township"))
+
+
+def supervision_groups_visible_to(user: Any) -> QuerySet[SupervisionGroup]:
+    return master_records_visible_to(user, SupervisionGroup)
+
+
+def require_enterprise_reader(scope: Scope) -> None:
+    require_any(scope, *ENTERPRISE_READERS)
 
 
 def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:

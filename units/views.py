@@ -22,12 +22,21 @@ from django.views.generic import CreateView, ListView, UpdateView
 
 from .access import (
     Scope,
+    enterprises_visible_to,
     get_enterprise_for_office,
     get_enterprise_for_user,
     get_or_404,
     get_scope,
+    get_township_for_office,
+    master_records_visible_to,
+    may_see_master_history,
+    office_township,
     require_any,
+    require_enterprise_reader,
+    require_master_data_reader,
     require_office,
+    supervision_groups_visible_to,
+    townships_managed_by,
 )
 from .filters import EnterpriseFilter
 from .forms import (
@@ -39,11 +48,10 @@ from .forms import (
     UnitForm,
     VillageForm,
 )
-from .models import Enterprise, Role, Sector, SupervisionGroup, Township, Unit, Village
+from .models import Role, Sector, SupervisionGroup, Unit, Village
 from .selectors import master_record_history
 from .services import master_record_set_active
 
-READERS = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
 PAGE_SIZE = 25
 
 
@@ -55,11 +63,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _role_labels(scope: Scope) -> list[str]:
     return [str(label) for value, label in Role.choices if value in scope.roles]
-
-
-def office_township_id(scope: Scope) -> int:
-    """The township a new record of an office user belongs to (the first they manage)."""
-    return min(scope.office_townships)
 
 
 # -- generic master data (villages, units, sectors, supervision groups) ----------------------------
@@ -81,8 +84,8 @@ class MasterDataMixin(LoginRequiredMixin):
         return get_scope(self.request.user)
 
     def scoped_queryset(self) -> QuerySet[Any]:
-        require_any(self.scope, *READERS)
-        return self.model._default_manager.filter(township_id__in=self.scope.all_townships)
+        require_master_data_reader(self.scope)
+        return master_records_visible_to(self.request.user, self.model)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
@@ -149,7 +152,8 @@ class MasterFormMixin(MasterDataMixin):
             return self.form_invalid(form)  # type: ignore[attr-defined,no-any-return]
 
     def township_id(self) -> int:
-        return office_township_id(self.scope)
+        """A new record belongs to the current township, which the user must run (else 404)."""
+        return office_township(self.request).pk
 
     def get_success_url(self) -> str:
         return reverse(f"units:{self.url_prefix}_list")
@@ -283,8 +287,8 @@ group_views = master_views(
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
-    require_any(scope, *READERS, Role.DEPARTMENT, Role.VILLAGE)
-    base = scope.filter_enterprises(Enterprise.objects.all()).select_related("village", "primary_sector__lead_unit")
+    require_enterprise_reader(scope)
+    base = enterprises_visible_to(request.user).select_related("village", "primary_sector__lead_unit")
     flt = EnterpriseFilter(request.GET or None, queryset=base, scope=scope)
     # An unbound filter shows the active enterprises; an invalid one shows nothing rather than everything.
     qs = (flt.qs if flt.is_valid() else base.none()) if flt.is_bound else base.filter(is_active=True)
@@ -316,16 +320,15 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "other_sectors": sectors,
             "is_high_risk": enterprise.is_high_risk,
             "can_change": scope.is_office_for(enterprise.township_id),
-            "history": master_record_history(enterprise) if scope.has_role(*READERS) else [],
+            "history": master_record_history(enterprise) if may_see_master_history(scope) else [],
         },
     )
 
 
 @login_required
 def enterprise_create(request: HttpRequest) -> HttpResponse:
-    scope = get_scope(request.user)
-    require_any(scope, Role.OFFICE, Role.ADMIN)
-    township_id = office_township_id(scope)
+    require_any(get_scope(request.user), Role.OFFICE, Role.ADMIN)
+    township_id = office_township(request).pk
     form = EnterprisePageForm(request.POST or None, township_id=township_id)
     if request.method == "POST" and form.is_valid():
         form.instance.township_id = township_id
@@ -365,8 +368,8 @@ def enterprise_toggle(request: HttpRequest, pk: int) -> HttpResponseRedirect:
 @login_required
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = get_scope(request.user)
-    require_any(scope, *READERS)
-    qs = SupervisionGroup.objects.filter(township_id__in=scope.all_townships).prefetch_related(
+    require_master_data_reader(scope)
+    qs = supervision_groups_visible_to(request.user).prefetch_related(
         "members", Prefetch("villages", Village.objects.order_by("code")), "units"
     )
     group = get_or_404(qs.select_related("leader"), pk=pk)
@@ -383,9 +386,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def township_settings(request: HttpRequest) -> HttpResponse:
     """Each township the user runs, with its settings and their history of changes."""
-    scope = get_scope(request.user)
-    require_office(scope)
-    townships = Township.objects.filter(pk__in=scope.office_townships).order_by("code")
+    require_office(get_scope(request.user))
+    townships = townships_managed_by(request.user).order_by("code")
     entries = [
         {
             "township": t,
@@ -400,9 +402,8 @@ def township_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def township_settings_save(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = get_scope(request.user)
-    require_office(scope)
-    township = get_or_404(Township.objects.filter(pk__in=scope.office_townships), pk=pk)
+    require_office(get_scope(request.user))
+    township = get_township_for_office(request.user, pk)
     form = TownshipSettingsForm(request.POST, instance=township, prefix=f"t{township.pk}")
     if form.is_valid():
         township = form.save(commit=False)

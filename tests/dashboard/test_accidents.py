@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from dashboard.accidents import accident_create, accident_update, accidents_visible_to
+from dashboard.access import accidents_visible_to
+from dashboard.accidents import accident_create, accident_update
 from dashboard.models import Accident
 from tests.conftest import World
 from tests.factories import EnterpriseFactory

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from PIL import Image
 
 from core.files import check_upload
 from tests.factories import HazardFactory
+from units.demo import load_demo_data
+from units.models import Sector, Township
 
 
 def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (64, 48), color: str = "red") -> bytes:
@@ -54,3 +57,20 @@ def future() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate() + dt.timedelta(days=30)
+
+
+def make_demo_world(hazards: int) -> Township:
+    """The demo township with `hazards` generated hazards, plus a fresh report in every sector routed to its lead
+    unit (generated data has few unconfirmed ones)."""
+    load_demo_data()
+    call_command("generate_hazards", str(hazards), "--seed", "9", "--force", stdout=StringIO())
+    township = Township.objects.get()
+    villages = list(township.villages.all())
+    for i, sector in enumerate(Sector.objects.filter(township=township)):
+        HazardFactory(village=villages[i % len(villages)], sector=sector, lead_unit=sector.lead_unit)
+    return township
+
+
+@pytest.fixture
+def demo_world(db: None) -> Township:
+    return make_demo_world(400)

@@ -1,40 +1,24 @@
 """Nobody may be stuck: every open hazard has at least one active user who may take each of its next steps.
 
 Checked over whole data sets — the demo township and `generate_hazards` output — not only over hand-picked examples,
-and with the same rules the services apply (hazards.responsibility uses hazards.access.hazard_roles).
+and with the same rules the services apply (hazards.responsibility asks hazards.access.HazardRights).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from hazards import services
 from hazards.models import Hazard, HazardEvent, Level, Status
 from hazards.responsibility import NEXT_STEPS, People, actors, next_turn, stuck_items
-from tests.factories import HazardFactory
-from units.demo import load_demo_data
 from units.models import Assignment, Role, Sector, Township, Unit, User
 
 from .test_workflow import checked
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo_world() -> Township:
-    load_demo_data()
-    call_command("generate_hazards", "400", "--seed", "9", "--force", stdout=StringIO())
-    township = Township.objects.get()
-    # Fresh reports in every sector, each with its lead unit as routed (generated data has few unconfirmed ones).
-    villages = list(township.villages.all())
-    for i, sector in enumerate(Sector.objects.filter(township=township)):
-        HazardFactory(village=villages[i % len(villages)], sector=sector, lead_unit=sector.lead_unit)
-    return township
 
 
 def _assert_everyone_can_move(township: Township) -> None:

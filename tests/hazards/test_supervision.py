@@ -10,6 +10,7 @@ from django.urls import reverse
 from core.dates import local_today
 from core.errors import WorkflowError
 from hazards import supervision_services as services
+from hazards.access import HazardRights
 from hazards.models import HazardEvent, Listing, Refusal
 from tests.factories import HazardFactory
 
@@ -110,7 +111,7 @@ def test_it_turns_the_database_constraint_into_a_clear_message(world, monkeypatc
     # Two offices listing at the same moment both pass the check; the partial unique constraint stops the second.
     hazard = major(world)
     list_it(world, hazard)
-    monkeypatch.setattr(services, "_check_listable", lambda hazard: None)
+    monkeypatch.setattr(HazardRights, "check_list", lambda rights: None)
     with pytest.raises(WorkflowError, match="已挂牌"):
         list_it(world, hazard)
     assert hazard.listings.count() == 1
