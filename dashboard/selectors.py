@@ -29,6 +29,7 @@ from dashboard.access import accidents_visible_to
 from hazards.access import hazards_visible_to
 from hazards.models import Channel, Level
 from inspections import plans
+from inspections.access import problems_visible_to, visits_visible_to
 from inspections.models import Status as InspectionStatus
 from inspections.models import WorkProblem
 from units.access import Scope, enterprises_visible_to, get_scope
@@ -217,11 +218,11 @@ def _fetch(user: Any, today: dt.date) -> _Figures:
     breakdown = stats.open_breakdown(base, today)
     year, quarter = dates.quarter_of(today)
     visits = (
-        plans.visits_visible_to(user)
+        visits_visible_to(user)
         .filter(year=year, quarter=quarter)
         .aggregate(total=Count("pk"), done=Count("pk", filter=Q(inspection__status=InspectionStatus.SUBMITTED)))
     )
-    problems = plans.problems_visible_to(user).aggregate(
+    problems = problems_visible_to(user).aggregate(
         open=Count("pk", filter=Q(state=WorkProblem.State.OPEN)),
         overdue=Count("pk", filter=plans.problems_overdue_q(today)),
     )
