@@ -96,9 +96,14 @@ def ledger_hazards(user: Any, data: Mapping[str, Any] | None) -> QuerySet[Hazard
 
 
 def ledger_township_name(user: Any) -> str:
-    """The township the ledger is filled in for: the user's (the first one, for a county-wide account)."""
-    township = Township.objects.filter(pk__in=get_scope(user).township_ids).order_by("pk").first()
-    return township.name if township else ""
+    """Whose ledger it is: the township the user works in; for the county's staff, who read several, the county."""
+    townships = list(
+        Township.objects.filter(pk__in=get_scope(user).township_ids).select_related("county").order_by("code")
+    )
+    counties = {t.county.name if t.county else "" for t in townships}
+    if len(townships) > 1 and len(counties) == 1 and "" not in counties:
+        return counties.pop()
+    return "、".join(t.name for t in townships)
 
 
 def _major_only(hazards: Iterable[Hazard]) -> bool:
