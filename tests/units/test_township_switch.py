@@ -175,11 +175,3 @@ def test_it_keeps_a_county_role_beside_a_township_role(world, hazards):
     scope = build_scope(world.county)
     assert scope.office_townships == {world.other_township.pk}
     assert scope.all_townships == {world.township.pk, world.other_township.pk}
-
-
-def test_it_fills_in_the_ledger_for_the_township_worked_in_or_the_county(world, hazards):
-    from hazards.ledger_export import ledger_township_name
-
-    act_in_township(world.two_townships, world.other_township.pk)
-    assert ledger_township_name(world.two_townships) == world.other_township.name
-    assert ledger_township_name(world.county) == world.the_county.name
