@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.dates import local_today
 from core.spreadsheets import Column, ReportWriter, filler_line, yes_no
-from units.access import Scope, get_scope
+from units.access import Scope, act_in_township, get_scope
 from units.models import Township, User
 from units.offices import filler_unit_name
 
@@ -236,6 +236,8 @@ def run_export_job(job_id: Any) -> None:
     job = ExportJob.objects.select_related("user", "township").get(pk=job_id)
     if job.state == ExportJob.State.DONE:
         return
+    # The worker loads the user afresh: their scope is that of the township they acted in, as on the page.
+    act_in_township(job.user, job.township_id)
     try:
         qs = ledger_hazards(job.user, QueryDict(job.query), job.township)
         total = qs.count()

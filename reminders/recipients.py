@@ -26,9 +26,9 @@ class Directory:
             elif a.role == Role.DEPARTMENT:
                 self.by_unit[a.unit_id].append(a.user)  # type: ignore[index]
             elif a.role == Role.OFFICE:
-                self.office[a.township_id].append(a.user)
+                self.office[a.township_id].append(a.user)  # type: ignore[index]
             elif a.role == Role.LEADERSHIP:
-                self.leaders[a.township_id].append(a.user)
+                self.leaders[a.township_id].append(a.user)  # type: ignore[index]
 
     def leader_named(self, township_id: int, name: str) -> list[User]:
         """The supervising leader of a listing is written as a name; find the leadership account it names."""

@@ -1,8 +1,10 @@
-"""The shared test world: users of every role across two villages and two sectors, plus a second township."""
+"""The shared test world: users of every role across two villages and two sectors, a second township of the same
+county with its own people, the county bureau and a county department, and a person who works in both townships."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pytest
 from django.db import connection
@@ -11,6 +13,8 @@ from django.test import Client
 
 from tests.factories import (
     AssignmentFactory,
+    CountyDepartmentFactory,
+    CountyFactory,
     EnterpriseFactory,
     SectorFactory,
     TownshipFactory,
@@ -18,13 +22,15 @@ from tests.factories import (
     UserFactory,
     VillageFactory,
 )
-from units.models import Enterprise, Role, Sector, Township, Unit, User, Village
+from units.models import County, CountyDepartment, Enterprise, Role, Sector, Township, Unit, User, Village
 
 PASSWORD = "pw-Liuwei-2024"
 
 
 @dataclass
 class World:
+    the_county: County  # 泗县: both townships
+    county_department: CountyDepartment  # 县住建局: oversees 建筑施工 (sector_a; other_building_sector by other name)
     township: Township
     other_township: Township
     village_a: Village
@@ -36,7 +42,11 @@ class World:
     sector_b: Sector
     enterprise_a: Enterprise  # village_a, sector_a
     enterprise_b: Enterprise  # village_b, sector_b
-    enterprise_other: Enterprise  # the other township
+    enterprise_other: Enterprise  # the other township, other_village, other_sector
+    other_village: Village
+    other_unit: Unit  # leads other_sector
+    other_sector: Sector  # 工贸
+    other_building_sector: Sector  # 房屋建筑, also called 建筑施工
     office: User
     leader: User
     dept_a: User
@@ -46,7 +56,23 @@ class World:
     ent_a: User
     ent_b: User
     admin: User
-    other_office: User
+    other_office: User  # the other township's office
+    county: User  # 县应急管理局: reads both townships, writes nothing of theirs
+    county_dept: User  # 县住建局 (county_department)
+
+    # People created when a test first names them: each receives reminders, which tests of the first township's
+    # reminders would otherwise have to leave out.
+    @cached_property
+    def other_village_officer(self) -> User:
+        """The village officer of other_village (the other township)."""
+        return _user("other_village", Role.VILLAGE, self.other_township, village=self.other_village)
+
+    @cached_property
+    def two_townships(self) -> User:
+        """The office of the township, and the village officer of other_village in the other township."""
+        user = _user("two_townships", Role.OFFICE, self.township)
+        AssignmentFactory(user=user, role=Role.VILLAGE, township=self.other_township, village=self.other_village)
+        return user
 
     def users_by_role(self) -> dict[str, User]:
         return {
@@ -59,7 +85,7 @@ class World:
         }
 
 
-def _user(username: str, role: str, township: Township, **target: object) -> User:
+def _user(username: str, role: str, township: Township | None, **target: object) -> User:
     user: User = UserFactory.create(username=username, full_name=username)
     AssignmentFactory(user=user, role=role, township=township, **target)
     return user
@@ -67,8 +93,10 @@ def _user(username: str, role: str, township: Township, **target: object) -> Use
 
 @pytest.fixture
 def world(db: None) -> World:
-    township = TownshipFactory(name="刘圩镇", code="341324106")
-    other = TownshipFactory(name="邻镇", code="341324107")
+    county = CountyFactory(name="泗县", code="341324")
+    county_department = CountyDepartmentFactory(county=county, name="县住建局", sector_names="建筑施工\n房屋市政工程")
+    township = TownshipFactory(name="刘圩镇", code="341324106", county=county)
+    other = TownshipFactory(name="邻镇", code="341324107", county=county)
     village_a = VillageFactory(township=township, name="刘圩村", code="341324106201")
     village_b = VillageFactory(township=township, name="新集村", code="341324106202")
     office_unit = UnitFactory(township=township, name="镇应急办", is_safety_office=True)
@@ -80,11 +108,16 @@ def world(db: None) -> World:
     enterprise_b = EnterpriseFactory(village=village_b, primary_sector=sector_b, name="新集农业合作社")
     other_village = VillageFactory(township=other, name="邻村", code="341324107201")
     other_sector = SectorFactory(township=other, name="工贸")
+    other_building_sector = SectorFactory(
+        township=other, name="房屋建筑", aliases="建筑施工", lead_unit=other_sector.lead_unit
+    )
     enterprise_other = EnterpriseFactory(village=other_village, primary_sector=other_sector, name="邻镇工厂")
     admin = _user("admin", Role.ADMIN, township)
     admin.is_staff = admin.is_superuser = True
     admin.save()
     return World(
+        the_county=county,
+        county_department=county_department,
         township=township,
         other_township=other,
         village_a=village_a,
@@ -97,6 +130,10 @@ def world(db: None) -> World:
         enterprise_a=enterprise_a,
         enterprise_b=enterprise_b,
         enterprise_other=enterprise_other,
+        other_village=other_village,
+        other_unit=other_sector.lead_unit,
+        other_sector=other_sector,
+        other_building_sector=other_building_sector,
         office=_user("office", Role.OFFICE, township),
         leader=_user("leader", Role.LEADERSHIP, township),
         dept_a=_user("dept_a", Role.DEPARTMENT, township, unit=unit_a),
@@ -107,6 +144,8 @@ def world(db: None) -> World:
         ent_b=_user("ent_b", Role.ENTERPRISE, township, enterprise=enterprise_b),
         admin=admin,
         other_office=_user("other_office", Role.OFFICE, other),
+        county=_user("county", Role.COUNTY, None, county=county),
+        county_dept=_user("county_dept", Role.COUNTY_DEPARTMENT, None, county_department=county_department),
     )
 
 

@@ -10,7 +10,19 @@ from django.utils import timezone
 
 from units.access import CURRENT_TOWNSHIP_KEY
 from units.credit_code import ALPHABET, make_credit_code
-from units.models import Assignment, Enterprise, Role, Sector, SupervisionGroup, Township, Unit, User, Village
+from units.models import (
+    Assignment,
+    County,
+    CountyDepartment,
+    Enterprise,
+    Role,
+    Sector,
+    SupervisionGroup,
+    Township,
+    Unit,
+    User,
+    Village,
+)
 
 _codes = itertools.count(1)
 
@@ -22,6 +34,24 @@ def next_credit_code() -> str:
         n, r = divmod(n, len(ALPHABET))
         body = ALPHABET[r] + body
     return make_credit_code("9134132" + body)
+
+
+class CountyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = County
+        django_get_or_create = ("code",)
+
+    name = "泗县"
+    code = "341324"
+
+
+class CountyDepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CountyDepartment
+
+    county = factory.SubFactory(CountyFactory)
+    name = factory.Sequence(lambda n: f"县测试局{n}")
+    sector_names = "建筑施工"
 
 
 class TownshipFactory(factory.django.DjangoModelFactory):

@@ -9,7 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import AdminLoginForm
-from .models import Assignment, Enterprise, Sector, SupervisionGroup, Township, Unit, User, Village
+from .models import (
+    Assignment,
+    County,
+    CountyDepartment,
+    Enterprise,
+    Sector,
+    SupervisionGroup,
+    Township,
+    Unit,
+    User,
+    Village,
+)
 
 # The admin's own login page checks the user name's length like ours (issue 10).
 admin.site.login_form = AdminLoginForm
@@ -47,9 +58,21 @@ class NoDeleteAdmin(HistoryAdmin):
         return False
 
 
+@admin.register(County)
+class CountyAdmin(NoDeleteAdmin):
+    list_display = ("name", "code", "is_active")
+
+
+@admin.register(CountyDepartment)
+class CountyDepartmentAdmin(NoDeleteAdmin):
+    list_display = ("name", "county", "is_active")
+    list_filter = ("county", "is_active")
+
+
 @admin.register(Township)
 class TownshipAdmin(NoDeleteAdmin):
-    list_display = ("name", "code", "is_active")
+    list_display = ("name", "code", "county", "stock_cutoff", "is_active")
+    list_filter = ("county", "is_active")
 
 
 @admin.register(Village)
@@ -92,6 +115,7 @@ class SupervisionGroupAdmin(NoDeleteAdmin):
 class AssignmentInline(admin.TabularInline):
     model = Assignment
     extra = 1
+    fields = ("role", "township", "unit", "village", "enterprise", "county", "county_department", "is_active")
     autocomplete_fields = ("enterprise",)
     raw_id_fields = ()
 

@@ -17,6 +17,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from .access import current_township_id
+
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -91,4 +93,17 @@ class RefuseUnstorableInput:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _request_is_unstorable(request) or _bad_admin_selection(request):
             return bad_request_response(request)
+        return self.get_response(request)
+
+
+class CurrentTownshipMiddleware:
+    """Settles, once per request and before anything computes a scope, the township the user acts in (the session's
+    choice if it is still theirs): the scope, and so every page, list, export and figure, follows it
+    (units.access.current_township_id)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        current_township_id(request)
         return self.get_response(request)

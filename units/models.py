@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.spreadsheets.text import name_key
 
 from .credit_code import validate_credit_code
 
@@ -18,11 +23,48 @@ class ActiveQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class Township(models.Model):
-    """镇. One deployment may serve several townships of a county; nothing assumes just one."""
+class County(models.Model):
+    """县. Its emergency bureau (县应急管理局) and departments read every township's records and list hazards."""
 
     name = models.CharField(_("name"), max_length=50)
     code = models.CharField(_("division code"), max_length=12, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def default_stock_cutoff() -> dt.date:
+    """The installation's default 存量/增量 date; each township keeps its own from then on."""
+    return dt.date.fromisoformat(settings.STOCK_CUTOFF_DATE)
+
+
+class Township(models.Model):
+    """镇. One deployment may serve several townships of a county; nothing assumes just one."""
+
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="townships",
+        verbose_name=_("county"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    code = models.CharField(_("division code"), max_length=12, unique=True)
+    # §17/§18: hazards found before this date are stock (存量), from it on increment (增量). Townships started
+    # their special campaigns on different dates.
+    stock_cutoff = models.DateField(
+        _("stock cutoff date (存量/增量)"),
+        default=default_stock_cutoff,
+        help_text=_("Hazards found before this date count as stock (存量), from this date on as increment (增量)."),
+    )
     # Reports nobody confirms must not sit outside every clock (dynamic zeroing would look met): after this many
     # days an unconfirmed report is overdue for confirmation, reminded and counted.
     confirmation_days = models.PositiveSmallIntegerField(
@@ -349,6 +391,48 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("enterprise contact")
     LEADERSHIP = "leadership", _("leadership")
     ADMIN = "admin", _("system administrator")
+    COUNTY = "county", _("county emergency management bureau")
+    COUNTY_DEPARTMENT = "county_department", _("county department")
+
+
+# Roles held in one township (they name it); the county's roles name a county instead and act in no township.
+TOWNSHIP_ROLES = (Role.OFFICE, Role.DEPARTMENT, Role.VILLAGE, Role.ENTERPRISE, Role.LEADERSHIP, Role.ADMIN)
+COUNTY_ROLES = (Role.COUNTY, Role.COUNTY_DEPARTMENT)
+# Roles that read and never write what a township writes.
+READING_ROLES = frozenset({Role.LEADERSHIP, Role.COUNTY, Role.COUNTY_DEPARTMENT})
+
+
+class CountyDepartment(models.Model):
+    """A county department by sector (县住建局, 县交通运输局 …): reads the records of its sectors in every township.
+
+    Each township names its sectors its own way, so the department lists the names (and other names) it oversees;
+    a township's sector counts when its name or one of its other names is among them.
+    """
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="departments", verbose_name=_("county"))
+    name = models.CharField(_("name"), max_length=50)
+    sector_names = models.TextField(
+        _("sectors overseen"),
+        help_text=_("The names of the sectors this department oversees, one per line, as the townships write them."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("county department")
+        verbose_name_plural = _("county departments")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="county_department_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def sector_keys(self) -> frozenset[str]:
+        return frozenset(key for line in self.sector_names.splitlines() if (key := name_key(line)))
+
+    def oversees(self, sector: Sector) -> bool:
+        return any(name_key(name) in self.sector_keys for name in [sector.name, *sector.alias_list])
 
 
 class Assignment(models.Model):
@@ -356,7 +440,21 @@ class Assignment(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township"))
+    # Township roles name their township; the county's roles name the county (or the county department) instead.
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("township")
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments", verbose_name=_("county")
+    )
+    county_department = models.ForeignKey(
+        CountyDepartment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("county department"),
+    )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments", verbose_name=_("unit")
     )
@@ -383,20 +481,45 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 name="assignment_role_target",
                 condition=(
-                    Q(role="department", unit__isnull=False, village__isnull=True, enterprise__isnull=True)
-                    | Q(role="village", unit__isnull=True, village__isnull=False, enterprise__isnull=True)
-                    | Q(role="enterprise", unit__isnull=True, village__isnull=True, enterprise__isnull=False)
-                    | Q(
-                        role__in=["office", "leadership", "admin"],
-                        village__isnull=True,
-                        enterprise__isnull=True,
+                    Q(county__isnull=True, county_department__isnull=True, township__isnull=False)
+                    & (
+                        Q(role="department", unit__isnull=False, village__isnull=True, enterprise__isnull=True)
+                        | Q(role="village", unit__isnull=True, village__isnull=False, enterprise__isnull=True)
+                        | Q(role="enterprise", unit__isnull=True, village__isnull=True, enterprise__isnull=False)
+                        | Q(
+                            role__in=["office", "leadership", "admin"],
+                            village__isnull=True,
+                            enterprise__isnull=True,
+                        )
                     )
+                )
+                | Q(
+                    role="county",
+                    county__isnull=False,
+                    county_department__isnull=True,
+                    township__isnull=True,
+                    unit__isnull=True,
+                    village__isnull=True,
+                    enterprise__isnull=True,
+                )
+                | Q(
+                    role="county_department",
+                    county__isnull=True,
+                    county_department__isnull=False,
+                    township__isnull=True,
+                    unit__isnull=True,
+                    village__isnull=True,
+                    enterprise__isnull=True,
+                ),
+                violation_error_message=_(
+                    "A township role names its township (and the unit, village or enterprise it covers); the county "
+                    "bureau's role names the county; a county department's role names the department."
                 ),
             ),
         ]
 
     def __str__(self) -> str:
-        target = self.unit or self.village or self.enterprise or self.township
+        target = self.unit or self.village or self.enterprise or self.township or self.county_department or self.county
         return f"{self.get_role_display()} · {target}"
 
 

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The township a user of several acts in, settled before any scope is computed.
+    "units.middleware.CurrentTownshipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Issue 10: NUL characters and lone surrogates answer 400 before any view reads them.
     "units.middleware.RefuseUnstorableInput",
@@ -113,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "units.context_processors.township_picker",
                 "reminders.context_processors.unread_reminders",
             ],
         },
