@@ -187,7 +187,12 @@ def test_it_prints_the_supervision_notice(world, client_for):
 
 def test_it_lists_active_listings_and_filters_by_level(world, client_for):
     county = list_it(
-        world, major(world), actor=world.county, level="county", document_number="县督〔2026〕1号", supervising_unit=None
+        world,
+        major(world),
+        actor=world.county,
+        level="county",
+        document_number="县督〔2026〕1号",
+        supervising_unit=None,
     )
     list_it(world, major(world), level="township", document_number="镇督〔2026〕2号")
     closed = major(world)
