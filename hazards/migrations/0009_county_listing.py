@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hazards', '0007_hazard_link_moved_to_inspections'),
+        ('hazards', '0008_exportjob_township'),
         ('units', '0005_county'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
