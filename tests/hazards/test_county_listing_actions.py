@@ -95,6 +95,8 @@ def county_world(world) -> list[Hazard]:
 
 
 def _users(world) -> list[User]:
+    """Every user of the world (the people of the second township too), and the bureau of another county."""
+    assert world.other_village_officer and world.two_townships
     bureau = UserFactory(username="other_county_bureau")
     AssignmentFactory(user=bureau, role=Role.COUNTY, township=None, county=CountyFactory(name="灵璧县", code="341323"))
     return list(User.objects.filter(is_active=True).order_by("pk"))
