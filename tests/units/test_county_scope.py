@@ -22,7 +22,7 @@ from hazards import services as hazard_services
 from hazards.access import hazard_actions, hazards_visible_to
 from hazards.models import Hazard
 from inspections import plans
-from inspections.access import inspections_visible_to
+from inspections.access import inspections_visible_to, places_visible_to, problems_visible_to, visits_visible_to
 from inspections.models import Inspection, PlaceAtRisk, SupervisionVisit, WorkProblem
 from inspections.services import inspection_plan
 from reminders.access import reminders_visible_to, unknown_deliveries_visible_to
@@ -112,9 +112,9 @@ VISIBLE: dict[str, Callable[[User], Any]] = {
     "hazard": hazards_visible_to,
     "inspection": inspections_visible_to,
     "accident": accidents_visible_to,
-    "place": plans.places_visible_to,
-    "visit": plans.visits_visible_to,
-    "problem": plans.problems_visible_to,
+    "place": places_visible_to,
+    "visit": visits_visible_to,
+    "problem": problems_visible_to,
     "reminder": unknown_deliveries_visible_to,
     "village": lambda user: master_records_visible_to(user, Village),
     "enterprise": enterprises_visible_to,
@@ -267,3 +267,12 @@ def test_it_keeps_the_township_roles_writing_and_out_of_the_county(world):
         scope = build_scope(user)
         assert not scope.is_read_only and not scope.is_county and not scope.may_list_at_county
     assert build_scope(world.leader).is_read_only
+
+
+@pytest.mark.parametrize("who", ["county", "county_dept"])
+def test_it_offers_the_county_only_pages_it_may_open(world, here, there, client_for, who):
+    client = client_for(getattr(world, who))
+    links = client.get(reverse("home")).context["nav_items"]
+    assert links
+    for link in links:
+        assert client.get(link["url"]).status_code == 200, link["url"]
