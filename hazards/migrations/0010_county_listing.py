@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hazards', '0008_exportjob_township'),
+        ('hazards', '0009_township_required_notice_numbers_per_township'),
         ('units', '0005_county'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
