@@ -35,6 +35,7 @@ from .models import (
     HazardType,
     Level,
     Listing,
+    ListingLevel,
     Notice,
     Refusal,
     Role,
@@ -350,9 +351,38 @@ class HazardRights:
 
     # -- listing supervision (挂牌督办, §7, §17) and the typical fire hazards (§7) -------------------------
 
+    def acts_for_county(self, county_id: int | None) -> bool:
+        """Whether the user is the bureau (县应急管理局) of that county: it lists at county level, and accepts and
+        delists its own listings. A county department reads, and lists nothing."""
+        return county_id is not None and self.scope.may_list_at_county and county_id in self.scope.county_ids
+
+    @cached_property
+    def lists_for_county(self) -> bool:
+        """The county bureau of the hazard's township's county (the township row is read only for county users)."""
+        return self.scope.may_list_at_county and self.acts_for_county(self.hazard.township.county_id)
+
+    def listing_levels(self) -> tuple[str, ...]:
+        """The levels at which the user lists this hazard (Listing's docstring has the whole rule).
+
+        The office: its own township level, and the city's and the province's listings from their documents. The
+        county level is the county bureau's own where the township belongs to a county in the system; only for a
+        township outside any county does the office still record the county's listing from its paper.
+        """
+        levels: set[str] = set()
+        if self.holds(OFFICE_ONLY):
+            levels |= {ListingLevel.TOWNSHIP, ListingLevel.CITY, ListingLevel.PROVINCE}
+            if self.hazard.township.county_id is None:
+                levels.add(ListingLevel.COUNTY)
+        if self.lists_for_county:
+            levels.add(ListingLevel.COUNTY)
+        return tuple(level for level in ListingLevel.values if level in levels)
+
     def check_list(self) -> None:
-        """Only the office of the hazard's township lists, only a major hazard still open or verified, once."""
-        self._require(OFFICE_ONLY, _("Only the township safety office lists hazards for supervision."))
+        """The office or the county bureau lists, only a major hazard still open or verified, once at a time."""
+        if not self.listing_levels():
+            raise WorkflowError(
+                _("Only the township safety office or the county emergency management bureau lists hazards.")
+            )
         if self.hazard.level != Level.MAJOR:
             raise WorkflowError(_("Only a major hazard can be listed for supervision."))
         if self.hazard.status in ENDED_STATUSES:
@@ -360,9 +390,34 @@ class HazardRights:
         if self.facts.active_listings:
             raise WorkflowError(_("This hazard is already listed; delist it before listing it again."))
 
+    def check_listing_level(self, level: str) -> None:
+        """The level chosen is one at which this user lists (listing_levels)."""
+        if level in self.listing_levels():
+            return
+        if level not in ListingLevel.values:
+            raise WorkflowError(_("Choose the level of the listing."))
+        if level == ListingLevel.COUNTY and self.holds(OFFICE_ONLY):
+            raise WorkflowError(
+                _(
+                    "A county-level listing is made by the county emergency management bureau itself; the township "
+                    "records township, city and province listings."
+                )
+            )
+        raise WorkflowError(_("The county emergency management bureau lists hazards at county level."))
+
     def check_delist(self, listing: Listing) -> None:
-        """摘牌: only after the hazard is closed (销号, §17), by the township office."""
-        self._require(OFFICE_ONLY, _("Only the township safety office delists hazards."))
+        """摘牌: only after the hazard is closed (销号, §17); the county's own listing by the county bureau, any other
+        by the township office (Listing's docstring)."""
+        if listing.is_the_countys:
+            if not self.acts_for_county(listing.listed_by_county_id):
+                raise WorkflowError(
+                    _(
+                        "This listing was made by the county emergency management bureau: the county records its "
+                        "acceptance and delists it; the township cannot delist it alone."
+                    )
+                )
+        else:
+            self._require(OFFICE_ONLY, _("Only the township safety office delists hazards."))
         if not listing.is_active:
             raise WorkflowError(_("This listing was already delisted on %(day)s.") % {"day": listing.delisted_on})
         if self.hazard.status != Status.CLOSED:
@@ -440,6 +495,7 @@ class HazardActions:
     pending_extension: DeadlineExtension | None
     may_decide_extension: bool
     may_list: bool
+    lists_for_county: bool  # the listing offered is the county bureau's (at county level)
     delistable: frozenset[int]  # listing ids
     may_add_typical_fire: bool
     may_remove_typical_fire: bool
@@ -465,6 +521,7 @@ def hazard_actions(user_or_scope: Any, hazard: Hazard, facts: HazardFacts | None
         pending_extension=pending,
         may_decide_extension=pending is not None and allowed(rights.check_decide_extension, pending),
         may_list=allowed(rights.check_list),
+        lists_for_county=rights.lists_for_county,
         delistable=frozenset(x.pk for x in facts.active_listings if allowed(rights.check_delist, x)),
         may_add_typical_fire=allowed(rights.check_add_typical_fire),
         may_remove_typical_fire=allowed(rights.check_remove_typical_fire),
@@ -505,8 +562,27 @@ def _child_for(user: Any, qs: QuerySet[Any], pk: Any, roles: frozenset[str]) -> 
     return obj
 
 
-def get_listing_for_office(user: Any, pk: Any) -> Listing:
-    listing: Listing = _child_for(user, Listing.objects.all(), pk, OFFICE_ONLY)
+def may_open_listing_pages(rights: HazardRights) -> bool:
+    """The listing form and the delisting are the office's and, for the county's listings, the county bureau's."""
+    return rights.holds(OFFICE_ONLY) or rights.lists_for_county
+
+
+def get_hazard_for_lister(user: Any, pk: Any) -> Hazard:
+    """A hazard whose listing form the user may open (the office, the county bureau of its county); else 404."""
+    hazard = get_hazard_for_user(user, pk)
+    if not may_open_listing_pages(HazardRights(get_scope(user), hazard)):
+        raise Http404
+    return hazard
+
+
+def get_listing_for_delister(user: Any, pk: Any) -> Listing:
+    """A listing the user may try to delist: the hazard's office (the service explains a county listing it may not
+    delist) or the county bureau that made it; else 404."""
+    qs = Listing.objects.filter(hazard_scope_q(get_scope(user), "hazard__")).select_related("hazard__township")
+    listing: Listing = get_or_404(qs, pk=pk)
+    rights = HazardRights(get_scope(user), listing.hazard)
+    if not (rights.holds(OFFICE_ONLY) or rights.acts_for_county(listing.listed_by_county_id)):
+        raise Http404
     return listing
 
 

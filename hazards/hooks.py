@@ -25,6 +25,7 @@ for order, (label, url_name, roles) in enumerate(
         (_("Hazard ledger"), "hazards:list", ALL_ROLES),
         (_("Overdue"), "hazards:overdue", FIELD),
         (_("Listed supervision"), "hazards:listings", FIELD),
+        (_("County-level listings"), "hazards:county_listings", (Role.COUNTY, Role.COUNTY_DEPARTMENT)),
         (_("Escalations"), "hazards:escalations", READERS),
         (_("Import ledger"), "hazards:ledger_import", OFFICE),
         (_("Nobody can act"), "hazards:stuck", OFFICE),

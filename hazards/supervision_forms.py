@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import local_today
 from core.files import CheckedFile, UploadError, check_upload
 from units.forms import BoundedFormMixin, DateInput, DateTimeInput, StyledFormMixin
-from units.models import Enterprise, Unit, Village
+from units.models import CountyDepartment, Enterprise, Township, Unit, Village
 
 from .models import Escalation, Hazard, Listing, ListingLevel, Notice, Refusal, Rung
 from .supervision_services import FIRST_LIST_YEAR, Acceptance
@@ -27,6 +27,9 @@ class ServiceForm(StyledFormMixin, forms.ModelForm):
 
 
 class ListingForm(ServiceForm):
+    """挂牌督办 at one of the levels the user lists at (access.HazardRights.listing_levels). The office names a unit of
+    its township as supervising unit; the county bureau one of its county departments."""
+
     class Meta:
         model = Listing
         fields = [
@@ -34,17 +37,36 @@ class ListingForm(ServiceForm):
             "document_number",
             "supervising_leader",
             "supervising_unit",
+            "supervising_department",
             "listed_on",
             "required_by",
             "note",
         ]
         widgets = {"listed_on": DateInput, "required_by": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, hazard: Hazard, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"listed_on": local_today(), "level": ListingLevel.TOWNSHIP})
+    def __init__(self, *args: Any, hazard: Hazard, levels: tuple[str, ...], county_id: int | None, **kwargs: Any):
+        """`county_id`: the county whose bureau lists (the form for the county), None for the township office."""
+        kwargs.setdefault("initial", {"listed_on": local_today(), "level": levels[0] if levels else ""})
         super().__init__(*args, **kwargs)
-        units: QuerySet[Unit] = Unit.objects.filter(township_id=hazard.township_id, is_active=True)
-        self.fields["supervising_unit"].queryset = units  # type: ignore[attr-defined]
+        level = self.fields["level"]
+        level.choices = [(value, label) for value, label in ListingLevel.choices if value in levels]  # type: ignore[attr-defined]
+        if county_id is None:
+            del self.fields["supervising_department"]
+            units: QuerySet[Unit] = Unit.objects.filter(township_id=hazard.township_id, is_active=True)
+            self.fields["supervising_unit"].queryset = units  # type: ignore[attr-defined]
+            return
+        del self.fields["supervising_unit"]
+        departments = CountyDepartment.objects.filter(county_id=county_id, is_active=True)
+        self.fields["supervising_department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["supervising_department"].help_text = _(
+            "The county department that supervises the rectification; leave empty when the bureau does so itself."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data.setdefault("supervising_unit", None)
+        data.setdefault("supervising_department", None)
+        return data
 
 
 def _checked(upload: Any) -> CheckedFile | None:
@@ -114,6 +136,26 @@ class ListingFilterForm(BoundedFormMixin, forms.Form):
     level = forms.ChoiceField(
         label=_("listing level"), choices=[("", _("All levels")), *ListingLevel.choices], required=False
     )
+
+
+class CountyListingFilterForm(StyledFormMixin, forms.Form):
+    """The filters of the county's listings. A township not among the user's is refused by the field (the view
+    answers 404, as for a township that does not exist); the other values not offered are ignored."""
+
+    ACTIVE, DELISTED, ALL = "active", "delisted", "all"
+    township = forms.ModelChoiceField(label=_("township"), queryset=Township.objects.none(), required=False)
+    state = forms.ChoiceField(
+        label=_("state"),
+        choices=[(ACTIVE, _("listed")), (DELISTED, _("delisted (摘牌)")), (ALL, _("all"))],
+        required=False,
+    )
+    overdue = forms.BooleanField(label=_("past the required completion date"), required=False)
+    q = forms.CharField(label=_("document number or hazard"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, townships: QuerySet[Township], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships  # type: ignore[attr-defined]
+        self.fields["township"].empty_label = _("All townships")  # type: ignore[attr-defined]
 
 
 # Row ids are bigint: a larger number names no row (and is refused by the field rather than by the database).

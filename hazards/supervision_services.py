@@ -20,7 +20,7 @@ from core.dates import local_today
 from core.errors import WorkflowError
 from core.files import CheckedFile, new_token, save_checked
 from units.access import get_scope
-from units.models import Enterprise, Township, Unit, User, Village
+from units.models import CountyDepartment, Enterprise, Township, Unit, User, Village
 
 from .access import HazardRights, may_escalate_in
 from .models import (
@@ -76,19 +76,28 @@ def listing_create(
     listed_on: dt.date,
     required_by: dt.date,
     note: str = "",
+    supervising_department: CountyDepartment | None = None,
 ) -> Listing:
-    """挂牌督办 of a major hazard by the township office.
+    """挂牌督办 of a major hazard, by the township office or, at county level, by the county bureau.
 
-    1. Lock the hazard; only the office of its township lists, only a major hazard that is neither closed nor
-       dismissed, and never twice at once (the partial unique constraint backs this up under concurrency).
-    2. Create the listing and record a LISTED event.
+    1. Lock the hazard; check who lists it at the level chosen (access.HazardRights.listing_levels: the office its
+       township's, the city's and the province's listings, the county bureau the county's), only a major hazard
+       that is neither closed nor dismissed, and never twice at once (the partial unique constraint backs this up
+       under concurrency).
+    2. A supervising unit belongs to the hazard's township; a supervising county department to the listing county,
+       and is named only on the county's own listing.
+    3. Create the listing — naming the county when its bureau made it, which makes it the county's to accept and
+       delist — and record a LISTED event.
     """
     hazard = _locked(hazard_id)
-    _rights(actor, hazard).check_list()
-    if level not in ListingLevel.values:
-        raise WorkflowError(_("Choose the level of the listing."))
+    rights = _rights(actor, hazard)
+    rights.check_list()
+    rights.check_listing_level(level)
+    county_id = hazard.township.county_id if level == ListingLevel.COUNTY and rights.lists_for_county else None
     if supervising_unit is not None and supervising_unit.township_id != hazard.township_id:
         raise WorkflowError(_("The supervising unit must belong to the hazard's township."))
+    if supervising_department is not None and (county_id is None or supervising_department.county_id != county_id):
+        raise WorkflowError(_("A county department supervises only a listing of its own county's bureau."))
     _not_in_future(listed_on, _("listing date"))
     if required_by < listed_on:
         raise WorkflowError(_("The required completion date cannot be before the listing date."))
@@ -98,6 +107,8 @@ def listing_create(
         document_number=_required(document_number, _("document number (文号)")),
         supervising_leader=_required(supervising_leader, _("supervising leader")),
         supervising_unit=supervising_unit,
+        supervising_department=supervising_department,
+        listed_by_county_id=county_id,
         listed_on=listed_on,
         required_by=required_by,
         note=note.strip(),
@@ -108,13 +119,15 @@ def listing_create(
             listing.save()
     except IntegrityError as exc:
         raise WorkflowError(_("This hazard is already listed; delist it before listing it again.")) from exc
-    _record(hazard, action=Action.LISTED, actor=actor, note=str(listing))
+    note = f"{listing} · {listing.county_bureau}" if listing.is_the_countys else str(listing)
+    _record(hazard, action=Action.LISTED, actor=actor, note=note)
     return listing
 
 
 @dataclass(frozen=True)
 class Acceptance:
-    """The listing authority's acceptance of a county, city or province listing (§17), as the township records it."""
+    """The listing authority's acceptance of a county, city or province listing (§17): recorded by the county bureau
+    on its own listing, by the township office on any other."""
 
     authority: str = ""
     document: str = ""
@@ -123,7 +136,8 @@ class Acceptance:
 
 
 def _check_acceptance(listing: Listing, acceptance: Acceptance, delisted_on: dt.date) -> None:
-    """From county level up the township records the authority's acceptance; it does not decide alone (§17)."""
+    """From county level up a listing is delisted on the authority's recorded acceptance, never on a decision of the
+    township alone (§17)."""
     if not listing.needs_acceptance:
         return
     _required(acceptance.authority, _("authority that accepted the rectification"))
@@ -154,10 +168,17 @@ def _store_acceptance(listing: Listing, acceptance: Acceptance) -> None:
 def listing_delist(
     *, listing_id: int, actor: User, delisted_on: dt.date, acceptance: Acceptance | None = None
 ) -> Listing:
-    """摘牌: only after the hazard is closed (销号, §17), recorded by the township office.
+    """摘牌: only after the hazard is closed (销号, §17).
 
-    A township listing is the township's own decision. A county, city or province listing is delisted only with
-    the listing authority's acceptance recorded: authority, document number, date and the signed document.
+    1. Lock the hazard, then the listing; check who delists it (access.HazardRights.check_delist): a listing the
+       county bureau made is the county's — it records its own acceptance and delists, the township is refused;
+       every other listing is the township office's. County-level listings the office recorded from the county's
+       paper before the county acted in the system keep that path (the office records the county's acceptance and
+       delists): they name no county, and the county cannot tell them from the paper it may never have filed.
+    2. A township listing is the township's own decision. A county, city or province listing is delisted only with
+       the listing authority's acceptance recorded: authority, document number, date and the signed document,
+       checked and stored by core.files.
+    3. Record a DELISTED event with the acceptance.
     """
     acceptance = acceptance or Acceptance()
     hazard_id = Listing.objects.values_list("hazard_id", flat=True).get(pk=listing_id)

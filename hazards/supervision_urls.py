@@ -7,6 +7,7 @@ from . import supervision_views as views
 urlpatterns: list[URLPattern] = [
     path("<int:pk>/list/", views.list_hazard, name="list_hazard"),
     path("listings/", views.listings, name="listings"),
+    path("listings/county/", views.county_listings, name="county_listings"),
     path("listings/<int:pk>/print/", views.listing_print, name="listing_print"),
     path("listings/<int:pk>/delist/", views.delist, name="delist"),
     path("listings/<int:pk>/acceptance/", views.listing_acceptance, name="listing_acceptance"),

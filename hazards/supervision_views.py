@@ -12,7 +12,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +23,14 @@ from django.views.decorators.http import require_POST
 from core.dates import local_today
 from core.downloads import download_name
 from core.errors import WorkflowError
-from units.access import current_township_id, get_enterprise_for_user, get_or_404, get_scope, office_township
+from units.access import (
+    current_township_id,
+    get_enterprise_for_user,
+    get_or_404,
+    get_scope,
+    office_township,
+    townships_visible_to,
+)
 from units.models import Township, User
 
 from . import supervision_services as services
@@ -32,14 +39,16 @@ from .access import (
     allowed,
     escalations_visible_to,
     get_hazard_for_handler,
+    get_hazard_for_lister,
     get_hazard_for_office,
-    get_listing_for_office,
+    get_listing_for_delister,
     get_notice_for_handler,
     get_refusal_for_handler,
     get_typical_fire_entry_for_office,
     hazards_visible_to,
     listings_visible_to,
     may_escalate_in,
+    may_see_hazard_list,
     notices_visible_to,
     require_escalation_reader,
     typical_fire_entries_visible_to,
@@ -58,6 +67,7 @@ from .models import (
     next_rung,
 )
 from .supervision_forms import (
+    CountyListingFilterForm,
     DelistForm,
     EscalationContextForm,
     EscalationFilterForm,
@@ -102,8 +112,12 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 @login_required
 def list_hazard(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = get_hazard_for_office(request.user, pk)
-    form = ListingForm(request.POST or None, hazard=hazard)
+    """The listing form of the office, or of the county bureau (at county level, for its county)."""
+    hazard = get_hazard_for_lister(request.user, pk)
+    rights = HazardRights(get_scope(request.user), hazard)
+    county_id = hazard.township.county_id if rights.lists_for_county else None
+    levels = rights.listing_levels()
+    form = ListingForm(request.POST or None, hazard=hazard, levels=levels, county_id=county_id)
     if request.method == "POST" and form.is_valid():
         try:
             listing = services.listing_create(hazard_id=hazard.pk, actor=_user(request), **form.cleaned_data)
@@ -112,13 +126,14 @@ def list_hazard(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The hazard is listed for supervision (%(doc)s).") % {"doc": listing})
             return redirect(hazard)
-    return render(request, "hazards/supervision/listing_form.html", {"hazard": hazard, "form": form})
+    context = {"hazard": hazard, "form": form, "for_county": county_id is not None}
+    return render(request, "hazards/supervision/listing_form.html", context)
 
 
 @login_required
 @require_POST
 def delist(request: HttpRequest, pk: int) -> HttpResponse:
-    listing = get_listing_for_office(request.user, pk)
+    listing = get_listing_for_delister(request.user, pk)
     form = DelistForm(request.POST, request.FILES, listing=listing)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -165,7 +180,13 @@ def listing_acceptance(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def listing_print(request: HttpRequest, pk: int) -> HttpResponse:
     qs = listings_visible_to(request.user).select_related(
-        "hazard__township", "hazard__enterprise", "hazard__village", "hazard__lead_unit", "supervising_unit"
+        "hazard__township",
+        "hazard__enterprise",
+        "hazard__village",
+        "hazard__lead_unit",
+        "supervising_unit",
+        "supervising_department",
+        "listed_by_county",
     )
     listing = get_or_404(qs, pk=pk)
     return render(request, "hazards/supervision/listing_print.html", {"listing": listing, "hazard": listing.hazard})
@@ -174,7 +195,9 @@ def listing_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def listings(request: HttpRequest) -> HttpResponse:
     """Active listings (挂牌督办), optionally of one level; the typical fire hazards have their own yearly page."""
-    qs = listings_visible_to(request.user).select_related("hazard__village", "hazard__enterprise", "supervising_unit")
+    qs = listings_visible_to(request.user).select_related(
+        "hazard__village", "hazard__enterprise", "supervising_unit", "supervising_department", "listed_by_county"
+    )
     form = ListingFilterForm(request.GET or None)
     level = form.cleaned_data["level"] if form.is_valid() else ""
     if level:
@@ -189,6 +212,53 @@ def listings(request: HttpRequest) -> HttpResponse:
         "querystring": _querystring(request),
     }
     return render(request, "hazards/supervision/listing_list.html", context)
+
+
+@login_required
+def county_listings(request: HttpRequest) -> HttpResponse:
+    """County-level listings across the townships the user reads, by the one rule: the county bureau's and
+    departments' for all their county's townships, a township user's for its own. The county's own listings and
+    those the township recorded from the county's paper (marked as such)."""
+    if not may_see_hazard_list(get_scope(request.user)):
+        raise Http404
+    townships = townships_visible_to(request.user)
+    form = CountyListingFilterForm(request.GET, townships=townships)
+    form.is_valid()  # each valid filter applies; an invalid one is ignored, but for a township not the user's
+    if "township" in form.errors:
+        raise Http404
+    qs = _filter_county_listings(
+        listings_visible_to(request.user).filter(level=ListingLevel.COUNTY), form.cleaned_data, local_today()
+    )
+    qs = qs.select_related(
+        "hazard__township", "hazard__village", "hazard__enterprise", "listed_by_county", "supervising_department"
+    ).order_by("required_by", "pk")
+    context = {
+        "form": form,
+        "page_obj": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "many_townships": townships.count() > 1,
+        "today": local_today(),
+        "querystring": _querystring(request),
+    }
+    return render(request, "hazards/supervision/county_listing_list.html", context)
+
+
+def _filter_county_listings(qs: QuerySet[Listing], data: dict[str, Any], today: Any) -> QuerySet[Listing]:
+    if data.get("township"):
+        qs = qs.filter(hazard__township=data["township"])
+    state = data.get("state") or CountyListingFilterForm.ACTIVE
+    if state == CountyListingFilterForm.ACTIVE:
+        qs = qs.filter(delisted_on__isnull=True)
+    elif state == CountyListingFilterForm.DELISTED:
+        qs = qs.filter(delisted_on__isnull=False)
+    if data.get("overdue"):
+        qs = qs.filter(delisted_on__isnull=True, required_by__lt=today)
+    if text := (data.get("q") or "").strip():
+        qs = qs.filter(
+            Q(document_number__icontains=text)
+            | Q(hazard__title__icontains=text)
+            | Q(hazard__enterprise__name__icontains=text)
+        )
+    return qs
 
 
 # -- the yearly list of typical fire hazards (一批典型火灾隐患, §7) -------------------------------------------

@@ -67,11 +67,12 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     flt, qs = filtered_hazards(request.GET, base, scope)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # One query for the active listings of the page, instead of one per row.
-    listed = set(
-        Listing.objects.filter(hazard__in=[h.pk for h in page], delisted_on__isnull=True).values_list(
-            "hazard_id", flat=True
-        )
+    active = Listing.objects.filter(hazard__in=[h.pk for h in page], delisted_on__isnull=True).select_related(
+        "supervising_unit", "supervising_department", "listed_by_county"
     )
+    listed = {listing.hazard_id: listing for listing in active}
+    for hazard in page:
+        hazard.active_listing = listed.get(hazard.pk)  # type: ignore[attr-defined]
     params = request.GET.copy()
     params.pop("page", None)
     return render(

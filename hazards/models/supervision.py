@@ -6,9 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from units.models import Enterprise, Township, Unit, Village
+from units.models import County, CountyDepartment, Enterprise, Township, Unit, Village
 
 from .hazard import Hazard
 
@@ -21,8 +22,19 @@ class ListingLevel(models.TextChoices):
 
 
 class Listing(models.Model):
-    """挂牌督办 of a major hazard (§17); delisting (摘牌) only after closure, and from county level up only on the
-    listing authority's recorded acceptance. The yearly typical fire list (§7) is TypicalFireHazard, not a listing."""
+    """挂牌督办 of a major hazard (§17); delisting (摘牌) only after closure (销号), and from county level up only on
+    the listing authority's recorded acceptance. The yearly typical fire list (§7) is TypicalFireHazard, not a listing.
+
+    Who lists, accepts and delists follows from who made the listing (`listed_by_county`):
+
+    * township level — the township office lists and delists: its own decision, no acceptance to record;
+    * listed by the county (`listed_by_county` set, always at county level) — the county emergency management
+      bureau (县应急管理局) lists it in the system, records its own acceptance and delists it; the township sees it
+      and rectifies, but cannot delist it alone;
+    * county level without `listed_by_county` — recorded by the township office from the county's paper, before
+      the county acted in the system (or for a township outside any county in it) — and city and province
+      listings: the office records the listing authority's acceptance, with its document, and delists.
+    """
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="listings", verbose_name=_("hazard"))
     level = models.CharField(_("listing level"), max_length=10, choices=ListingLevel.choices)
@@ -35,6 +47,24 @@ class Listing(models.Model):
     required_by = models.DateField(_("required completion date"))
     note = models.TextField(_("note"), blank=True)
     listed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The county whose bureau made the listing in the system: then the county, not the township, accepts and delists.
+    listed_by_county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="listings",
+        verbose_name=_("listed by the county"),
+    )
+    # On the county's own listing, the county department that supervises the rectification (县住建局 …).
+    supervising_department = models.ForeignKey(
+        CountyDepartment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("supervising county department"),
+    )
     delisted_on = models.DateField(_("delisted on"), null=True, blank=True)
     delisted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -61,6 +91,13 @@ class Listing(models.Model):
             models.CheckConstraint(
                 name="listing_level_valid", condition=Q(level__in=["township", "county", "city", "province"])
             ),
+            models.CheckConstraint(
+                name="listing_by_county_at_county_level", condition=Q(listed_by_county__isnull=True) | Q(level="county")
+            ),
+            models.CheckConstraint(
+                name="listing_department_on_county_listing",
+                condition=Q(supervising_department__isnull=True) | Q(listed_by_county__isnull=False),
+            ),
         ]
         indexes = [models.Index(fields=["delisted_on", "required_by"], name="listing_active_idx")]
 
@@ -75,6 +112,28 @@ class Listing(models.Model):
     def needs_acceptance(self) -> bool:
         """County, city and province listings are delisted on the listing authority's acceptance (§17)."""
         return self.level != ListingLevel.TOWNSHIP
+
+    @property
+    def is_the_countys(self) -> bool:
+        """Made by the county bureau in the system: the county accepts and delists it, the township cannot."""
+        return self.listed_by_county_id is not None
+
+    @property
+    def county_bureau(self) -> str:
+        """The county bureau that made the listing, as documents name it (e.g. 泗县应急管理局); '' if none."""
+        if self.listed_by_county is None:
+            return ""
+        return gettext("%(county)s emergency management bureau") % {"county": self.listed_by_county.name}
+
+    @property
+    def supervising_authority(self) -> str:
+        """Who supervises the rectification: the unit or county department named, else the county bureau that
+        listed it; '' for a township listing without a unit."""
+        if self.supervising_unit is not None:
+            return self.supervising_unit.name
+        if self.supervising_department is not None:
+            return self.supervising_department.name
+        return self.county_bureau
 
 
 class TypicalFireHazard(models.Model):

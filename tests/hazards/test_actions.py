@@ -23,7 +23,7 @@ from core.dates import local_today
 from core.errors import WorkflowError
 from hazards import services
 from hazards import supervision_services as supervision
-from hazards.access import HazardActions, HazardFacts, hazard_actions, hazards_visible_to
+from hazards.access import HazardActions, HazardFacts, HazardRights, hazard_actions, hazards_visible_to
 from hazards.models import (
     DEADLINE_STATUSES,
     OPEN_STATUSES,
@@ -38,7 +38,7 @@ from hazards.models import (
 )
 from hazards.responsibility import NEXT_STEPS
 from tests.factories import AssignmentFactory, UserFactory
-from units.access import CURRENT_TOWNSHIP_KEY, act_in_township
+from units.access import CURRENT_TOWNSHIP_KEY, act_in_township, get_scope
 from units.models import Assignment, Enterprise, Role, Township, Unit, User, Village
 
 from .conftest import checked, make_demo_world
@@ -118,10 +118,10 @@ def _add_supervision(township: Township) -> None:
         supervision.typical_fire_add(hazard_id=hazard.pk, actor=office, year=today.year - 1)
 
 
-def _list(office: User, hazard: Hazard) -> None:
+def _list(office: User, hazard: Hazard, level: str = "township") -> None:
     today = local_today()
     supervision.listing_create(
-        hazard_id=hazard.pk, actor=office, level="township", document_number=f"刘安委办〔{today.year}〕{hazard.pk}号",
+        hazard_id=hazard.pk, actor=office, level=level, document_number=f"刘安委办〔{today.year}〕{hazard.pk}号",
         supervising_leader="赵文华", supervising_unit=None, listed_on=today, required_by=today + dt.timedelta(days=30),
     )  # fmt: skip
 
@@ -208,7 +208,7 @@ def _other_attempts(hazard: Hazard, user: User, facts: HazardFacts) -> list[Atte
         ("edit", lambda: services.hazard_update(hazard_id=pk, actor=user, changes={"location": "东侧仓库"})),
         ("add_evidence", lambda: services.hazard_add_evidence(hazard_id=pk, actor=user, kind="problem",
                                                               photos=[checked()])),
-        ("list", lambda: _list(user, hazard)),
+        ("list", lambda: _list(user, hazard, _form_level(user, hazard))),
         ("add_typical_fire", lambda: supervision.typical_fire_add(hazard_id=pk, actor=user, year=today.year)),
         ("escalate", lambda: supervision.escalation_create(
             actor=user, township=hazard.township, rung=Rung.LETTER, target_kind=Escalation.Target.HAZARD,
@@ -248,6 +248,12 @@ def _other_attempts(hazard: Hazard, user: User, facts: HazardFacts) -> list[Atte
         for x in hazard.refusals.all()
     ]
     return attempts
+
+
+def _form_level(user: User, hazard: Hazard) -> str:
+    """The level the listing form offers first (the county bureau's is the county level), else the township's."""
+    levels = HazardRights(get_scope(user), hazard).listing_levels()
+    return levels[0] if levels else "township"
 
 
 def _compare(hazard: Hazard, user: User, facts: HazardFacts, attempts: list[Attempt]) -> tuple[list[Any], set[str]]:

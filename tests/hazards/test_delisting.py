@@ -1,5 +1,8 @@
 """摘牌 (§17): a township listing after closure; from county level up only on the listing authority's acceptance,
-recorded by the township with its document, which is stored under our own name and served only in scope."""
+recorded by the township with its document, which is stored under our own name and served only in scope.
+
+The county-level listings here are those the township recorded from the county's paper before the county acted in
+the system (the legacy path); the county's own listings are tested in test_county_listing."""
 
 from __future__ import annotations
 
@@ -41,16 +44,19 @@ def listed(world, level="county", status="closed") -> Listing:
         deadline=days(10),
         found_on=days(-40),
     )
-    listing = services.listing_create(
-        hazard_id=hazard.pk,
-        actor=world.office,
-        level=level,
-        document_number="泗安委办〔2026〕12号",
-        supervising_leader="县应急局局长",
-        supervising_unit=None,
-        listed_on=days(-30),
-        required_by=days(30),
-    )
+    fields = {
+        "level": level,
+        "document_number": "泗安委办〔2026〕12号",
+        "supervising_leader": "县应急局局长",
+        "listed_on": days(-30),
+        "required_by": days(30),
+    }
+    if level == "county":
+        # Recorded by the office before the county acted in the system: the service now leaves that level to the
+        # county's bureau, so the row is written as the office's recording left it.
+        listing = Listing.objects.create(hazard=hazard, listed_by=world.office, **fields)
+    else:
+        listing = services.listing_create(hazard_id=hazard.pk, actor=world.office, supervising_unit=None, **fields)
     hazard.status = status
     hazard.save()
     return listing

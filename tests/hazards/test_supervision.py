@@ -54,7 +54,7 @@ def list_it(world, hazard, actor=None, **kw):
 
 def listing_post(world, **overrides):
     data = {
-        "level": "county",
+        "level": "city",
         "document_number": DOC,
         "supervising_leader": "李镇长",
         "supervising_unit": world.unit_a.pk,
@@ -145,7 +145,7 @@ def test_it_lists_through_the_form_and_redirects_to_the_hazard(world, client_for
     response = client.post(reverse("hazards:list_hazard", args=[hazard.pk]), listing_post(world))
     assert response.status_code == 302
     assert response["Location"] == reverse("hazards:detail", args=[hazard.pk])
-    assert hazard.listings.get().level == "county"
+    assert hazard.listings.get().level == "city"
 
 
 def test_it_shows_the_reason_on_the_form_when_listing_is_refused(world, client_for):
@@ -186,7 +186,14 @@ def test_it_prints_the_supervision_notice(world, client_for):
 
 
 def test_it_lists_active_listings_and_filters_by_level(world, client_for):
-    county = list_it(world, major(world), level="county", document_number="县督〔2026〕1号")
+    county = list_it(
+        world,
+        major(world),
+        actor=world.county,
+        level="county",
+        document_number="县督〔2026〕1号",
+        supervising_unit=None,
+    )
     list_it(world, major(world), level="township", document_number="镇督〔2026〕2号")
     closed = major(world)
     old = list_it(world, closed, document_number="镇督〔2025〕9号")

@@ -68,7 +68,7 @@ def test_it_shows_the_listing_on_the_enterprise_list(world, client_for):
     hazard = hazard_in(world)
     services.listing_create(
         hazard_id=hazard.pk,
-        actor=world.office,
+        actor=world.county,
         level="county",
         document_number="县安委办〔2026〕5号",
         supervising_leader="县领导",

@@ -66,8 +66,9 @@ def _hazards(world: Any) -> dict[str, Any]:
 
 def _supervision(world: Any, hazard: Any) -> dict[str, Any]:
     listing = supervision.listing_create(
-        hazard_id=hazard.pk, actor=world.office, level="county", document_number="县安委办〔2026〕5号",
-        supervising_leader="县领导", supervising_unit=world.unit_a, listed_on=days(-3), required_by=days(20),
+        hazard_id=hazard.pk, actor=world.county, level="county", document_number="县安委办〔2026〕5号",
+        supervising_leader="县领导", supervising_unit=None, supervising_department=world.county_department,
+        listed_on=days(-3), required_by=days(20),
     )  # fmt: skip
     notice = supervision.notice_issue(hazard_id=hazard.pk, actor=world.office, issued_on=days(-2))
     escalation = supervision.escalation_create(
