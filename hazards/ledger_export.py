@@ -236,6 +236,7 @@ def run_export_job(job_id: Any) -> None:
     job = ExportJob.objects.select_related("user", "township").get(pk=job_id)
     if job.state == ExportJob.State.DONE:
         return
+    # The worker loads the user afresh: their scope is that of the township they acted in, as on the page.
     act_in_township(job.user, job.township_id)
     try:
         qs = ledger_hazards(job.user, QueryDict(job.query), job.township)
