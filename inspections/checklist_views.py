@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,26 +22,18 @@ from django.views.decorators.http import require_POST
 from core.errors import WorkflowError
 from core.spreadsheets import ImportResult
 from core.spreadsheets.views import SpreadsheetImportView, xlsx_response
-from units.access import Scope, current_user, get_or_404, get_scope, require_any, require_office
-from units.models import Role, Sector, Township
+from units.access import Scope, current_user, get_or_404, get_scope, office_township, require_any, require_office
 
 from . import checklist_sheets
 from . import checklists as services
+from .access import CHECKLIST_READERS, checklist_sectors_visible_to, checklists_visible_to
 from .checklist_forms import ChecklistFilterForm, ChecklistForm, ChecklistItemForm, PublishForm
 from .models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 
-READERS = (Role.OFFICE, Role.ADMIN, Role.LEADERSHIP, Role.DEPARTMENT, Role.VILLAGE)
 PAGE_SIZE = 25
 
 
 # -- access -----------------------------------------------------------------------------------------------
-
-
-def checklists_visible_to(user: Any) -> QuerySet[ChecklistTemplate]:
-    """Templates of the townships the user works in; enterprises and the public see none."""
-    scope = get_scope(user)
-    require_any(scope, *READERS)
-    return ChecklistTemplate.objects.filter(township_id__in=scope.township_ids)
 
 
 def get_checklist_for_user(user: Any, pk: Any) -> ChecklistTemplate:
@@ -106,8 +98,9 @@ def _filtered(form: ChecklistFilterForm, qs: QuerySet[ChecklistTemplate]) -> Que
 @login_required
 def checklist_list(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
+    require_any(scope, *CHECKLIST_READERS)
     base = checklists_visible_to(request.user).select_related("sector")
-    sectors = list(Sector.objects.filter(township_id__in=scope.township_ids, is_active=True).order_by("sort_order"))
+    sectors = list(checklist_sectors_visible_to(request.user).order_by("sort_order"))
     form = ChecklistFilterForm(request.GET, sectors=sectors)
     qs = _annotated(_filtered(form, base)).order_by("name", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -195,15 +188,9 @@ def checklist_version_export(request: HttpRequest, pk: int, number: int) -> Http
 # -- the template itself ----------------------------------------------------------------------------------------
 
 
-def _office_township(request: HttpRequest) -> Township:
-    scope = get_scope(request.user)
-    require_any(scope, Role.OFFICE, Role.ADMIN)
-    return get_object_or_404(Township, pk=min(scope.office_townships))
-
-
 @login_required
 def checklist_create(request: HttpRequest) -> HttpResponse:
-    township = _office_township(request)
+    township = office_township(request)
     form = ChecklistForm(request.POST or None, township_id=township.pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -435,5 +422,5 @@ checklist_import = ChecklistImportView.as_view()
 
 @login_required
 def checklist_import_template(request: HttpRequest) -> HttpResponse:
-    _office_township(request)
+    office_township(request)
     return xlsx_response(checklist_sheets.build_items_template(), checklist_sheets.TEMPLATE_FILENAME)

@@ -16,11 +16,12 @@ from django.utils.translation import ngettext
 
 from core.dates import local_today
 from core.errors import WorkflowError
-from units.access import Scope, current_user, get_scope, require_any, require_office
+from units.access import Scope, current_user, get_scope, office_township, require_any
 from units.forms import chosen_year
 from units.models import Enterprise, Role, Sector, Township, Village
 
 from . import draws
+from .access import draw_townships_visible_to, draws_visible_to, get_draw_for_user
 from .draw_forms import DrawFilterForm, DrawForm, ShareTargetForm
 from .models import Inspector, RandomDraw
 
@@ -31,13 +32,6 @@ def reader_scope(request: HttpRequest) -> Scope:
     scope = get_scope(request.user)
     require_any(scope, *READERS)
     return scope
-
-
-def office_township(request: HttpRequest) -> Township:
-    """The township an office user works for (the first they manage); 404 to everyone else."""
-    scope = get_scope(request.user)
-    require_office(scope)
-    return Township.objects.get(pk=min(scope.office_townships))
 
 
 def _year(*sources: Any) -> int:
@@ -52,13 +46,13 @@ def _year(*sources: Any) -> int:
 def draw_list(request: HttpRequest) -> HttpResponse:
     scope = reader_scope(request)
     year = _year(request.GET)
-    townships = Township.objects.filter(pk__in=scope.all_townships).order_by("code")
+    townships = draw_townships_visible_to(request.user).order_by("code")
     shares = [
         {"township": t, "share": draws.random_share(township=t, year=year), "may_set": scope.is_office_for(t.pk)}
         for t in townships
     ]
     rows = (
-        draws.draws_visible_to(request.user)
+        draws_visible_to(request.user)
         .filter(year=year)
         .select_related("township", "created_by")
         .annotate(n_planned=Count("inspections"))
@@ -148,7 +142,7 @@ def _pools(draw: RandomDraw) -> dict[str, list[Any]]:
 @login_required
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reader_scope(request)
-    draw = draws.get_draw_for_user(request.user, pk)
+    draw = get_draw_for_user(request.user, pk)
     previous_pk = draw.target_filters.get("previous_draw")
     return render(
         request,
@@ -159,7 +153,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "replay_matches": draws.draw_replay_matches(draw),
             "filters": _filter_labels(draw),
             "pools": _pools(draw),
-            "previous": draws.draws_visible_to(request.user).filter(pk=previous_pk).first() if previous_pk else None,
+            "previous": draws_visible_to(request.user).filter(pk=previous_pk).first() if previous_pk else None,
             "holders": set(draw.target_filters.get("credential_holders") or []),
         },
     )

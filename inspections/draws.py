@@ -15,12 +15,12 @@ from itertools import combinations
 from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.dates import local_today
 from core.errors import WorkflowError
-from units.access import get_or_404, get_scope
+from units.access import get_scope
 from units.models import Enterprise, Township, Unit, User
 
 from .models import Inspection, Inspector, Kind, RandomDraw, RandomShareTarget, Status
@@ -29,15 +29,12 @@ from .services import inspection_plan
 __all__ = [
     "CREDENTIAL_SEATS",
     "RandomShare",
-    "WorkflowError",
     "credential_holders",
     "draw_create",
     "draw_random",
     "draw_replay",
     "draw_replay_matches",
     "draw_result_rows",
-    "draws_visible_to",
-    "get_draw_for_user",
     "random_share",
     "share_target_set",
     "target_pool",
@@ -455,15 +452,6 @@ def share_target_set(*, actor: User, township: Township, year: int, percent: int
 
 
 # -- selectors -------------------------------------------------------------------------------------------------
-
-
-def draws_visible_to(user: Any) -> QuerySet[RandomDraw]:
-    """Draws are read by the office, leadership and administrators of their township(s)."""
-    return RandomDraw.objects.filter(township_id__in=get_scope(user).all_townships)
-
-
-def get_draw_for_user(user: Any, pk: Any) -> RandomDraw:
-    return get_or_404(draws_visible_to(user).select_related("township", "created_by", "inspecting_unit"), pk=pk)
 
 
 def draw_result_rows(draw: RandomDraw) -> list[dict[str, Any]]:

@@ -131,6 +131,13 @@ class InspectionCreateForm(StyledFormMixin, forms.Form):
         return data
 
 
+class CancelForm(StyledFormMixin, forms.Form):
+    """Call an inspection off: the reason, and the status the page showed (someone else may have acted since)."""
+
+    note = forms.CharField(label=_("reason for cancelling"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    expected = forms.ChoiceField(choices=Status.choices, required=False, widget=forms.HiddenInput)
+
+
 # The phone page sends one answer as a small flat JSON object; anything bigger or deeper is not an answer.
 ANSWER_MAX_BYTES = 16 * 1024
 

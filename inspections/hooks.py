@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from core import menu, panels, work_queue
 from core.work_queue import QueueEntry, Urgency, Waiting
 from hazards.responsibility import register_stuck_source
-from units.access import get_scope
+from units.access import enterprises_visible_to
 from units.models import Enterprise
 from units.navigation import ALL_ROLES, FIELD, READERS, seen_by
 
 from . import plans
+from .access import problems_visible_to
 from .models import InspectionHazard, WorkProblem
 from .stuck import stuck_problems
 
@@ -76,17 +77,17 @@ def _url(name: str, **query: str) -> str:
 
 
 def _problems_open(user: Any) -> Waiting:
-    count = plans.problems_visible_to(user).filter(state=WorkProblem.State.OPEN).count()
+    count = problems_visible_to(user).filter(state=WorkProblem.State.OPEN).count()
     return Waiting(count, _url("inspections:problems", state=WorkProblem.State.OPEN))
 
 
 def _problems_overdue(user: Any) -> Waiting:
-    count = plans.problems_visible_to(user).filter(plans.problems_overdue_q()).count()
+    count = problems_visible_to(user).filter(plans.problems_overdue_q()).count()
     return Waiting(count, _url("inspections:problems", state=WorkProblem.State.OPEN, overdue="on"))
 
 
 def _self_inspections_overdue(user: Any) -> Waiting:
-    enterprises = get_scope(user).filter_enterprises(Enterprise.objects.filter(is_active=True))
+    enterprises = enterprises_visible_to(user).filter(is_active=True)
     count = plans.with_self_inspection_state(enterprises).filter(Q(si_state=plans.OVERDUE)).count()
     return Waiting(count, _url("inspections:self_inspections", state=plans.OVERDUE))
 

@@ -12,19 +12,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from units.access import Scope, get_or_404, get_scope
+from units.access import get_or_404, get_scope, office_township
 from units.selectors import master_record_history
 from units.services import master_record_set_active
 
-from .draw_views import office_township, reader_scope
+from .access import inspectors_visible_to
+from .draw_views import reader_scope
 from .inspector_forms import InspectorFilterForm, InspectorForm
 from .models import Inspector
 
 PAGE_SIZE = 30
-
-
-def _pool_of(scope: Scope) -> QuerySet[Inspector]:
-    return Inspector.objects.filter(township_id__in=scope.all_townships).select_related("user")
 
 
 def _filtered(qs: QuerySet[Inspector], params: dict[str, str]) -> QuerySet[Inspector]:
@@ -45,7 +42,7 @@ def inspector_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # each valid filter applies; one not offered (or too long) is ignored
     params = {key: (form.cleaned_data.get(key) or "").strip() for key in ("pool", "q", "status")}
     params["status"] = params["status"] or "active"
-    qs = _filtered(_pool_of(scope), params).order_by("pool", "name", "pk")
+    qs = _filtered(inspectors_visible_to(request.user).select_related("user"), params).order_by("pool", "name", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -77,7 +74,7 @@ def inspector_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def inspector_edit(request: HttpRequest, pk: int) -> HttpResponse:
     scope = reader_scope(request)
-    inspector = get_or_404(_pool_of(scope), pk=pk)
+    inspector = get_or_404(inspectors_visible_to(request.user).select_related("user"), pk=pk)
     can_change = scope.is_office_for(inspector.township_id)
     if request.method == "POST" and not can_change:
         raise Http404
@@ -100,7 +97,7 @@ def inspector_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inspector_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     scope = get_scope(request.user)
-    inspector = get_or_404(_pool_of(scope), pk=pk)
+    inspector = get_or_404(inspectors_visible_to(request.user).select_related("user"), pk=pk)
     if not scope.is_office_for(inspector.township_id):
         raise Http404
     active = request.POST.get("active") == "1"

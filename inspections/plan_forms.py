@@ -1,4 +1,4 @@
-"""Forms of the plan pages. They only parse input; the rules live in inspections.plans."""
+"""Forms of the plan pages. They only parse input; the rules live in inspections.plans and inspections.access."""
 
 from __future__ import annotations
 
@@ -77,10 +77,18 @@ class ProblemForm(StyledFormMixin, forms.Form):
 
 class ReplyForm(StyledFormMixin, forms.Form):
     reply = forms.CharField(label=_("reply"), widget=forms.Textarea(attrs={"rows": 3}))
+    # The state the page showed: a step taken meanwhile by someone else is reported, not overwritten.
+    expected = forms.ChoiceField(choices=WorkProblem.State.choices, required=False, widget=forms.HiddenInput)
 
 
 class ReviewForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("follow-up note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    expected = forms.ChoiceField(choices=WorkProblem.State.choices, required=False, widget=forms.HiddenInput)
+
+
+class ReturnForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(label=_("What is still missing"), widget=forms.Textarea(attrs={"rows": 2}))
+    expected = forms.ChoiceField(choices=WorkProblem.State.choices, required=False, widget=forms.HiddenInput)
 
 
 class ReferralForm(StyledFormMixin, forms.Form):

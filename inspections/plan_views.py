@@ -24,13 +24,20 @@ from django.views.decorators.http import require_POST
 from core import dates
 from core.dates import local_today
 from core.errors import WorkflowError
-from units.access import current_user, get_enterprise_for_user, get_or_404, get_scope, require_office
-from units.models import Enterprise, Township, Unit, User, Village
+from units.access import (
+    current_user,
+    enterprises_visible_to,
+    get_enterprise_for_user,
+    get_or_404,
+    get_scope,
+    office_township,
+)
+from units.models import User
 from units.selectors import master_record_history
 
-from . import plans
+from . import access, plans
 from .access import get_inspection_for_user, inspections_visible_to
-from .models import Inspection, PlaceAtRisk, SupervisionVisit, WorkProblem
+from .models import PROBLEM_TRANSITIONS, Inspection, PlaceAtRisk, SupervisionVisit, WorkProblem
 from .plan_forms import (
     PlaceFilterForm,
     PlaceForm,
@@ -39,9 +46,11 @@ from .plan_forms import (
     QuarterForm,
     ReferralForm,
     ReplyForm,
+    ReturnForm,
     ReviewForm,
     SelfInspectionFilterForm,
 )
+from .services import inspection_actions
 
 PAGE_SIZE = 30
 T = "inspections/plans/"
@@ -66,15 +75,15 @@ def _newest_first(qs: QuerySet[Inspection]) -> QuerySet[Inspection]:
 
 
 def _shift(year: int, quarter: int, by: int) -> dict[str, int]:
-    n = year * 4 + quarter - 1 + by
-    return {"year": n // 4, "quarter": n % 4 + 1}
+    year, quarter = plans.quarter_shift(year, quarter, by)
+    return {"year": year, "quarter": quarter}
 
 
 @login_required
 def quarter_board(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     scope = get_scope(user)
-    record_ids = set(plans.groups_visible_to(user).values_list("pk", flat=True))
+    record_ids = set(access.groups_visible_to(user).values_list("pk", flat=True))
     if not (scope.all_townships or scope.village_ids or scope.unit_ids or record_ids):
         raise Http404
     form = QuarterForm(request.GET or None)
@@ -100,14 +109,12 @@ def quarter_board(request: HttpRequest) -> HttpResponse:
 @require_POST
 def quarter_plan_create(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    scope = get_scope(user)
-    require_office(scope)
+    township = office_township(request)
     form = QuarterForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a year and a quarter."))
         return redirect("inspections:quarter_board")
     year, quarter = form.period()
-    township = Township.objects.get(pk=min(scope.office_townships))
     try:
         created = plans.quarter_plan_create(township=township, year=year, quarter=quarter, actor=user)
     except WorkflowError as exc:
@@ -127,22 +134,15 @@ def quarter_plan_create(request: HttpRequest) -> HttpResponse:
 # -- handed-over work problems (交办单) and referrals ----------------------------------------------------------------
 
 
-def _problem_for(request: HttpRequest, pk: int) -> WorkProblem:
-    qs = plans.problems_visible_to(request.user).select_related(
-        "township", "village", "unit", "inspection__group", "created_by", "replied_by", "accepted_by"
-    )
-    return get_or_404(qs, pk=pk)
-
-
 @login_required
 def problem_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     scope = get_scope(user)
-    if not scope.roles and not plans.groups_visible_to(user).exists():
+    if not scope.roles and not access.groups_visible_to(user).exists():
         raise Http404
     form = ProblemFilterForm(request.GET or None, scope=scope)
     data = _cleaned(form)
-    qs = plans.problems_visible_to(user).select_related("village", "unit", "inspection__group")
+    qs = access.problems_visible_to(user).select_related("village", "unit", "inspection__group")
     state = data.get("state", "")
     if state == "":
         qs = qs.exclude(state=WorkProblem.State.ACCEPTED)
@@ -158,16 +158,30 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     return render(request, T + "problem_list.html", context)
 
 
-def _problem_page(request: HttpRequest, problem: WorkProblem, **forms: Any) -> HttpResponse:
-    user = current_user(request)
-    open_, replied = WorkProblem.State.OPEN, WorkProblem.State.REPLIED
+STEP_FORMS: dict[str, type[ReplyForm | ReviewForm | ReturnForm]] = {
+    "reply": ReplyForm,
+    "accept": ReviewForm,
+    "return": ReturnForm,
+}
+
+
+def _step_form(step: str, data: Any = None, problem: WorkProblem | None = None) -> ReplyForm | ReviewForm | ReturnForm:
+    # One page holds the forms of several steps: the ids differ, the posted names stay "reply", "note", "expected".
+    initial = {"expected": problem.state} if problem is not None else None
+    return STEP_FORMS[step](data, initial=initial, auto_id=f"id_{step}_%s")
+
+
+def _problem_page(request: HttpRequest, problem: WorkProblem, refused: tuple[str, Any] | None = None) -> HttpResponse:
+    """The problem, its timeline and a form for each step the user may take now (`refused`: one sent back)."""
+    forms = {step: _step_form(step, problem=problem) for step in STEP_FORMS}
+    if refused is not None:
+        forms[refused[0]] = refused[1]
     context = {
         "problem": problem,
-        "may_reply": problem.state == open_ and plans.may_reply(user, problem),
-        "may_review": problem.state == replied and plans.may_review(user, problem),
-        "reply_form": forms.get("reply_form") or ReplyForm(),
-        "review_form": forms.get("review_form") or ReviewForm(),
-        "is_overdue": problem.state == open_ and problem.deadline < local_today(),
+        "actions": plans.problem_actions(current_user(request), problem),
+        "forms": forms,
+        "is_overdue": WorkProblem.objects.filter(plans.problems_overdue_q(), pk=problem.pk).exists(),
+        "events": problem.events.select_related("actor"),
         "history": master_record_history(problem),
     }
     return render(request, T + "problem_detail.html", context)
@@ -175,14 +189,14 @@ def _problem_page(request: HttpRequest, problem: WorkProblem, **forms: Any) -> H
 
 @login_required
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _problem_page(request, _problem_for(request, pk))
+    return _problem_page(request, access.get_problem_for_user(request.user, pk))
 
 
 @login_required
 def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     inspection = get_inspection_for_user(user, pk)
-    if not plans.may_hand_over(user, inspection):
+    if not inspection_actions(user, inspection).hand_over:
         raise Http404
     form = ProblemForm(request.POST or None, inspection=inspection)
     if request.method == "POST" and form.is_valid():
@@ -206,26 +220,28 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _problem_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    """Reply, accept or return: 404 unless the user may take the step; the service checks the state under lock."""
+    """Reply, accept or return: 404 unless the step is ever the user's; the service checks the state under lock."""
     user = current_user(request)
-    problem = _problem_for(request, pk)
-    allowed = plans.may_reply if plans.PROBLEM_STEPS[step].by == plans.RESPONSIBLE else plans.may_review
-    if not allowed(user, problem):
+    problem = access.get_problem_for_user(user, pk)
+    actions = plans.problem_actions(user, problem)
+    if not actions.holds_role_for(step):
         raise Http404
-    form: ReplyForm | ReviewForm = ReplyForm(request.POST) if step == "reply" else ReviewForm(request.POST)
+    form = _step_form(step, request.POST)
     if not form.is_valid():
-        return _problem_page(request, problem, **{f"{'reply' if step == 'reply' else 'review'}_form": form})
+        return _problem_page(request, problem, refused=(step, form))
+    data = form.cleaned_data
+    expected = data["expected"] or None
     try:
         if step == "reply":
-            plans.problem_reply(problem_id=problem.pk, actor=user, reply=form.cleaned_data["reply"])
+            plans.problem_reply(problem_id=problem.pk, actor=user, reply=data["reply"], expected_status=expected)
         elif step == "accept":
-            plans.problem_accept(problem_id=problem.pk, actor=user, note=form.cleaned_data["note"])
+            plans.problem_accept(problem_id=problem.pk, actor=user, note=data["note"], expected_status=expected)
         else:
-            plans.problem_return(problem_id=problem.pk, actor=user, note=form.cleaned_data["note"])
+            plans.problem_return(problem_id=problem.pk, actor=user, note=data["note"], expected_status=expected)
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Done: %(step)s.") % {"step": plans.PROBLEM_STEPS[step].label})
+        messages.success(request, _("Done: %(step)s.") % {"step": PROBLEM_TRANSITIONS[step].label})
     return redirect(problem)
 
 
@@ -250,9 +266,9 @@ def problem_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    if not get_scope(user).all_townships and not plans.groups_visible_to(user).exists():
+    if not get_scope(user).all_townships and not access.groups_visible_to(user).exists():
         raise Http404
-    qs = plans.referrals_visible_to(user).select_related(
+    qs = access.referrals_visible_to(user).select_related(
         "inspection__village", "inspection__unit", "inspection__group", "referred_by"
     )
     page, querystring = _page(request, qs.order_by("-referred_on", "-pk"))
@@ -263,7 +279,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     inspection = get_inspection_for_user(user, pk)
-    if not plans.may_refer(user, inspection):
+    if not inspection_actions(user, inspection).refer:
         raise Http404
     form = ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -284,7 +300,7 @@ def _self_inspection_rows(request: HttpRequest, user: User) -> dict[str, Any]:
     scope = get_scope(user)
     form = SelfInspectionFilterForm(request.GET or None, scope=scope)
     data = _cleaned(form)
-    qs = scope.filter_enterprises(Enterprise.objects.filter(is_active=True))
+    qs = enterprises_visible_to(user).filter(is_active=True)
     if data.get("q"):
         qs = qs.filter(Q(name__icontains=data["q"]) | Q(credit_code__icontains=data["q"]))
     if data.get("village"):
@@ -309,7 +325,7 @@ def self_inspections(request: HttpRequest) -> HttpResponse:
         raise Http404
     context: dict[str, Any] = {"reads": reads}
     if scope.enterprise_ids:
-        own = Enterprise.objects.filter(pk__in=scope.enterprise_ids, is_active=True).order_by("name")
+        own = access.own_enterprises(user).filter(is_active=True).order_by("name")
         context["own"] = [(e, plans.status_from_annotations(e)) for e in plans.with_self_inspection_state(own)]
     if reads:
         context.update(_self_inspection_rows(request, user))
@@ -335,15 +351,10 @@ def self_inspection_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _place_for(request: HttpRequest, pk: int, *, manage: bool = False) -> PlaceAtRisk:
-    place = get_or_404(plans.places_visible_to(request.user).select_related("village", "township"), pk=pk)
-    if manage and not plans.may_manage_places_of(request.user, place.village):
+    place = get_or_404(access.places_visible_to(request.user).select_related("village", "township"), pk=pk)
+    if manage and not access.may_manage_places_of(request.user, place.village):
         raise Http404
     return place
-
-
-def _may_register_places(user: Any) -> bool:
-    scope = get_scope(user)
-    return scope.is_office or bool(scope.village_ids)
 
 
 @login_required
@@ -354,7 +365,7 @@ def place_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = PlaceFilterForm(request.GET or None, scope=scope)
     data = _cleaned(form)
-    qs = plans.places_visible_to(user).select_related("village")
+    qs = access.places_visible_to(user).select_related("village")
     status = data.get("status", "")
     if status != "all":
         qs = qs.filter(is_active=status != "inactive")
@@ -367,7 +378,12 @@ def place_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(name__icontains=term) | Q(address__icontains=term) | Q(grid__icontains=term))
     qs = qs.annotate(last_patrol=Max("inspections__done_on", filter=Q(inspections__status="submitted")))
     page, querystring = _page(request, qs.order_by("village__code", "kind", "name", "pk"))
-    context = {"form": form, "page_obj": page, "querystring": querystring, "may_create": _may_register_places(user)}
+    context = {
+        "form": form,
+        "page_obj": page,
+        "querystring": querystring,
+        "may_create": access.may_register_places(user),
+    }
     return render(request, T + "place_list.html", context)
 
 
@@ -375,7 +391,7 @@ def place_list(request: HttpRequest) -> HttpResponse:
 def place_create(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     scope = get_scope(user)
-    if not _may_register_places(user):
+    if not access.may_register_places(user):
         raise Http404
     form = PlaceForm(request.POST or None, scope=scope)
     villages = form.fields["village"].queryset  # type: ignore[attr-defined]
@@ -416,7 +432,7 @@ def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "place": place,
         "patrols": patrols,
-        "may_manage": plans.may_manage_places_of(user, place.village),
+        "may_manage": access.may_manage_places_of(user, place.village),
         "history": master_record_history(place),
     }
     return render(request, T + "place_detail.html", context)
@@ -461,8 +477,8 @@ def _history(request: HttpRequest, subject: Any, kind: str, inspections: QuerySe
 @login_required
 def village_history(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    village = get_or_404(get_scope(user).filter_villages(Village.objects.all()), pk=pk)
-    problems = plans.problems_visible_to(user).filter(village=village).order_by("state", "deadline", "pk")
+    village = get_or_404(access.villages_visible_to(user), pk=pk)
+    problems = access.problems_visible_to(user).filter(village=village).order_by("state", "deadline", "pk")
     return _history(
         request, village, "village", inspections_visible_to(user).filter(village=village), problems=problems
     )
@@ -471,9 +487,8 @@ def village_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    scope = get_scope(user)
-    unit = get_or_404(Unit.objects.filter(scope.q(township="township") | Q(pk__in=scope.unit_ids)), pk=pk)
-    problems = plans.problems_visible_to(user).filter(unit=unit).order_by("state", "deadline", "pk")
+    unit = get_or_404(access.units_visible_to(user), pk=pk)
+    problems = access.problems_visible_to(user).filter(unit=unit).order_by("state", "deadline", "pk")
     return _history(request, unit, "unit", inspections_visible_to(user).filter(unit=unit), problems=problems)
 
 
@@ -490,7 +505,7 @@ def enterprise_history(request: HttpRequest, pk: int) -> HttpResponse:
 def group_record(request: HttpRequest, pk: int) -> HttpResponse:
     """A supervision group's record: its visits quarter by quarter, the problems it handed over, its referrals."""
     user = current_user(request)
-    group = get_or_404(plans.groups_visible_to(user).select_related("leader"), pk=pk)
+    group = get_or_404(access.groups_visible_to(user).select_related("leader"), pk=pk)
     visits = (
         SupervisionVisit.objects.filter(group=group)
         .select_related("village", "unit", "inspection")
@@ -506,11 +521,11 @@ def group_record(request: HttpRequest, pk: int) -> HttpResponse:
         "group": group,
         "quarters": quarters,
         "other_inspections": _newest_first(inspections_visible_to(user).filter(group=group, visit__isnull=True)),
-        "problems": plans.problems_visible_to(user)
+        "problems": access.problems_visible_to(user)
         .filter(inspection__group=group)
         .select_related("village", "unit")
         .order_by("state", "deadline", "pk"),
-        "referrals": plans.referrals_visible_to(user).filter(inspection__group=group).select_related("inspection"),
+        "referrals": access.referrals_visible_to(user).filter(inspection__group=group).select_related("inspection"),
         "today": local_today(),
     }
     return render(request, T + "group_record.html", context)

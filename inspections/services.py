@@ -1,11 +1,19 @@
-"""Every write to an inspection: planning, answering item by item, photos, submitting, findings → hazards."""
+"""Every write to an inspection: planning, answering item by item, photos, submitting, cancelling, findings → hazards.
+
+Every change of an inspection's status goes through `_move`: the row is locked, the step is checked against the
+table (models.INSPECTION_TRANSITIONS) and the actor's roles on the inspection (access.inspection_roles), the
+inspection is written and an event row records who, when, from, to and why. Two people acting at once: the second
+waits for the lock, then finds the inspection moved and is told so; nothing is overwritten.
+`inspection_actions` tells the pages what the same rules allow.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -22,22 +30,128 @@ from hazards.models import Hazard, Level
 from units.access import get_scope
 from units.models import Enterprise, Sector, SupervisionGroup, Township, Unit, User, Village
 
-from .access import in_group, may_log_inspection
+from .access import in_group, inspection_roles, may_hand_over, may_refer, may_see_referrals
 from .models import (
     DEFAULT_CHANNEL,
+    INSPECTION_TRANSITIONS,
     NON_ENFORCEMENT_KINDS,
     ChecklistVersion,
     Inspection,
     InspectionAnswer,
+    InspectionEvent,
     InspectionPhoto,
+    InspectionRole,
     Inspector,
     Kind,
     PlaceAtRisk,
     Status,
+    Steps,
+    Transition,
+    allowed,
 )
 from .models.links import InspectionHazard
 
-__all__ = ["AnswerSupersededError", "UnansweredItemsError", "WorkflowError"]
+Action = InspectionEvent.Action
+
+
+# -- the workflow: one path for every status change ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InspectionActions:
+    """What a user may do with an inspection now, from the transition table and the role rules: the pages ask this,
+    the services check the same rules."""
+
+    roles: frozenset[str]
+    steps: Steps  # the status steps open to the user now (INSPECTION_TRANSITIONS)
+    record_findings: bool  # turn a non-compliant item into a hazard (also after submitting; not once cancelled)
+    hand_over: bool  # hand a work problem over (交办单, §1)
+    refer: bool  # refer a cadre to the discipline office (§1)
+    see_referrals: bool
+
+    @property
+    def records(self) -> bool:
+        """The user fills this inspection in (whether or not it is still open)."""
+        return InspectionRole.RECORDER in self.roles
+
+    @property
+    def fill(self) -> bool:
+        """The user may answer items, add photos and submit now."""
+        return "submit" in self.steps
+
+    @property
+    def cancel(self) -> Transition | None:
+        return self.steps.get("cancel")
+
+
+def inspection_actions(user: Any, inspection: Inspection) -> InspectionActions:
+    roles = inspection_roles(user, inspection)
+    return InspectionActions(
+        roles=roles,
+        steps=allowed(INSPECTION_TRANSITIONS, inspection.status, roles),
+        record_findings=InspectionRole.RECORDER in roles and inspection.status != Status.CANCELLED,
+        hand_over=may_hand_over(user, inspection),
+        refer=may_refer(user, inspection),
+        see_referrals=may_see_referrals(user, inspection),
+    )
+
+
+def _locked(inspection_id: int) -> Inspection:
+    return Inspection.objects.select_for_update(of=("self",)).select_related("group").get(pk=inspection_id)
+
+
+def _check_step(inspection: Inspection, name: str, actor: User, expected_status: str | None) -> None:
+    step = INSPECTION_TRANSITIONS[name]
+    if (expected_status and inspection.status != expected_status) or inspection.status not in step.source:
+        raise WorkflowError(
+            _("The inspection is now “%(status)s”: “%(step)s” is not possible. Please look at it again.")
+            % {"status": inspection.get_status_display(), "step": step.label}
+        )
+    if not inspection_roles(actor, inspection) & step.roles:
+        raise WorkflowError(_("You may not take the step “%(step)s” on this inspection.") % {"step": step.label})
+
+
+def _move(
+    inspection_id: int,
+    name: str,
+    *,
+    actor: User,
+    note: str = "",
+    expected_status: str | None = None,
+    prepare: Callable[[Inspection], None] | None = None,
+) -> Inspection:
+    """The one path of every status change (inside the caller's transaction).
+
+    1. Lock the row; check the expected status, the table's source states and the actor's roles.
+    2. A step that needs a reason refuses an empty one.
+    3. `prepare` checks and sets what the step itself records (the submission's answers and signatures).
+    4. Write the new status and the event row.
+    """
+    step = INSPECTION_TRANSITIONS[name]
+    inspection = _locked(inspection_id)
+    _check_step(inspection, name, actor, expected_status)
+    if step.needs_note and not note.strip():
+        raise WorkflowError(_("Please give the reason for “%(step)s”.") % {"step": step.label})
+    if prepare is not None:
+        prepare(inspection)
+    old = inspection.status
+    inspection.status = step.target
+    inspection._history_user = actor  # type: ignore[attr-defined]
+    inspection.save()
+    InspectionEvent.objects.create(
+        inspection=inspection, action=name, actor=actor, from_status=old, to_status=step.target, note=note.strip()
+    )
+    return inspection
+
+
+@transaction.atomic
+def inspection_cancel(*, inspection_id: int, actor: User, note: str, expected_status: str | None = None) -> Inspection:
+    """Call off a planned or started inspection, with the reason (the office, or whoever planned it).
+
+    A cancelled supervision visit stays on the quarter board as not done (§1), and a cancelled self-inspection does
+    not count for its period (§4); answers and photos already given are kept with it.
+    """
+    return _move(inspection_id, "cancel", actor=actor, note=note, expected_status=expected_status)
 
 
 def _checklist_version(checklist: Any) -> ChecklistVersion | None:
@@ -177,23 +291,46 @@ def inspection_plan(
         created_by=actor,
     )
     inspection.inspectors.set(list(inspectors))
+    InspectionEvent.objects.create(inspection=inspection, action=Action.PLANNED, actor=actor, to_status=Status.PLANNED)
     return inspection
 
 
 def _editable(inspection_id: int, actor: User) -> Inspection:
-    inspection = Inspection.objects.select_for_update().get(pk=inspection_id)
-    if not may_log_inspection(actor, inspection):
+    """The inspection, locked, while the actor may still record answers and photos in it."""
+    inspection = _locked(inspection_id)
+    if InspectionRole.RECORDER not in inspection_roles(actor, inspection):
         raise WorkflowError(_("You may not fill in this inspection."))
     if not inspection.is_editable:
-        raise WorkflowError(_("This inspection was already submitted; it can no longer be changed."))
+        raise WorkflowError(closed_message(inspection))
     return inspection
 
 
-def _begin(inspection: Inspection) -> None:
-    if inspection.status == Status.PLANNED:
-        inspection.status = Status.IN_PROGRESS
-        inspection.done_on = inspection.done_on or local_today()
-        inspection.save(update_fields=["status", "done_on"])
+def closed_message(inspection: Inspection) -> str:
+    """Why a submitted or cancelled inspection takes no more answers, photos or signatures."""
+    if inspection.status == Status.CANCELLED:
+        return _("This inspection was cancelled; it can no longer be changed.")
+    return _("This inspection was already submitted; it can no longer be changed.")
+
+
+def _begin(inspection: Inspection, actor: User) -> Inspection:
+    """The first answer or photo starts the recording."""
+    if inspection.status != Status.PLANNED:
+        return inspection
+    return _start(inspection.pk, actor=actor, expected_status=Status.PLANNED)
+
+
+def _start(inspection_id: int, *, actor: User, expected_status: str | None) -> Inspection:
+    def visit_day(locked: Inspection) -> None:
+        locked.done_on = locked.done_on or local_today()
+
+    return _move(inspection_id, "start", actor=actor, expected_status=expected_status, prepare=visit_day)
+
+
+@transaction.atomic
+def inspection_start(*, inspection_id: int, actor: User, expected_status: str | None = None) -> Inspection:
+    """Start recording a planned inspection (planned → in progress); the day of the visit is today unless set.
+    The phone page takes this step with the first answer or photo."""
+    return _start(inspection_id, actor=actor, expected_status=expected_status)
 
 
 # An answer's own time orders the answers to one item (an older answer sent late from an offline phone must not
@@ -251,7 +388,7 @@ def answer_save(
         raise WorkflowError(_("Choose compliant, non-compliant or not applicable."))
     now = timezone.now()
     at = answer_time(client_time, received=now)
-    _begin(inspection)
+    inspection = _begin(inspection, actor)
     # The stored time is compared in the database, never loaded: no stored value can break the save.
     answers = InspectionAnswer.objects.filter(inspection=inspection, item_id=item_id)
     answer, created = InspectionAnswer.objects.only("pk", "hazard_id").get_or_create(
@@ -272,8 +409,7 @@ def answer_save(
 def photo_add(*, inspection_id: int, actor: User, photo: CheckedFile, item_id: int | None = None) -> InspectionPhoto:
     if not photo.content_type.startswith("image/"):
         raise WorkflowError(_("Only photos can be added to an inspection."))
-    inspection = _editable(inspection_id, actor)
-    _begin(inspection)
+    inspection = _begin(_editable(inspection_id, actor), actor)
     stored = InspectionPhoto(inspection=inspection, item_id=item_id, uploaded_by=actor)
     stored.store(photo)
     return stored
@@ -316,7 +452,26 @@ def inspection_submit(
     if any(s is not None and s.content_type != "image/png" for s in (signature, leader_signature)):
         # Signatures are drawn as PNG and served as image/png; nothing else is stored under their .png name.
         raise WorkflowError(_("The signature could not be read; please sign again."))
-    inspection = _editable(inspection_id, actor)
+    _editable(inspection_id, actor)
+
+    def complete(inspection: Inspection) -> None:
+        _check_complete(inspection, signer_name=signer_name, no_findings=no_findings)
+        if inspection.group_id:
+            if leader_signature is None:
+                raise WorkflowError(_("The group leader signs the supervision record: please have the leader sign."))
+            inspection.leader_signer_name = inspection.group.leader.display_name  # type: ignore[union-attr]
+            save_checked(inspection.leader_signature, leader_signature, new_token())
+        if signature is not None:
+            save_checked(inspection.signature, signature, new_token())
+        inspection.conclusion, inspection.signer_name = conclusion, signer_name.strip()
+        inspection.no_findings, inspection.submitted_by, inspection.submitted_at = no_findings, actor, timezone.now()
+        inspection.done_on = inspection.done_on or local_today()
+
+    return _move(inspection_id, "submit", actor=actor, prepare=complete)
+
+
+def _check_complete(inspection: Inspection, *, signer_name: str, no_findings: bool) -> None:
+    """Every item answered; "no hazard found" only without a non-compliant item; the inspected party named."""
     answers = list(inspection.answers.only("pk", "item_id", "result"))
     if inspection.checklist_id:
         missing = inspection.checklist.items.exclude(pk__in=[a.item_id for a in answers]).order_by("order", "pk")  # type: ignore[union-attr]
@@ -325,21 +480,8 @@ def inspection_submit(
             raise UnansweredItemsError(missing_ids)
     if no_findings and any(a.result == InspectionAnswer.Result.FAIL for a in answers):
         raise WorkflowError(_("Some items are non-compliant: the inspection cannot be marked “no hazard found”."))
-    if not signer_name.strip() and inspection.kind != "self":
+    if not signer_name.strip() and inspection.kind != Kind.SELF:
         raise WorkflowError(_("Name the responsible person of the inspected party who signs."))
-    if inspection.group_id:
-        if leader_signature is None:
-            raise WorkflowError(_("The group leader signs the supervision record: please have the leader sign."))
-        inspection.leader_signer_name = inspection.group.leader.display_name  # type: ignore[union-attr]
-        save_checked(inspection.leader_signature, leader_signature, new_token())
-    if signature is not None:
-        save_checked(inspection.signature, signature, new_token())
-    inspection.conclusion, inspection.signer_name, inspection.no_findings = conclusion, signer_name.strip(), no_findings
-    inspection.status, inspection.submitted_by, inspection.submitted_at = Status.SUBMITTED, actor, timezone.now()
-    inspection.done_on = inspection.done_on or local_today()
-    inspection._history_user = actor  # type: ignore[attr-defined]
-    inspection.save()
-    return inspection
 
 
 def _stored_photos(inspection: Inspection, item_id: int | None) -> list[CheckedFile]:
@@ -411,7 +553,7 @@ def finding_to_hazard(
     both ways; the hazard keeps the level the item suggests."""
     answer = InspectionAnswer.objects.select_for_update().select_related("inspection").get(pk=answer_id)
     inspection = answer.inspection
-    if not may_log_inspection(actor, inspection):
+    if not inspection_actions(actor, inspection).record_findings:
         raise WorkflowError(_("You may not record findings of this inspection."))
     if answer.result != InspectionAnswer.Result.FAIL:
         raise WorkflowError(_("Only a non-compliant item becomes a hazard."))
@@ -429,9 +571,3 @@ def finding_to_hazard(
     answer.save(update_fields=["hazard"])
     InspectionHazard.objects.create(inspection=inspection, hazard=hazard)
     return hazard
-
-
-def inspection_scope_for_planning(actor: User) -> set[int]:
-    """The townships in which the user may plan inspections."""
-    scope = get_scope(actor)
-    return set(scope.township_ids) if scope.roles and not scope.is_read_only else set()

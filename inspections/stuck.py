@@ -7,16 +7,15 @@ from django.utils.translation import gettext as _
 from hazards.responsibility import People, StuckItem
 from units.models import Township
 
-from .models import WorkProblem
+from .models import PROBLEM_TRANSITIONS, WorkProblem
 
 
 def stuck_problems(township: Township) -> list[StuckItem]:
     """An open problem is answered by its village's officers or its unit's staff; without any, nobody can."""
     people = People(township.pk)
     items = []
-    problems = WorkProblem.objects.filter(township=township, state=WorkProblem.State.OPEN).select_related(
-        "village", "unit"
-    )
+    reply = PROBLEM_TRANSITIONS["reply"]
+    problems = WorkProblem.objects.filter(township=township, state__in=reply.source).select_related("village", "unit")
     for problem in problems:
         if problem.village_id and not people.by_village.get(problem.village_id):
             reason = _("No village officer is assigned to %(village)s.") % {"village": problem.village}
@@ -30,7 +29,7 @@ def stuck_problems(township: Township) -> list[StuckItem]:
                 problem,
                 problem.description[:60],
                 problem.get_absolute_url(),
-                _("reply"),
+                reply.label,
                 reason,
                 nobody=True,
             )

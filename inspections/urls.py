@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/answer/", views.answer_save, name="answer"),
     path("<int:pk>/photo/", views.photo_upload, name="photo"),
     path("<int:pk>/submit/", views.inspection_submit, name="submit"),
+    path("<int:pk>/cancel/", views.inspection_cancel, name="cancel"),
     path("<int:pk>/finding/<int:answer_pk>/", views.finding_to_hazard, name="finding"),
     path("photo/<str:token>/", views.photo_file, name="photo_file"),
     path("<int:pk>/signature/", views.signature_file, name="signature"),

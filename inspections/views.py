@@ -1,4 +1,5 @@
-"""Inspection pages: the list, planning, the phone page that saves each answer as it goes, submitting, findings."""
+"""Inspection pages: the list, planning, the phone page that saves each answer as it goes, submitting, cancelling,
+findings. What a user may do on an inspection comes from services.inspection_actions."""
 
 from __future__ import annotations
 
@@ -22,14 +23,14 @@ from core.errors import WorkflowError
 from core.spreadsheets.views import xlsx_response
 from hazards.models import Hazard
 from units.access import current_user, get_or_404, get_scope
-from units.models import SupervisionGroup
 
-from . import plans, services
-from .access import get_inspection_for_user, inspections_visible_to, may_log_inspection
+from . import services
+from .access import get_inspection_for_user, groups_plannable_by, inspections_visible_to, may_plan_inspections
 from .exports import inspections_workbook
 from .forms import (
     ANSWER_MAX_BYTES,
     AnswerForm,
+    CancelForm,
     FindingForm,
     InspectionCreateForm,
     InspectionFilterForm,
@@ -62,7 +63,6 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    scope = get_scope(request.user)
     return render(
         request,
         "inspections/inspection_list.html",
@@ -70,7 +70,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "querystring": params.urlencode(),
-            "may_plan": bool(scope.roles) and not scope.is_read_only and scope.roles != {"enterprise"},
+            "may_plan": may_plan_inspections(request.user),
         },
     )
 
@@ -87,21 +87,12 @@ def inspection_export(request: HttpRequest) -> HttpResponse:
     return xlsx_response(content, f"检查记录-{local_today():%Y-%m-%d}.xlsx")
 
 
-def _plannable_groups(user: Any) -> Any:
-    """The supervision groups whose inspections the user may plan: the office's township groups, else their own."""
-    scope = get_scope(user)
-    q = Q(township__in=scope.office_townships) | Q(leader=user.pk) | Q(members=user.pk)
-    ids = SupervisionGroup.objects.filter(q, is_active=True).values("pk")
-    return SupervisionGroup.objects.filter(pk__in=ids).order_by("name")
-
-
 @login_required
 def inspection_create(request: HttpRequest) -> HttpResponse:
-    scope = get_scope(request.user)
-    groups = _plannable_groups(request.user)
-    # A group's leader who otherwise only reads plans the group's own supervision inspections (§1).
-    if scope.roles == {"enterprise"} or ((not scope.roles or scope.is_read_only) and not groups.exists()):
+    if not may_plan_inspections(request.user):
         raise Http404
+    scope = get_scope(request.user)
+    groups = groups_plannable_by(request.user).order_by("name")
     form = InspectionCreateForm(request.POST or None, scope=scope, groups=groups, initial={"planned_on": local_today()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -155,10 +146,7 @@ def _rows(inspection: Any) -> list[dict[str, Any]]:
     return [{"item": i, "answer": answers.get(i.pk), "photos": photos.get(i.pk, [])} for i in _items(inspection)]
 
 
-@login_required
-def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = get_inspection_for_user(request.user, pk)
-    may_log = may_log_inspection(request.user, inspection)
+def _detail_page(request: HttpRequest, inspection: Any, cancel_form: CancelForm | None = None) -> HttpResponse:
     hazards = Hazard.objects.filter(inspection_link__inspection=inspection).select_related("village").order_by("pk")
     return render(
         request,
@@ -168,11 +156,42 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": _rows(inspection),
             "general_photos": _photos_by_item(inspection).get(None, []),
             "hazards": hazards,
-            "may_log": may_log,
+            "actions": services.inspection_actions(request.user, inspection),
+            "cancel_form": cancel_form or CancelForm(initial={"expected": inspection.status}),
+            "events": inspection.events.select_related("actor"),
             "inspectors": inspection.inspectors.all(),
-            **plans.inspection_plan_flags(request.user, inspection),
         },
+        status=400 if cancel_form is not None else 200,
     )
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, get_inspection_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def inspection_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Call the inspection off, with the reason: 404 unless the user may; the service checks the status under lock."""
+    inspection = get_inspection_for_user(request.user, pk)
+    if not services.inspection_actions(request.user, inspection).steps.holds_role_for("cancel"):
+        raise Http404
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, inspection, cancel_form=form)
+    try:
+        services.inspection_cancel(
+            inspection_id=inspection.pk,
+            actor=current_user(request),
+            note=form.cleaned_data["note"],
+            expected_status=form.cleaned_data["expected"] or None,
+        )
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The inspection was cancelled."))
+    return redirect(inspection)
 
 
 def _fill_page(
@@ -202,9 +221,10 @@ def _fill_page(
 def inspection_fill(request: HttpRequest, pk: int) -> HttpResponse:
     """The phone page: each answer is saved as it is given, kept in the browser while offline."""
     inspection = get_inspection_for_user(request.user, pk)
-    if not may_log_inspection(request.user, inspection):
+    actions = services.inspection_actions(request.user, inspection)
+    if not actions.records:
         raise Http404
-    if not inspection.is_editable:
+    if not actions.fill:
         return redirect(inspection)
     return _fill_page(request, inspection, SubmitForm())
 
@@ -284,10 +304,11 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit the inspection. A refused submit shows the page again with everything entered kept — conclusion,
     names and the drawn signatures — and names the items still unanswered."""
     inspection = get_inspection_for_user(request.user, pk)
-    if not may_log_inspection(request.user, inspection):
+    actions = services.inspection_actions(request.user, inspection)
+    if not actions.records:
         raise Http404
-    if not inspection.is_editable:
-        messages.error(request, _("This inspection was already submitted; it can no longer be changed."))
+    if not actions.fill:
+        messages.error(request, services.closed_message(inspection))
         return redirect(inspection)
     form = SubmitForm(request.POST)
     if not form.is_valid():
@@ -317,7 +338,8 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def finding_to_hazard(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     inspection = get_inspection_for_user(request.user, pk)
     answer = get_or_404(inspection.answers.select_related("item__sector", "inspection"), pk=answer_pk)
-    if not may_log_inspection(request.user, inspection) or answer.result != "fail" or answer.hazard_id:
+    findings = services.inspection_actions(request.user, inspection).record_findings
+    if not findings or answer.result != InspectionAnswer.Result.FAIL or answer.hazard_id:
         raise Http404
     scope = get_scope(request.user)
     initial = services.finding_prefill(answer)

@@ -1,23 +1,40 @@
 from .checklists import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from .inspection import (
     DEFAULT_CHANNEL,
+    EDITABLE_STATUSES,
+    INSPECTION_TRANSITIONS,
     NON_ENFORCEMENT_KINDS,
     UNANNOUNCED_KINDS,
     Inspection,
     InspectionAnswer,
+    InspectionEvent,
     InspectionPhoto,
     InspectionQuerySet,
+    InspectionRole,
     Inspector,
     Kind,
     PlaceAtRisk,
     Status,
 )
 from .links import InspectionHazard
-from .plans import DisciplineReferral, RandomDraw, RandomShareTarget, SupervisionVisit, WorkProblem
+from .plans import (
+    PROBLEM_TRANSITIONS,
+    DisciplineReferral,
+    ProblemRole,
+    RandomDraw,
+    RandomShareTarget,
+    SupervisionVisit,
+    WorkProblem,
+    WorkProblemEvent,
+)
+from .workflow import Steps, Transition, allowed, final_statuses
 
 __all__ = [
     "DEFAULT_CHANNEL",
+    "EDITABLE_STATUSES",
+    "INSPECTION_TRANSITIONS",
     "NON_ENFORCEMENT_KINDS",
+    "PROBLEM_TRANSITIONS",
     "UNANNOUNCED_KINDS",
     "ChecklistItem",
     "ChecklistTemplate",
@@ -25,15 +42,23 @@ __all__ = [
     "DisciplineReferral",
     "Inspection",
     "InspectionAnswer",
+    "InspectionEvent",
     "InspectionHazard",
     "InspectionPhoto",
     "InspectionQuerySet",
+    "InspectionRole",
     "Inspector",
     "Kind",
     "PlaceAtRisk",
+    "ProblemRole",
     "RandomDraw",
     "RandomShareTarget",
     "Status",
+    "Steps",
     "SupervisionVisit",
+    "Transition",
     "WorkProblem",
+    "WorkProblemEvent",
+    "allowed",
+    "final_statuses",
 ]

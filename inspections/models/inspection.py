@@ -17,6 +17,7 @@ from hazards.models import Channel, Hazard
 from units.models import Enterprise, Sector, SupervisionGroup, Township, Unit, User, Village
 
 from .checklists import ChecklistItem, ChecklistVersion
+from .workflow import Transition, table
 
 
 class Kind(models.TextChoices):
@@ -139,6 +140,37 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("in progress")
     SUBMITTED = "submitted", _("submitted")
     CANCELLED = "cancelled", _("cancelled")
+
+
+# Answers, photos and findings are recorded while the inspection is open.
+EDITABLE_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
+
+
+class InspectionRole(models.TextChoices):
+    """Who may take a step on an inspection: computed per user and inspection by access.inspection_roles."""
+
+    RECORDER = "recorder", _("recorder")  # fills the inspection in and submits it (access.may_log_inspection)
+    AUTHOR = "author", _("author")  # planned it
+    OFFICE = "office", _("township safety office")
+
+
+# The life of an inspection, in one table: planned → in progress (the first answer or photo) → submitted; the
+# office or whoever planned it may call off a visit that has not been submitted, with the reason.
+INSPECTION_TRANSITIONS: dict[str, Transition] = table(
+    Transition(
+        "start", (Status.PLANNED,), Status.IN_PROGRESS, frozenset({InspectionRole.RECORDER}), _("Start recording")
+    ),
+    Transition("submit", EDITABLE_STATUSES, Status.SUBMITTED, frozenset({InspectionRole.RECORDER}), _("Submit")),
+    Transition(
+        "cancel",
+        EDITABLE_STATUSES,
+        Status.CANCELLED,
+        frozenset({InspectionRole.OFFICE, InspectionRole.AUTHOR}),
+        _("Cancel the inspection"),
+        needs_note=True,
+        confirm=True,
+    ),
+)
 
 
 class InspectionQuerySet(models.QuerySet["Inspection"]):
@@ -283,7 +315,45 @@ class Inspection(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (Status.PLANNED, Status.IN_PROGRESS)
+        return self.status in EDITABLE_STATUSES
+
+
+class InspectionEvent(models.Model):
+    """One step in an inspection's life: who, when, from, to, why."""
+
+    class Action(models.TextChoices):
+        # The state an inspection was in when its timeline began to be kept (nothing earlier is invented).
+        BEFORE_EVENTS = "before_events", _("recorded before the timeline was kept")
+        PLANNED = "planned", _("planned")
+        START = "start", _("recording started")
+        SUBMIT = "submit", _("submitted")
+        CANCEL = "cancel", _("cancelled")
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="events", verbose_name=_("inspection")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("inspection event")
+        verbose_name_plural = _("inspection events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["inspection", "created_at"], name="inspection_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.inspection_id}"
 
 
 def inspection_photo_path(instance: InspectionPhoto, filename: str) -> str:

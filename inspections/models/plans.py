@@ -13,7 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from units.models import SupervisionGroup, Township, Unit, Village
 
-from .inspection import Inspection
+from .inspection import Inspection, Status
+from .workflow import Transition, table
 
 
 class SupervisionVisit(models.Model):
@@ -60,7 +61,7 @@ class SupervisionVisit(models.Model):
 
     @property
     def is_done(self) -> bool:
-        return self.inspection_id is not None and self.inspection.status == "submitted"  # type: ignore[union-attr]
+        return self.inspection_id is not None and self.inspection.status == Status.SUBMITTED  # type: ignore[union-attr]
 
 
 class WorkProblem(models.Model):
@@ -119,6 +120,72 @@ class WorkProblem(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:problem_detail", args=[self.pk])
+
+
+class ProblemRole(models.TextChoices):
+    """Who may take a step on a handed-over problem: computed per user and problem by access.problem_roles."""
+
+    RESPONSIBLE = "responsible", _("responsible village or unit")  # its village officers or unit staff
+    REVIEWER = "reviewer", _("reviewer")  # the office or the supervision group, never the party supervised (§1)
+
+
+_State = WorkProblem.State
+# 限期交办, 跟踪问效 (§1), in one table: the village or unit replies; the office or the group accepts the reply or
+# returns it with what is still missing.
+PROBLEM_TRANSITIONS: dict[str, Transition] = table(
+    Transition(
+        "reply", (_State.OPEN,), _State.REPLIED, frozenset({ProblemRole.RESPONSIBLE}), _("reply"), needs_note=True
+    ),
+    Transition(
+        "accept", (_State.REPLIED,), _State.ACCEPTED, frozenset({ProblemRole.REVIEWER}), _("accept"), confirm=True
+    ),
+    Transition(
+        "return",
+        (_State.REPLIED,),
+        _State.OPEN,
+        frozenset({ProblemRole.REVIEWER}),
+        _("return for follow-up"),
+        needs_note=True,
+    ),
+)
+
+
+class WorkProblemEvent(models.Model):
+    """One step in a handed-over problem's life: who, when, from, to, what was said."""
+
+    class Action(models.TextChoices):
+        # The state a problem was in when its timeline began to be kept (nothing earlier is invented).
+        BEFORE_EVENTS = "before_events", _("recorded before the timeline was kept")
+        HANDED_OVER = "handed_over", _("handed over")
+        REPLY = "reply", _("replied")
+        ACCEPT = "accept", _("accepted")
+        RETURN = "return", _("returned for follow-up")
+
+    problem = models.ForeignKey(
+        WorkProblem, on_delete=models.CASCADE, related_name="events", verbose_name=_("handed-over problem")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=10, choices=WorkProblem.State.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=WorkProblem.State.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("handed-over problem event")
+        verbose_name_plural = _("handed-over problem events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["problem", "created_at"], name="problem_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.problem_id}"
 
 
 class DisciplineReferral(models.Model):

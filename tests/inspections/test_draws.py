@@ -14,7 +14,7 @@ from django.urls import reverse
 from core.errors import WorkflowError
 from inspections import draws
 from inspections.models import Inspection, Inspector, RandomDraw, RandomShareTarget
-from inspections.services import inspection_plan
+from inspections.services import inspection_cancel, inspection_plan
 from tests.factories import EnterpriseFactory
 from units.models import Enterprise
 
@@ -373,7 +373,8 @@ def test_it_counts_the_share_of_law_enforcement_inspections_drawn_at_random(worl
     _plan(world, "special", is_law_enforcement=True)
     _done(_plan(world, "special", is_law_enforcement=True), on=dt.date(2024, 12, 31))
     cancelled = _plan(world, "unannounced", is_law_enforcement=True)
-    Inspection.objects.filter(pk=cancelled.pk).update(status="cancelled", done_on=PLANNED)
+    inspection_cancel(inspection_id=cancelled.pk, actor=world.office, note="企业停产")
+    Inspection.objects.filter(pk=cancelled.pk).update(done_on=PLANNED)
     assert draws.random_share(township=world.township, year=2025) == (2, 2, 100.0, 70)
 
     # A 四不两直 law-enforcement inspection done in the year lowers it: 2 ÷ 3.

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import WorkflowError
 from inspections import plans
 from inspections.models import Inspection, PlaceAtRisk
 
@@ -67,11 +68,11 @@ def test_it_refuses_a_place_in_another_village(world, client_for):
     assert response.status_code == 200
     assert 'data-testid="field-error"' in response.content.decode()
     assert not PlaceAtRisk.objects.exists()
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         plans.place_create(
             actor=world.village_a_officer, fields={"village": world.village_b, "kind": "market", "name": "x"}
         )
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         plans.place_create(actor=world.other_office, fields={"village": world.village_a, "kind": "market", "name": "x"})
 
 
@@ -152,7 +153,7 @@ def test_it_edits_a_place_and_keeps_its_history(world, place_a, client_for):
 
 
 def test_it_refuses_to_move_a_place_into_a_village_the_officer_does_not_cover(world, place_a):
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         plans.place_update(place_id=place_a.pk, actor=world.village_a_officer, fields={"village": world.village_b})
     place_a.refresh_from_db()
     assert place_a.village == world.village_a

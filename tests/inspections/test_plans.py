@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import dates
+from core.errors import WorkflowError
 from inspections import plans
 from inspections.models import Inspection, SupervisionVisit
 from inspections.services import inspection_plan
@@ -143,9 +144,9 @@ def test_it_plans_only_the_given_township(world, group):
 
 
 def test_it_lets_only_the_office_plan_on_demand(world, group):
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         plans.quarter_plan_create(township=world.township, year=2026, quarter=2, actor=world.leader)
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         plans.quarter_plan_create(township=world.township, year=2026, quarter=2, actor=world.other_office)
 
     plans.quarter_plan_create(township=world.township, year=2026, quarter=2, actor=world.office)

@@ -10,9 +10,11 @@ import time_machine
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core.errors import WorkflowError
 from inspections import plans
+from inspections.access import problems_visible_to
 from inspections.models import DisciplineReferral, WorkProblem
-from inspections.services import inspection_plan
+from inspections.services import inspection_actions, inspection_plan
 from tests.factories import SupervisionGroupFactory, UserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -91,7 +93,7 @@ def test_it_hands_a_unit_visits_problem_to_the_unit_by_default(world, visit_unit
 
     assert (problem.village, problem.unit) == (None, world.unit_a)
     plans.problem_reply(problem_id=problem.pk, actor=world.dept_a, reply="已整改")
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         plans.problem_reply(problem_id=problem.pk, actor=world.dept_b, reply="已整改")
 
 
@@ -105,42 +107,42 @@ def test_it_lets_the_office_and_the_group_hand_over(world, member, visit_a, user
 # §1: the village supervised (its officer) does not hand problems over to itself.
 @pytest.mark.parametrize("username", ["village_a_officer", "dept_b", "ent_a", "village_b_officer", "other_office"])
 def test_it_refuses_hand_over_to_others(world, visit_a, username):
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         hand_over(visit_a, getattr(world, username))
     assert not WorkProblem.objects.exists()
 
 
 def test_it_refuses_problems_outside_a_supervision_inspection_or_past_their_deadline(world, visit_a):
     special = inspection_plan(actor=world.office, township=world.township, kind="special", village=world.village_a)
-    with pytest.raises(plans.WorkflowError, match="督导检查"):
+    with pytest.raises(WorkflowError, match="督导检查"):
         hand_over(special, world.office)
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         hand_over(visit_a, world.office, deadline=dt.date(2026, 4, 9))
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         hand_over(visit_a, world.office, village=world.village_a, unit=world.unit_a)
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         hand_over(visit_a, world.office, village=world.enterprise_other.village)
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         hand_over(visit_a, world.office, description="  ")
 
 
 def test_it_refuses_steps_by_the_wrong_people_or_in_the_wrong_state(world, visit_a):
     problem = hand_over(visit_a, world.office)
     for actor in (world.village_b_officer, world.office, world.leader, world.ent_a):
-        with pytest.raises(plans.WorkflowError):
+        with pytest.raises(WorkflowError):
             plans.problem_reply(problem_id=problem.pk, actor=actor, reply="已整改")
-    with pytest.raises(plans.WorkflowError, match="不能进行"):
+    with pytest.raises(WorkflowError, match="不能进行"):
         plans.problem_accept(problem_id=problem.pk, actor=world.office)
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         plans.problem_reply(problem_id=problem.pk, actor=world.village_a_officer, reply=" ")
 
     plans.problem_reply(problem_id=problem.pk, actor=world.village_a_officer, reply="已整改")
     for actor in (world.village_a_officer, world.dept_a, world.other_office):
-        with pytest.raises(plans.WorkflowError):
+        with pytest.raises(WorkflowError):
             plans.problem_accept(problem_id=problem.pk, actor=actor)
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         plans.problem_return(problem_id=problem.pk, actor=world.office, note="")
-    with pytest.raises(plans.WorkflowError, match="不能进行"):
+    with pytest.raises(WorkflowError, match="不能进行"):
         plans.problem_reply(problem_id=problem.pk, actor=world.village_a_officer, reply="再次回复")
     problem.refresh_from_db()
     assert problem.state == "replied"
@@ -233,7 +235,7 @@ def test_it_shows_each_role_the_problems_in_its_scope(world, member, visit_a, vi
         world.other_office: set(),
     }
     for user, problems in expected.items():
-        assert set(plans.problems_visible_to(user)) == problems, user
+        assert set(problems_visible_to(user)) == problems, user
     assert (
         client_for(world.village_b_officer).get(reverse("inspections:problem_detail", args=[to_a.pk])).status_code
         == 404
@@ -299,15 +301,15 @@ def test_it_records_a_referral_by_the_office_or_the_groups_leader(world, visit_a
 
 @pytest.mark.parametrize("username", ["member", "village_a_officer", "dept_a", "other_office"])
 def test_it_refuses_referrals_by_anyone_else(world, member, visit_a, username):
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         refer(visit_a, member if username == "member" else getattr(world, username))
 
 
 def test_it_refuses_referrals_outside_supervision_or_dated_in_the_future(world, visit_a):
     special = inspection_plan(actor=world.office, township=world.township, kind="special", village=world.village_a)
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         refer(special, world.office)
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         refer(visit_a, world.office, referred_on=dt.date(2026, 4, 11))
 
 
@@ -331,7 +333,7 @@ def test_it_records_a_referral_from_its_page_and_lists_it_for_the_office(world, 
 
 
 def _partial(inspection, user):
-    context = {"inspection": inspection, "user": user, **plans.inspection_plan_flags(user, inspection)}
+    context = {"inspection": inspection, "user": user, "actions": inspection_actions(user, inspection)}
     return render_to_string("inspections/plans/_inspection_problems.html", context)
 
 
@@ -351,14 +353,14 @@ def test_it_renders_the_inspection_partial_with_problems_and_referrals_for_the_g
     assert 'data-testid="inspection-referral"' not in for_village
 
 
-def test_it_follows_the_flags_the_inspection_page_passes(world, visit_a):
+def test_it_follows_the_actions_the_inspection_page_passes(world, visit_a):
     refer(visit_a, world.leader)
     context = {"inspection": visit_a, "user": world.office}
 
     without = render_to_string("inspections/plans/_inspection_problems.html", context)
     flagged = render_to_string(
         "inspections/plans/_inspection_problems.html",
-        {**context, **plans.inspection_plan_flags(world.office, visit_a)},
+        {**context, "actions": inspection_actions(world.office, visit_a)},
     )
 
     assert 'data-testid="inspection-referral"' not in without

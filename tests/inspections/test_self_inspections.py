@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import WorkflowError
 from inspections import plans
 from inspections.models import ChecklistTemplate, ChecklistVersion, Inspection
 from tests.factories import EnterpriseFactory, SectorFactory, UserFactory
@@ -291,7 +292,7 @@ def test_it_lets_only_the_enterprises_own_contacts_file(world, client_for, usern
 
     assert client_for(getattr(world, username)).post(url).status_code == 404
     assert not Inspection.objects.exists()
-    with pytest.raises(plans.WorkflowError):
+    with pytest.raises(WorkflowError):
         plans.self_inspection_start(enterprise=world.enterprise_a, actor=getattr(world, username))
 
 

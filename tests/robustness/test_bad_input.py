@@ -189,6 +189,7 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
             "answer",
             "photo",
             "submit",
+            "cancel",
             "signature",
             "leader_signature",
             "problem_create",
