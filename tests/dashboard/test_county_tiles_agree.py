@@ -28,7 +28,8 @@ LISTING_LEVELS = ("township", "county", "city", "province")
 @pytest.fixture
 def data(world):
     with time_machine.travel(NOW, tick=False):
-        yield _generated(world)
+        _generated(world)
+        yield
 
 
 def _generated(world: Any) -> None:
