@@ -24,6 +24,7 @@ run: install
 	$(MANAGE) load_checklists
 	$(MANAGE) create_quarter_plans
 	$(MANAGE) generate_hazards 300 --seed 2024 --if-empty
+	$(MANAGE) generate_hazards 40 --seed 2025 --township 341324990 --if-empty
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # The whole suite on PostgreSQL (DATABASE_URL, default the local server), plus linters and checks.

@@ -50,7 +50,6 @@ from hazards.models import (
     Level,
     Listing,
     Status,
-    stock_cutoff,
 )
 from units.models import Sector, Township, Village
 
@@ -209,14 +208,14 @@ class MonthFrame:
     cutoff: dt.date
 
     @classmethod
-    def of(cls, month: dt.date) -> MonthFrame:
+    def of(cls, month: dt.date, cutoff: dt.date) -> MonthFrame:
         month = first_of_month(month)
         return cls(
             month=month,
             last_day=next_month(month) - dt.timedelta(days=1),
             start=month_start_moment(month),
             end=month_end_moment(month),
-            cutoff=stock_cutoff(),
+            cutoff=cutoff,
         )
 
 
@@ -257,7 +256,7 @@ GroupKey = tuple[str, str]
 
 def count_month(township: Township, month: dt.date) -> dict[GroupKey, Counter[str]]:
     """{(dimension, key): figures} for the township at the month's end; one pass over its hazards."""
-    frame = MonthFrame.of(month)
+    frame = MonthFrame.of(month, township.stock_cutoff)
     listed = listings_then(township, frame.last_day)
     counts: dict[GroupKey, Counter[str]] = {}
     for h in hazards_then(township, frame.month):

@@ -13,7 +13,8 @@ lead unit, level, channel, month); the dashboard, the reports and the monthly sn
 * closed — closed (销号) ones;
 * open — reported, registered, rectifying or pending acceptance (today);
 * overdue — registered, rectifying or pending acceptance with the deadline passed (today, Asia/Shanghai);
-* stock — found before STOCK_CUTOFF_DATE (存量); increment — found on or after it (增量);
+* stock — found before the township's stock cutoff (存量, Township.stock_cutoff: a figure over several townships
+  counts each hazard by its own township's date); increment — found on or after it (增量);
 * dynamic zeroing (动态清零) — major hazards overdue, and reports overdue for confirmation (an unregistered report
   may be a major hazard nobody has judged): the 2026 goal is that both are zero;
 * overdue for confirmation — reports not registered or dismissed within the township's time limit
@@ -46,7 +47,7 @@ from hazards.models import (
     Level,
     Listing,
     Status,
-    stock_cutoff,
+    stock_q,
 )
 
 # The definitions shown beside each rate (issue 9.5: "state each rate's definition next to its figure").
@@ -97,7 +98,7 @@ def q_overdue(today: dt.date | None = None) -> Q:
 
 
 def q_stock() -> Q:
-    return Q(found_on__lt=stock_cutoff())
+    return stock_q()
 
 
 def q_rectified_on_time() -> Q:

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 
 from core.spreadsheets import ImportResult
 from core.spreadsheets.views import XLSX, SpreadsheetImportView, UploadForm, xlsx_response
-from units.access import get_or_404, get_scope, office_township
+from units.access import current_township_id, get_or_404, get_scope, office_township
 from units.models import Township, User
 
 from . import ledger_export as exporter
@@ -57,7 +57,12 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
         raise Http404  # like the list page: an account without a role has no list to export
     hazards = exporter.ledger_hazards(request.user, request.GET)
     if hazards.count() > EXPORT_SYNC_LIMIT:
-        job = ExportJob.objects.create(user=_user(request), kind="ledger", query=request.GET.urlencode())
+        job = ExportJob.objects.create(
+            user=_user(request),
+            township_id=current_township_id(request),
+            kind="ledger",
+            query=request.GET.urlencode(),
+        )
         # delay_on_commit, with a broker outage caught: the job page then says the export failed (S7).
         transaction.on_commit(partial(_enqueue, job.pk))
         return redirect("hazards:export_job", pk=job.pk)

@@ -27,7 +27,8 @@ from .models import (
     Listing,
     ListingLevel,
     Status,
-    stock_cutoff,
+    increment_q,
+    stock_q,
 )
 
 SORTS = {
@@ -166,9 +167,9 @@ class HazardFilter(django_filters.FilterSet):
 
     def filter_stock(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
         if value == "stock":
-            return qs.filter(found_on__lt=stock_cutoff())
+            return qs.filter(stock_q())
         if value == "increment":
-            return qs.filter(found_on__gte=stock_cutoff())
+            return qs.filter(increment_q())
         return qs
 
     def filter_closed_from(self, qs: QuerySet[Hazard], name: str, value: dt.date | None) -> QuerySet[Hazard]:

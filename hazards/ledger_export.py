@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.dates import local_today
 from core.spreadsheets import Column, ReportWriter, filler_line, yes_no
-from units.access import Scope, get_scope
+from units.access import Scope, act_in_township, get_scope
 from units.models import Township
 
 from .access import hazards_visible_to, hidden_source_fields, may_see_channels
@@ -233,8 +233,8 @@ def _finish(job: ExportJob, **changes: Any) -> None:
 def run_export_job(job_id: Any) -> None:
     """Write the ledger of a queued export job.
 
-    1. Rebuild the list from the job's query string with the job user's scope: the file holds what that user
-       may see, whoever runs the worker.
+    1. Rebuild the list from the job's query string with the job user's scope in the township the export was
+       started in: the file holds what that user saw there, whoever runs the worker.
     2. Count it, then stream it to a temporary file, reporting progress.
     3. Store the file under a generated name; mark the job done, or failed with the error.
     A job already done is left alone: with acks_late a message may be delivered twice.
@@ -242,6 +242,7 @@ def run_export_job(job_id: Any) -> None:
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     if job.state == ExportJob.State.DONE:
         return
+    act_in_township(job.user, job.township_id)
     try:
         qs = ledger_hazards(job.user, QueryDict(job.query))
         total = qs.count()

@@ -325,7 +325,7 @@ def self_inspections(request: HttpRequest) -> HttpResponse:
     """Readers: the enterprises in their scope with this period's state; an enterprise contact: its own."""
     user = current_user(request)
     scope = get_scope(user)
-    reads = bool(scope.all_townships or scope.village_ids or scope.unit_ids)
+    reads = bool(scope.all_townships or scope.village_ids or scope.unit_ids or scope.sector_ids)
     if not reads and not scope.enterprise_ids:
         raise Http404
     context: dict[str, Any] = {"reads": reads}

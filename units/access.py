@@ -164,7 +164,11 @@ class _Row:
 
 
 def _assignment_rows(user: User) -> list[_Row]:
-    """The user's active assignments; a county department's county is that of the department."""
+    """The user's active assignments; a county department's county is that of the department. A request loads them
+    once (current_township_id keeps them on the user object for the scope)."""
+    cached: list[_Row] | None = getattr(user, ASSIGNMENTS_ATTR, None)
+    if cached is not None:
+        return cached
     rows = Assignment.objects.filter(user=user, is_active=True).values_list(
         "role",
         "township_id",
@@ -256,6 +260,7 @@ CURRENT_TOWNSHIP_KEY = "current_township"
 # Where the request's user object keeps its scope, and the township it acts in (set before the scope is built).
 SCOPE_ATTR = "_liuwei_scope"
 ACTING_TOWNSHIP_ATTR = "_liuwei_township"
+ASSIGNMENTS_ATTR = "_liuwei_assignments"
 
 
 def township_choices(user: Any) -> frozenset[int]:
@@ -275,13 +280,7 @@ def resolve_township_id(user: Any, chosen: Any) -> int | None:
     if isinstance(chosen, int) and not isinstance(chosen, bool) and chosen in choices:
         return chosen
     # Several townships and no valid choice yet: a stable default until the user picks one, their office's first.
-    offices = {
-        pk
-        for pk in Assignment.objects.filter(
-            user=user, is_active=True, role__in=(Role.OFFICE, Role.ADMIN), township_id__in=choices
-        ).values_list("township_id", flat=True)
-        if pk
-    }
+    offices = {r.township_id for r in _assignment_rows(user) if r.role in (Role.OFFICE, Role.ADMIN) and r.township_id}
     return min(offices or choices)
 
 
@@ -301,6 +300,7 @@ def current_township_id(request: Any) -> int | None:
     if not user.is_authenticated:
         return None
     if not hasattr(user, ACTING_TOWNSHIP_ATTR):
+        setattr(user, ASSIGNMENTS_ATTR, _assignment_rows(user))
         chosen = request.session.get(CURRENT_TOWNSHIP_KEY) if hasattr(request, "session") else None
         act_in_township(user, resolve_township_id(user, chosen))
     township_id: int | None = getattr(user, ACTING_TOWNSHIP_ATTR)
@@ -345,10 +345,11 @@ def get_township_for_office(user: Any, pk: Any) -> Township:
 
 # -- master data ------------------------------------------------------------------------------------------
 
-# Villages, units, sectors and supervision groups are read by those who see the whole township; enterprises also
-# by departments and village officers (theirs); the office changes them.
-MASTER_DATA_READERS = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
-ENTERPRISE_READERS = (*MASTER_DATA_READERS, Role.DEPARTMENT, Role.VILLAGE)
+# Villages, units, sectors and supervision groups are read by those who see the whole township (the county bureau
+# sees every township's); enterprises also by departments, village officers and county departments (theirs); the
+# office changes them.
+MASTER_DATA_READERS = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN, Role.COUNTY)
+ENTERPRISE_READERS = (*MASTER_DATA_READERS, Role.DEPARTMENT, Role.VILLAGE, Role.COUNTY_DEPARTMENT)
 
 
 def require_master_data_reader(scope: Scope) -> None:

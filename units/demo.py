@@ -424,7 +424,11 @@ def load_demo_data(*, password: str = DEMO_PASSWORD) -> DemoResult:
     3. The enterprises and places, by credit code (or by name and village when they have none).
     4. One user per role plus further leaders and a discipline-office member, by username, with assignments.
     5. Three supervision groups, by name; members, villages and units only when the group is new.
+    6. The county and a second, invented township with their people (units.demo_county).
     """
+    # demo_county builds on this module's catalogue and helpers, so it is imported only once this one is loaded.
+    from .demo_county import load_county_demo_data
+
     load_reference_data()
     township = Township.objects.get(code=TOWNSHIP_CODE)
     result = DemoResult()
@@ -435,6 +439,7 @@ def load_demo_data(*, password: str = DEMO_PASSWORD) -> DemoResult:
     contact = next(p for p in planned if p.place.name == CONTACT_ENTERPRISE).safety_manager
     users = _load_users(township, villages, units, enterprises, contact, password, result)
     _load_groups(township, villages, units, users, result)
+    load_county_demo_data(demo_township=township, set_password=_password_setter(password), result=result)
     return result
 
 

@@ -15,8 +15,10 @@ from django.db.models import QuerySet
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import local_today
 from core.spreadsheets import name_key
 
+from .access import townships_to_choose
 from .credit_code import normalise_credit_code, validate_credit_code
 from .models import Enterprise, Role, Sector, SupervisionGroup, Township, Unit, User, Village
 from .phones import PhoneField
@@ -366,11 +368,30 @@ class SupervisionGroupForm(UniqueNameInTownshipMixin, StyledFormMixin, forms.Mod
 
 
 class TownshipSettingsForm(StyledFormMixin, forms.ModelForm):
-    """The office's settings of its township (the stock cutoff and others follow with the county installation)."""
+    """The office's settings of its township."""
 
     class Meta:
         model = Township
-        fields = ["confirmation_days"]
+        fields = ["confirmation_days", "stock_cutoff"]
+        widgets = {"stock_cutoff": DateInput}
+
+    def clean_stock_cutoff(self) -> dt.date:
+        """A cutoff in the future would count this year's new hazards as stock."""
+        cutoff: dt.date = self.cleaned_data["stock_cutoff"]
+        if cutoff > local_today():
+            raise forms.ValidationError(_("The stock cutoff cannot lie in the future."))
+        return cutoff
+
+
+class TownshipSwitchForm(forms.Form):
+    """The header's picker: one of the user's townships, and the page to go back to."""
+
+    township = forms.ModelChoiceField(queryset=Township.objects.none())
+    next = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships_to_choose(user)  # type: ignore[attr-defined]
 
 
 class EnterprisePageForm(EnterpriseForm):

@@ -12,18 +12,18 @@ from core import menu
 
 from .access import get_scope
 from .models import Role
-from .navigation import FIELD, OFFICE, READERS, seen_by
+from .navigation import COUNTY, FIELD, OFFICE, READERS, seen_by
 
 ORGANISATION = menu.groups.add(menu.MenuGroup("organisation", _("Organisation"), order=50))
 ADMINISTRATION = menu.groups.add(menu.MenuGroup("administration", _("Administration"), order=60))
 
 for order, (label, url_name, roles) in enumerate(
     (
-        (_("Enterprises"), "units:enterprise_list", FIELD),
-        (_("Villages"), "units:village_list", READERS),
-        (_("Units"), "units:unit_list", READERS),
-        (_("Sectors"), "units:sector_list", READERS),
-        (_("Supervision groups"), "units:group_list", READERS),
+        (_("Enterprises"), "units:enterprise_list", (*FIELD, *COUNTY)),
+        (_("Villages"), "units:village_list", (*READERS, Role.COUNTY)),
+        (_("Units"), "units:unit_list", (*READERS, Role.COUNTY)),
+        (_("Sectors"), "units:sector_list", (*READERS, Role.COUNTY)),
+        (_("Supervision groups"), "units:group_list", (*READERS, Role.COUNTY)),
         (_("Import enterprises"), "units:enterprise_import", OFFICE),
         (_("Township settings"), "units:township_settings", OFFICE),
     )

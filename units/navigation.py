@@ -11,7 +11,9 @@ from .models import Role
 
 READERS = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
 FIELD = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN, Role.DEPARTMENT, Role.VILLAGE)
-ALL_ROLES = (*FIELD, Role.ENTERPRISE)
+# The county's staff read the townships' registers; the county's own pages are given to them by name.
+COUNTY = (Role.COUNTY, Role.COUNTY_DEPARTMENT)
+ALL_ROLES = (*FIELD, Role.ENTERPRISE, *COUNTY)
 OFFICE = (Role.OFFICE, Role.ADMIN)
 
 

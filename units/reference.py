@@ -1,20 +1,36 @@
-"""Reference data shipped with the system: the township, its units and the sector routing (SPEC S1, 四(二)).
+"""Reference data: a township, its county, villages, units and sector routing (SPEC S1, 四(二)).
 
-The routing follows the plan's "三管三必须" table as the plan writes the unit names;
-the office may rename units and change the routing afterwards, and loading the
-reference data again never undoes the office's changes to an existing row.
+The built-in reference is 刘圩镇's: the routing follows the plan's "三管三必须" table as the plan writes the unit
+names. Every other township of the county brings its own reference file (REFERENCE_DIR/<division code>.json, or
+any file given to `load_reference_data --file`), in the same shape:
+
+    {"name": "…镇", "code": "341324…", "county": {"name": "泗县", "code": "341324"},
+     "villages": [{"name": "…村", "code": "341324…201"}],
+     "units": [{"name": "镇应急办", "kind": "office", "duty": "supervision", "office": true, "enforcement": true}],
+     "sectors": [{"name": "工贸", "lead": "镇应急办", "participants": [], "high_risk": false, "aliases": []}]}
+
+The office may rename units and change the routing afterwards: loading a reference again adds what is missing and
+never undoes the office's changes to an existing row.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
-from .models import DutyKind, Sector, Township, Unit
+from .models import County, DutyKind, Sector, Township, Unit, Village
 
 TOWNSHIP_NAME = "刘圩镇"
 TOWNSHIP_CODE = "341324106"
+COUNTY_NAME = "泗县"
+COUNTY_CODE = "341324"
+# One reference file per township beyond the built-in one, named by its division code.
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference_data"
 
 SUP, SEC, OTH = DutyKind.SUPERVISION, DutyKind.SECTOR, DutyKind.OTHER
 
@@ -96,6 +112,104 @@ SECTORS: list[SectorSpec] = [
 ]
 
 
+@dataclass(frozen=True)
+class UnitSpec:
+    name: str
+    kind: str
+    duty: str
+    is_office: bool = False
+    enforcement: bool = False
+
+
+@dataclass(frozen=True)
+class TownshipReference:
+    """What a township's reference data holds (see the module docstring for its file)."""
+
+    name: str
+    code: str
+    county_name: str = ""
+    county_code: str = ""
+    villages: tuple[tuple[str, str], ...] = ()  # (name, division code)
+    units: tuple[UnitSpec, ...] = ()
+    sectors: tuple[SectorSpec, ...] = field(default=())
+
+
+LIUWEI = TownshipReference(
+    name=TOWNSHIP_NAME,
+    code=TOWNSHIP_CODE,
+    county_name=COUNTY_NAME,
+    county_code=COUNTY_CODE,
+    units=tuple(UnitSpec(*row) for row in UNITS),
+    sectors=tuple(SECTORS),
+)
+
+
+class ReferenceError(ValueError):
+    """A reference file that cannot be read, or names a unit it does not list."""
+
+
+def read_reference(path: Path) -> TownshipReference:
+    """A township's reference from its JSON file; a clear error for a file that is not one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        county = data.get("county") or {}
+        reference = TownshipReference(
+            name=str(data["name"]),
+            code=str(data["code"]),
+            county_name=str(county.get("name", "")),
+            county_code=str(county.get("code", "")),
+            villages=tuple((str(v["name"]), str(v["code"])) for v in data.get("villages", [])),
+            units=tuple(_unit_spec(u) for u in data.get("units", [])),
+            sectors=tuple(_sector_spec(s) for s in data.get("sectors", [])),
+        )
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ReferenceError(f"{path}: not a township reference file ({type(exc).__name__}: {exc})") from exc
+    _check(reference, path)
+    return reference
+
+
+def _unit_spec(row: dict[str, Any]) -> UnitSpec:
+    kind, duty = str(row.get("kind", Unit.Kind.OFFICE)), str(row.get("duty", DutyKind.OTHER))
+    if kind not in Unit.Kind.values or duty not in DutyKind.values:
+        raise ValueError(f"unit {row.get('name')!r}: unknown kind {kind!r} or duty {duty!r}")
+    return UnitSpec(str(row["name"]), kind, duty, bool(row.get("office", False)), bool(row.get("enforcement", False)))
+
+
+def _sector_spec(row: dict[str, Any]) -> SectorSpec:
+    return SectorSpec(
+        name=str(row["name"]),
+        lead=str(row["lead"]) if row.get("lead") else None,
+        participants=tuple(str(p) for p in row.get("participants", [])),
+        high_risk=bool(row.get("high_risk", False)),
+        aliases=tuple(str(a) for a in row.get("aliases", [])),
+    )
+
+
+def _check(reference: TownshipReference, path: Path) -> None:
+    units = {u.name for u in reference.units}
+    for sector in reference.sectors:
+        for name in [sector.lead, *sector.participants]:
+            if name and name not in units:
+                raise ReferenceError(f"{path}: sector {sector.name!r} names the unit {name!r}, which is not listed")
+
+
+def reference_files() -> list[TownshipReference]:
+    """The townships' reference files shipped in REFERENCE_DIR."""
+    return [read_reference(path) for path in sorted(REFERENCE_DIR.glob("*.json"))]
+
+
+def find_reference(code_or_name: str) -> TownshipReference | None:
+    """The reference of the township with this division code or name: the built-in one or a shipped file."""
+    wanted = code_or_name.strip()
+    return next((r for r in [LIUWEI, *reference_files()] if wanted in (r.code, r.name)), None)
+
+
+def township_named(code_or_name: str) -> Township | None:
+    """The township with this division code or name."""
+    wanted = code_or_name.strip()
+    return Township.objects.filter(Q(code=wanted) | Q(name=wanted)).order_by("code").first()
+
+
 @dataclass
 class LoadResult:
     created: int = 0
@@ -103,49 +217,71 @@ class LoadResult:
 
 
 @transaction.atomic
-def load_reference_data(*, township_name: str = TOWNSHIP_NAME, township_code: str = TOWNSHIP_CODE) -> LoadResult:
+def load_reference_data(reference: TownshipReference = LIUWEI) -> LoadResult:
     """Create what is missing; leave every existing row (and the office's edits to it) alone.
 
-    1. The township, by division code.
-    2. Each unit, by its reference key (its name as the plan writes it), so a renamed unit is still found.
-    3. Each sector, by its reference key, with its lead unit and participants — only when the sector is new.
+    1. The county by division code, and the township by division code (put in the county if it is in none).
+    2. Each village, by division code (or by name within the township).
+    3. Each unit, by its reference key (its name as the reference writes it), so a renamed unit is still found.
+    4. Each sector, by its reference key, with its lead unit and participants — only when the sector is new.
     """
     result = LoadResult()
-    township, created = Township.objects.get_or_create(code=township_code, defaults={"name": township_name})
-    _count(result, created)
+    township = _load_township(reference, result)
+    for name, code in reference.villages:
+        found = Village.objects.filter(Q(code=code) | Q(township=township, name=name)).exists()
+        if not found:
+            Village.objects.create(township=township, name=name, code=code)
+        _count(result, not found)
 
     units: dict[str, Unit] = {}
-    for name, kind, duty, is_office, enforcement in UNITS:
+    for spec in reference.units:
         unit, created = Unit.objects.get_or_create(
-            township=township,
-            ref_key=name,
-            defaults={
-                "name": name,
-                "kind": kind,
-                "duty_kind": duty,
-                "is_safety_office": is_office,
-                "has_enforcement_power": enforcement,
-            },
-        )
-        units[name] = unit
-        _count(result, created)
-
-    for order, spec in enumerate(SECTORS, start=1):
-        sector, created = Sector.objects.get_or_create(
             township=township,
             ref_key=spec.name,
             defaults={
                 "name": spec.name,
-                "lead_unit": units[spec.lead] if spec.lead else None,
-                "is_high_risk": spec.high_risk,
-                "aliases": "\n".join(spec.aliases),
+                "kind": spec.kind,
+                "duty_kind": spec.duty,
+                "is_safety_office": spec.is_office,
+                "has_enforcement_power": spec.enforcement,
+            },
+        )
+        units[spec.name] = unit
+        _count(result, created)
+
+    for order, sector_spec in enumerate(reference.sectors, start=1):
+        sector, created = Sector.objects.get_or_create(
+            township=township,
+            ref_key=sector_spec.name,
+            defaults={
+                "name": sector_spec.name,
+                "lead_unit": units[sector_spec.lead] if sector_spec.lead else None,
+                "is_high_risk": sector_spec.high_risk,
+                "aliases": "\n".join(sector_spec.aliases),
                 "sort_order": order * 10,
             },
         )
         if created:
-            sector.participating_units.set([units[p] for p in spec.participants])
+            sector.participating_units.set([units[p] for p in sector_spec.participants])
         _count(result, created)
     return result
+
+
+def _load_township(reference: TownshipReference, result: LoadResult) -> Township:
+    county = None
+    if reference.county_code:
+        county, created = County.objects.get_or_create(
+            code=reference.county_code, defaults={"name": reference.county_name or reference.county_code}
+        )
+        _count(result, created)
+    township, created = Township.objects.get_or_create(
+        code=reference.code, defaults={"name": reference.name, "county": county}
+    )
+    _count(result, created)
+    if county is not None and township.county_id is None:
+        township.county = county
+        township.save(update_fields=["county"])
+    return township
 
 
 def _count(result: LoadResult, created: bool) -> None:

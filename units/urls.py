@@ -20,6 +20,7 @@ urlpatterns = [
     *_crud("sector", "sectors", views.sector_views),
     *_crud("group", "groups", views.group_views),
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),
+    path("township/", views.switch_township, name="switch_township"),
     path("settings/", views.township_settings, name="township_settings"),
     path("townships/<int:pk>/settings/", views.township_settings_save, name="township_settings_save"),
     path("enterprises/", views.enterprise_list, name="enterprise_list"),

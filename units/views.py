@@ -12,15 +12,17 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 
 from .access import (
+    CURRENT_TOWNSHIP_KEY,
     Scope,
     enterprises_visible_to,
     get_enterprise_for_office,
@@ -45,6 +47,7 @@ from .forms import (
     SectorForm,
     SupervisionGroupForm,
     TownshipSettingsForm,
+    TownshipSwitchForm,
     UnitForm,
     VillageForm,
 )
@@ -415,3 +418,34 @@ def township_settings_save(request: HttpRequest, pk: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, str(error))
     return redirect("units:township_settings")
+
+
+# -- the township a user of several acts in ---------------------------------------------------------
+
+
+def _page_after_switch(request: HttpRequest, next_url: str) -> str:
+    """Back to the page the user was on, if it is ours and a page of no one record (a record of the township left
+    behind would answer 404 now); else the start page."""
+    home = reverse("home")
+    if not next_url or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return home
+    try:
+        match = resolve(next_url.split("?", 1)[0])
+    except Resolver404:
+        return home
+    return home if match.kwargs else next_url
+
+
+@login_required
+@require_POST
+def switch_township(request: HttpRequest) -> HttpResponse:
+    """The header's picker: act in another of the user's townships from now on in this session."""
+    form = TownshipSwitchForm(request.POST, user=request.user)
+    if not form.is_valid():
+        raise Http404
+    township = form.cleaned_data["township"]
+    request.session[CURRENT_TOWNSHIP_KEY] = township.pk
+    messages.success(request, _("You now work in %(township)s.") % {"township": township.name})
+    return redirect(_page_after_switch(request, form.cleaned_data["next"]))

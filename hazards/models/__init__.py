@@ -15,7 +15,8 @@ from .hazard import (
     Role,
     Status,
     Transition,
-    stock_cutoff,
+    increment_q,
+    stock_q,
 )
 from .jobs import ExportJob
 from .supervision import (
@@ -56,6 +57,7 @@ __all__ = [
     "Status",
     "Transition",
     "TypicalFireHazard",
+    "increment_q",
     "next_rung",
-    "stock_cutoff",
+    "stock_q",
 ]

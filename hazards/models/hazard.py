@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -140,8 +140,15 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def stock_cutoff() -> dt.date:
-    return dt.date.fromisoformat(settings.STOCK_CUTOFF_DATE)
+def stock_q(prefix: str = "") -> Q:
+    """存量 (§17/§18): found before the cutoff of the hazard's own township (Township.stock_cutoff), so that a figure
+    over several townships counts each hazard by its township's date."""
+    return Q(**{f"{prefix}found_on__lt": F(f"{prefix}township__stock_cutoff")})
+
+
+def increment_q(prefix: str = "") -> Q:
+    """增量: found on or after its township's cutoff."""
+    return Q(**{f"{prefix}found_on__gte": F(f"{prefix}township__stock_cutoff")})
 
 
 class HazardQuerySet(models.QuerySet["Hazard"]):
@@ -165,10 +172,10 @@ class HazardQuerySet(models.QuerySet["Hazard"]):
         return self.filter(level=Level.MAJOR)
 
     def stock(self) -> HazardQuerySet:
-        return self.filter(found_on__lt=stock_cutoff())
+        return self.filter(stock_q())
 
     def increment(self) -> HazardQuerySet:
-        return self.filter(found_on__gte=stock_cutoff())
+        return self.filter(increment_q())
 
 
 class Hazard(models.Model):
@@ -334,7 +341,7 @@ class Hazard(models.Model):
 
     @property
     def is_stock(self) -> bool:
-        return self.found_on < stock_cutoff()
+        return self.found_on < self.township.stock_cutoff
 
     @property
     def is_open(self) -> bool:

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from units.models import Township
+
 
 class ExportJob(models.Model):
     class State(models.TextChoices):
@@ -19,6 +21,8 @@ class ExportJob(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The township the export was started in: the worker builds the user's scope for it, as the page did.
+    township = models.ForeignKey(Township, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     kind = models.CharField(max_length=30, default="ledger")
     query = models.TextField(blank=True)  # the list's filter query string: the export is exactly that list
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)

@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "units.context_processors.township_picker",
                 "reminders.context_processors.unread_reminders",
             ],
         },

@@ -9,9 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from units.access import build_scope
 from units.credit_code import validate_credit_code
 from units.demo import DEMO_PASSWORD, DemoResult, load_demo_data
-from units.models import Assignment, Enterprise, Role, SupervisionGroup, User, Village
+from units.demo_county import INVENTED_TOWNSHIP_CODE
+from units.models import Assignment, Enterprise, Role, Sector, SupervisionGroup, Township, User, Village
+from units.reference import TOWNSHIP_CODE
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +25,10 @@ LOGINS = {
     "enterprise": Role.ENTERPRISE,
     "leader": Role.LEADERSHIP,
     "admin": Role.ADMIN,
+    "county": Role.COUNTY,
+    "county_dept": Role.COUNTY_DEPARTMENT,
+    "shili_office": Role.OFFICE,
+    "two_townships": Role.OFFICE,
 }
 
 
@@ -40,19 +47,19 @@ def _counts() -> dict[str, int]:
 
 
 def test_it_creates_ten_villages_with_enterprises_in_each(demo: DemoResult) -> None:
-    villages = list(Village.objects.all())
+    villages = list(Village.objects.filter(township__code=TOWNSHIP_CODE))
     assert demo.villages == 10
     assert len(villages) == 10
     assert villages[0].name == "刘圩村"
     assert all(len(v.code) == 12 and v.code.startswith("341324106") for v in villages)
-    assert 140 <= Enterprise.objects.count() <= 170
+    assert 140 <= Enterprise.objects.filter(township__code=TOWNSHIP_CODE).count() <= 170
     assert demo.enterprises == Enterprise.objects.count()
     per_village = Village.objects.annotate(n=Count("enterprises")).values_list("n", flat=True)
     assert all(n > 0 for n in per_village)
 
 
 def test_it_shapes_the_sectors_like_the_town(demo: DemoResult) -> None:
-    industry = Enterprise.objects.filter(primary_sector__name="工贸")
+    industry = Enterprise.objects.filter(primary_sector__name="工贸", township__code=TOWNSHIP_CODE)
     assert industry.count() == 18
     assert industry.filter(is_above_scale=True).count() == 10
     assert 2 <= industry.filter(is_dust_explosion=True).count() <= 3
@@ -106,7 +113,7 @@ def test_it_splits_the_villages_among_three_led_groups(demo: DemoResult) -> None
     groups = list(SupervisionGroup.objects.all())
     assert len(groups) == 3
     covered = [v.pk for g in groups for v in g.villages.all()]
-    assert sorted(covered) == sorted(Village.objects.values_list("pk", flat=True))
+    assert sorted(covered) == sorted(Village.objects.filter(township__code=TOWNSHIP_CODE).values_list("pk", flat=True))
     assert all(g.leader.assignments.filter(role=Role.LEADERSHIP).exists() for g in groups)
     first = SupervisionGroup.objects.get(leader__username="leader")
     members = set(first.members.values_list("username", flat=True))
@@ -154,3 +161,25 @@ def test_it_records_which_unit_runs_the_schools_and_health_centres(demo):
     assert set(Enterprise.objects.filter(name__contains="卫生院").values_list("operated_by__name", flat=True)) == {
         "卫生院"
     }
+
+
+def test_it_puts_the_demo_township_and_an_invented_one_into_the_county(demo: DemoResult) -> None:
+    liuwei, invented = Township.objects.get(code=TOWNSHIP_CODE), Township.objects.get(code=INVENTED_TOWNSHIP_CODE)
+    assert liuwei.county is not None and liuwei.county == invented.county
+    assert (liuwei.county.name, liuwei.county.code) == ("泗县", "341324")
+    assert "虚构" in invented.name
+    assert Village.objects.filter(township=invented).count() >= 2
+    assert all("虚构" in v.name for v in Village.objects.filter(township=invented))
+    invented_enterprises = Enterprise.objects.filter(township=invented)
+    assert invented_enterprises.count() >= 2 and all("演示" in e.name for e in invented_enterprises)
+
+
+def test_it_gives_the_county_logins_their_reach(demo: DemoResult) -> None:
+    townships = set(Township.objects.values_list("pk", flat=True))
+    county = build_scope(User.objects.get(username="county"))
+    assert county.all_townships == townships and county.is_read_only
+    department = build_scope(User.objects.get(username="county_dept"))
+    sectors = set(Sector.objects.filter(pk__in=department.sector_ids).values_list("name", flat=True))
+    assert {"建筑施工", "房屋建筑施工", "液化气"} <= sectors
+    two = User.objects.get(username="two_townships")
+    assert set(two.assignments.values_list("township__code", flat=True)) == {TOWNSHIP_CODE, INVENTED_TOWNSHIP_CODE}

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-import pytest
-from django.core.management import call_command
+import json
+from io import StringIO
 
-from units.models import Sector, Township, Unit
-from units.reference import SECTORS, UNITS, load_reference_data
+import pytest
+from django.core.management import CommandError, call_command
+
+from units.models import Sector, Township, Unit, Village
+from units.reference import SECTORS, TOWNSHIP_CODE, UNITS, load_reference_data
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +82,72 @@ def test_the_migration_gives_existing_reference_sectors_their_other_names(world)
     # Renamed by the office to 商贸: that name is its own, so only the others are added; edits stay as they are.
     assert trade.alias_list == ["商贸服务", "餐饮业", "住宿业"]
     assert chem.alias_list == ["危化"]
+
+
+# -- one township's reference at a time --------------------------------------------------------------------
+
+
+def test_it_puts_the_built_in_township_into_its_county():
+    load_reference_data()
+    township = Township.objects.get(code=TOWNSHIP_CODE)
+    assert township.county is not None and township.county.code == "341324"
+
+
+def test_it_loads_another_township_from_its_reference_file_by_code_or_name():
+    call_command("load_reference_data", "--township", "341324990", stdout=StringIO())
+    township = Township.objects.get(code="341324990")
+    assert township.county is not None and township.county.code == "341324"
+    assert Village.objects.filter(township=township).count() == 3
+    assert Sector.objects.get(township=township, name="消防").lead_unit.name == "派出所"
+    Unit.objects.filter(township=township, name="农经站").update(name="农业服务中心")
+    counts = (Village.objects.count(), Unit.objects.count(), Sector.objects.count())
+    call_command("load_reference_data", "--township", township.name, stdout=StringIO())
+    assert (Village.objects.count(), Unit.objects.count(), Sector.objects.count()) == counts
+    assert Sector.objects.get(township=township, name="农业").lead_unit.name == "农业服务中心"
+    assert not Township.objects.filter(code=TOWNSHIP_CODE).exists()  # the other township untouched
+
+
+def test_it_loads_a_reference_file_given_by_path(tmp_path):
+    path = tmp_path / "town.json"
+    path.write_text(
+        json.dumps(
+            {
+                "name": "测试镇",
+                "code": "341324998",
+                "villages": [{"name": "甲村", "code": "341324998201"}],
+                "units": [{"name": "应急办", "kind": "office", "duty": "supervision", "office": True}],
+                "sectors": [{"name": "工贸", "lead": "应急办", "aliases": ["工业"]}],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("load_reference_data", "--file", str(path), stdout=out)
+    township = Township.objects.get(code="341324998")
+    assert township.county is None
+    assert Sector.objects.get(township=township).alias_list == ["工业"]
+    assert "4 created" in out.getvalue()  # the township, its village, unit and sector
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json",
+        "[]",
+        '{"name": "测试镇"}',
+        '{"name": "测试镇", "code": "1", "units": [{"name": "站", "kind": "castle"}]}',
+        '{"name": "测试镇", "code": "1", "units": [], "sectors": [{"name": "工贸", "lead": "无此单位"}]}',
+    ],
+)
+def test_it_refuses_a_file_that_is_no_township_reference(tmp_path, content):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match=r"bad\.json"):
+        call_command("load_reference_data", "--file", str(path), stdout=StringIO())
+    assert not Township.objects.exists()
+
+
+def test_it_names_the_known_townships_for_an_unknown_one():
+    with pytest.raises(CommandError, match="341324990"):
+        call_command("load_reference_data", "--township", "无此镇", stdout=StringIO())

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
 
-def save(client_for, world, user, value, township=None):
+def save(client_for, world, user, value, township=None, cutoff="2024-01-01"):
     township = township or world.township
     url = reverse("units:township_settings_save", args=[township.pk])
-    return client_for(user).post(url, {f"t{township.pk}-confirmation_days": value})
+    data = {f"t{township.pk}-confirmation_days": value, f"t{township.pk}-stock_cutoff": cutoff}
+    return client_for(user).post(url, data)
 
 
 def test_it_lets_the_office_change_the_confirmation_limit_and_keeps_the_history(world, client_for):
@@ -43,3 +46,18 @@ def test_it_refuses_values_outside_the_bounds_with_a_message(world, value, clien
     assert world.township.confirmation_days == 5
     follow = client_for(world.office).get(reverse("units:township_settings"))
     assert follow.status_code == 200
+
+
+def test_it_lets_each_township_keep_its_own_stock_cutoff(world, client_for):
+    assert save(client_for, world, world.office, "5", cutoff="2025-03-01").status_code == 302
+    world.township.refresh_from_db()
+    world.other_township.refresh_from_db()
+    assert world.township.stock_cutoff == dt.date(2025, 3, 1)
+    assert world.other_township.stock_cutoff == dt.date(2024, 1, 1)  # the installation's default
+
+
+@pytest.mark.parametrize("cutoff", ["", "2025-02-30", "1800-01-01", "2999-01-01", "abc"])
+def test_it_refuses_a_stock_cutoff_that_is_no_date_or_in_the_future(world, client_for, cutoff):
+    assert save(client_for, world, world.office, "7", cutoff=cutoff).status_code == 302
+    world.township.refresh_from_db()
+    assert (world.township.stock_cutoff, world.township.confirmation_days) == (dt.date(2024, 1, 1), 5)

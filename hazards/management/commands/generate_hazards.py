@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hazards.ledger_import import hazard_type_for
-from hazards.models import Channel, Hazard, HazardEvent, HazardType, Level, Status, stock_cutoff
+from hazards.models import Channel, Hazard, HazardEvent, HazardType, Level, Status
 from units.models import Enterprise, Sector, Township, Village
-from units.reference import TOWNSHIP_CODE
+from units.reference import TOWNSHIP_CODE, township_named
 
 START = dt.date(2023, 1, 1)
 MAJOR_SHARE = 0.10
@@ -188,7 +188,7 @@ class Place:
 
 
 class World:
-    """The demo township's villages, sectors and enterprises, loaded once."""
+    """One township's villages, sectors and enterprises, loaded once."""
 
     def __init__(self, township: Township) -> None:
         self.township = township
@@ -231,6 +231,7 @@ def _aware(day: dt.date, rng: random.Random, now: dt.datetime) -> dt.datetime:
 class Clock:
     today: dt.date
     now: dt.datetime
+    stock_cutoff: dt.date  # the township's 存量/增量 date
 
     def days(self, start: dt.date, end: dt.date) -> int:
         return (end - start).days
@@ -246,7 +247,7 @@ def lifecycle(rng: random.Random, found_on: dt.date, clock: Clock) -> dict[str, 
     deadline = found_on + dt.timedelta(days=rng.choice(DEADLINE_DAYS))
     if age > 3 and rng.random() < 0.02:
         return {"status": Status.DISMISSED}
-    done_share = 0.96 if found_on < stock_cutoff() else min(0.9, age / 150)
+    done_share = 0.96 if found_on < clock.stock_cutoff else min(0.9, age / 150)
     if rng.random() < done_share:
         return _finished(rng, found_on, deadline, confirmed_at, clock)
     if age <= 3 and rng.random() < 0.6:
@@ -296,7 +297,7 @@ class Generator:
     def __init__(self, world: World, seed: int) -> None:
         self.world = world
         self.rng = random.Random(seed)  # noqa: S311 - load-test data, nothing secret
-        self.clock = Clock(timezone.localdate(), timezone.now())
+        self.clock = Clock(timezone.localdate(), timezone.now(), world.township.stock_cutoff)
         self.span = (self.clock.today - START).days
         self.channels = list(CHANNEL_WEIGHTS)
         self.weights = list(CHANNEL_WEIGHTS.values())
@@ -365,7 +366,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=None, help="Random seed: the same seed gives the same data.")
         parser.add_argument("--batch", type=int, default=5000, help="Rows per bulk insert (default 5000).")
         parser.add_argument(
-            "--township", default=TOWNSHIP_CODE, help="Division code of the township (demo: %(default)s)."
+            "--township",
+            default=TOWNSHIP_CODE,
+            help="Division code or name of the township (default: %(default)s, the demo township).",
         )
         parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off. Never on production.")
         parser.add_argument(
@@ -395,12 +398,12 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Created {created} hazards and {created} events in {elapsed:.1f} s ({rate:,.0f}/s).")
         )
 
-    def _world(self, code: str) -> World:
-        township = Township.objects.filter(code=code).first()
+    def _world(self, code_or_name: str) -> World:
+        township = township_named(code_or_name)
         world = World(township) if township else None
         if world is None or not world.villages or not world.sectors:
             raise CommandError(
-                f"No villages or sectors found for township {code}. Load the demo data first: "
+                f"No villages or sectors found for township {code_or_name}. Load the demo data first: "
                 "python manage.py load_demo_data"
             )
         return world
