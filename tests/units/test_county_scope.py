@@ -22,7 +22,7 @@ from hazards import services as hazard_services
 from hazards.access import hazard_actions, hazards_visible_to
 from hazards.models import Hazard
 from inspections import plans
-from inspections.access import inspections_visible_to
+from inspections.access import inspections_visible_to, places_visible_to, problems_visible_to, visits_visible_to
 from inspections.models import Inspection, PlaceAtRisk, SupervisionVisit, WorkProblem
 from inspections.services import inspection_plan
 from reminders.access import reminders_visible_to, unknown_deliveries_visible_to
@@ -112,9 +112,9 @@ VISIBLE: dict[str, Callable[[User], Any]] = {
     "hazard": hazards_visible_to,
     "inspection": inspections_visible_to,
     "accident": accidents_visible_to,
-    "place": plans.places_visible_to,
-    "visit": plans.visits_visible_to,
-    "problem": plans.problems_visible_to,
+    "place": places_visible_to,
+    "visit": visits_visible_to,
+    "problem": problems_visible_to,
     "reminder": unknown_deliveries_visible_to,
     "village": lambda user: master_records_visible_to(user, Village),
     "enterprise": enterprises_visible_to,
