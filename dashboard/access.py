@@ -32,7 +32,6 @@ READER_ROLES = (
     Role.COUNTY,
     Role.COUNTY_DEPARTMENT,
 )
-COUNTY_READER_ROLES = (Role.COUNTY, Role.COUNTY_DEPARTMENT)
 
 
 def may_see_dashboard(scope: Scope) -> bool:
