@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.dates import local_today
 from core.spreadsheets.views import xlsx_response
-from units.access import current_township_id, current_user, get_scope, office_township, townships_visible_to
+from units.access import current_township, current_township_id, current_user, get_scope, office_township
 from units.selectors import master_record_history
 
 from .access import (
@@ -71,11 +71,10 @@ def accident_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def accident_export(request: HttpRequest) -> HttpResponse:
     _form, qs = _filtered(request)
-    user = current_user(request)
-    towns = townships_visible_to(user).order_by("code").values_list("name", flat=True)
-    content = accidents_workbook(
-        qs.order_by("occurred_on", "pk")[:EXPORT_LIMIT], filler=user.display_name, township_name="、".join(towns)
-    )
+    # The register of the township the user acts in, in its name.
+    township = current_township(request)
+    accidents = qs.filter(township=township).order_by("occurred_on", "pk")[:EXPORT_LIMIT]
+    content = accidents_workbook(accidents, township=township, filler=current_user(request))
     return xlsx_response(content, f"事故登记-{local_today():%Y-%m-%d}.xlsx")
 
 

@@ -179,7 +179,7 @@ def monthly_report_excel(request: HttpRequest) -> HttpResponse:
     _form, table, _town = _monthly(request)
     if table is None:
         return monthly_report(request)
-    content = reports.monthly_report_workbook(table, filler=current_user(request).display_name)
+    content = reports.monthly_report_workbook(table, filler=current_user(request))
     return xlsx_response(content, f"隐患排查治理月报-{table.start:%Y-%m}.xlsx")
 
 
@@ -281,7 +281,7 @@ def statistics_excel(request: HttpRequest) -> HttpResponse:
     form, table, _town = _statistics(request)
     if table is None:
         return statistics(request)
-    content = reports.statistics_workbook(table, filler=current_user(request).display_name)
+    content = reports.statistics_workbook(table, filler=current_user(request))
     by = "按村" if form.cleaned_data["by"] == "village" else "按行业"
     return xlsx_response(content, f"隐患统计表-{by}-{table.start:%Y%m%d}-{table.end:%Y%m%d}.xlsx")
 

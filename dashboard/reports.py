@@ -25,6 +25,7 @@ from inspections.models import Inspection
 from inspections.models.inspection import Kind as InspectionKind
 from inspections.models.inspection import Status as InspectionStatus
 from units.models import Assignment, County, Role, Sector, Township, User
+from units.offices import filler_unit_name
 
 from .models import Accident, AccidentKind, AccidentLevel
 from .snapshots import next_month
@@ -345,9 +346,10 @@ def statistics_table(
 # -- Excel -------------------------------------------------------------------------------------------------------
 
 
-def table_workbook(table: ReportTable, columns: Sequence[Column], *, filler: str, notes: Sequence[str] = ()) -> bytes:
-    """The table as the county's sheet: title, 填报单位 / 填报人 / 审核人 / 填报日期, headers, rows, 合计."""
-    line = filler_line(table.township.name, filler, local_today())
+def table_workbook(table: ReportTable, columns: Sequence[Column], *, filler: User, notes: Sequence[str] = ()) -> bytes:
+    """The table as the county's sheet: title, 填报单位 (the filler's unit in the table's township) / 填报人 / 审核人 /
+    填报日期, headers, rows, 合计."""
+    line = filler_line(filler_unit_name(filler, table.township), filler.display_name, local_today())
     return _sheet(table, columns, line=line, notes=notes)
 
 
@@ -368,11 +370,11 @@ def _sheet(table: AnyTable, columns: Sequence[Column], *, line: str, notes: Sequ
     return writer.to_bytes()
 
 
-def monthly_report_workbook(table: ReportTable, *, filler: str) -> bytes:
+def monthly_report_workbook(table: ReportTable, *, filler: User) -> bytes:
     return table_workbook(table, MONTHLY_COLUMNS, filler=filler, notes=[RECTIFICATION_RATE_NOTE_XLSX])
 
 
-def statistics_workbook(table: ReportTable, *, filler: str) -> bytes:
+def statistics_workbook(table: ReportTable, *, filler: User) -> bytes:
     notes = [RECTIFICATION_RATE_NOTE_XLSX, ON_TIME_RATE_NOTE_XLSX]
     return table_workbook(table, STATISTICS_COLUMNS, filler=filler, notes=notes)
 
@@ -459,13 +461,13 @@ def _accident_total(label: str, accidents: list[Accident]) -> dict[str, Any]:
     }
 
 
-def accidents_workbook(accidents: Iterable[Accident], *, filler: str, township_name: str) -> bytes:
-    """The accident register in the county's format, with a 合计 row of accidents, deaths, injuries and loss, and a
-    row of those counted as 生产安全事故 (the figures of 双下降 count only these)."""
+def accidents_workbook(accidents: Iterable[Accident], *, township: Township, filler: User) -> bytes:
+    """The township's accident register in the county's format, with a 合计 row of accidents, deaths, injuries and
+    loss, and a row of those counted as 生产安全事故 (the figures of 双下降 count only these)."""
     writer = ReportWriter(
         sheet_name="事故登记",
-        title=f"{township_name}生产安全事故登记表",
-        line=filler_line(township_name, filler, local_today()),
+        title=f"{township.name}生产安全事故登记表",
+        line=filler_line(filler_unit_name(filler, township), filler.display_name, local_today()),
         columns=ACCIDENT_COLUMNS,
     )
     rows = list(accidents)

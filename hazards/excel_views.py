@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 
 from core.spreadsheets import ImportResult
 from core.spreadsheets.views import XLSX, SpreadsheetImportView, UploadForm, xlsx_response
-from units.access import current_township_id, get_or_404, get_scope, office_township
+from units.access import current_township, get_or_404, get_scope, office_township
 from units.models import Township, User
 
 from . import ledger_export as exporter
@@ -55,13 +55,11 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     """The ledger of exactly the list the same query string shows on the hazard list page."""
     if not may_see_hazard_list(get_scope(request.user)):
         raise Http404  # like the list page: an account without a role has no list to export
-    hazards = exporter.ledger_hazards(request.user, request.GET)
+    township = current_township(request)
+    hazards = exporter.ledger_hazards(request.user, request.GET, township)
     if hazards.count() > EXPORT_SYNC_LIMIT:
         job = ExportJob.objects.create(
-            user=_user(request),
-            township_id=current_township_id(request),
-            kind="ledger",
-            query=request.GET.urlencode(),
+            user=_user(request), township=township, kind="ledger", query=request.GET.urlencode()
         )
         # delay_on_commit, with a broker outage caught: the job page then says the export failed (S7).
         transaction.on_commit(partial(_enqueue, job.pk))
@@ -69,8 +67,8 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     buffer = io.BytesIO()
     exporter.write_ledger(
         hazards,
-        township=exporter.ledger_township_name(request.user),
-        filler=request.user,
+        township=township,
+        filler=_user(request),
         out=buffer,
         viewer=get_scope(request.user),
     )

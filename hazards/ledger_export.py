@@ -22,7 +22,8 @@ from django.utils import timezone
 from core.dates import local_today
 from core.spreadsheets import Column, ReportWriter, filler_line, yes_no
 from units.access import Scope, act_in_township, get_scope
-from units.models import Township
+from units.models import Township, User
+from units.offices import filler_unit_name
 
 from .access import hazards_visible_to, hidden_source_fields, may_see_channels
 from .county_labels import CHANNEL_LABELS, LEVEL_LABELS, LISTING_LABELS, STATUS_LABELS, TYPE_LABELS
@@ -88,17 +89,12 @@ def with_ledger_columns(qs: QuerySet[Hazard]) -> QuerySet[Hazard]:
     return qs.select_related(*RELATED).annotate(listing_level=Subquery(active))
 
 
-def ledger_hazards(user: Any, data: Mapping[str, Any] | None) -> QuerySet[Hazard]:
-    """Exactly the hazard list the user sees for this query string (same scope rule, same filters)."""
-    base = hazards_visible_to(user).select_related(*RELATED)
+def ledger_hazards(user: Any, data: Mapping[str, Any] | None, township: Township) -> QuerySet[Hazard]:
+    """Exactly the hazard list the user sees for this query string (same scope rule, same filters), of the township
+    the ledger is filled in for: one ledger, one township."""
+    base = hazards_visible_to(user).filter(township=township).select_related(*RELATED)
     _flt, qs = filtered_hazards(data, base, get_scope(user))
     return with_ledger_columns(qs)
-
-
-def ledger_township_name(user: Any) -> str:
-    """The township the ledger is filled in for: the user's (the first one, for a county-wide account)."""
-    township = Township.objects.filter(pk__in=get_scope(user).township_ids).order_by("pk").first()
-    return township.name if township else ""
 
 
 def _major_only(hazards: Iterable[Hazard]) -> bool:
@@ -177,8 +173,8 @@ def _full_row(number: int, hazard: Hazard, today: dt.date) -> dict[str, Any]:
 def write_ledger(
     hazards_iterable: Iterable[Hazard],
     *,
-    township: Township | str,
-    filler: Any,
+    township: Township,
+    filler: User,
     out: str | IO[bytes],
     progress: Progress | None = None,
     today: dt.date | None = None,
@@ -188,15 +184,13 @@ def write_ledger(
 
     The sheet is streamed and a queryset is read in chunks through a server-side cursor; `progress(n)` is called
     every PROGRESS_EVERY rows and once at the end. `viewer` is the scope of the user it is written for: what of a
-    hazard's source they may not see is not in their file (§27).
+    hazard's source they may not see is not in their file (§27). The 填报单位 is the filler's unit in the township.
     """
     today = today or local_today()
-    name = township.name if isinstance(township, Township) else township
-    filler_name = getattr(filler, "display_name", None) or str(filler or "")
     writer = ReportWriter(
         sheet_name=SHEET_TITLE,
-        title=ledger_title(name, major_only=_major_only(hazards_iterable)),
-        line=filler_line(name, filler_name, today),
+        title=ledger_title(township.name, major_only=_major_only(hazards_iterable)),
+        line=filler_line(filler_unit_name(filler, township), filler.display_name, today),
         columns=ledger_columns(viewer),
         frozen_columns=2,  # 序号 and 隐患标题 stay in view
     )
@@ -233,18 +227,19 @@ def _finish(job: ExportJob, **changes: Any) -> None:
 def run_export_job(job_id: Any) -> None:
     """Write the ledger of a queued export job.
 
-    1. Rebuild the list from the job's query string with the job user's scope in the township the export was
-       started in: the file holds what that user saw there, whoever runs the worker.
+    1. Rebuild the list from the job's query string with the job user's scope, in the township the job was asked
+       for: the file holds what that user may see there, whoever runs the worker.
     2. Count it, then stream it to a temporary file, reporting progress.
     3. Store the file under a generated name; mark the job done, or failed with the error.
     A job already done is left alone: with acks_late a message may be delivered twice.
     """
-    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    job = ExportJob.objects.select_related("user", "township").get(pk=job_id)
     if job.state == ExportJob.State.DONE:
         return
+    # The worker loads the user afresh: their scope is that of the township they acted in, as on the page.
     act_in_township(job.user, job.township_id)
     try:
-        qs = ledger_hazards(job.user, QueryDict(job.query))
+        qs = ledger_hazards(job.user, QueryDict(job.query), job.township)
         total = qs.count()
         ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, total=total, done=0, error="")
         _write_job_file(job, qs)
@@ -255,11 +250,10 @@ def run_export_job(job_id: Any) -> None:
 
 def _write_job_file(job: ExportJob, qs: QuerySet[Hazard]) -> None:
     today = local_today()
-    township = ledger_township_name(job.user)
     with tempfile.TemporaryFile(suffix=".xlsx") as tmp:
         written = write_ledger(
             qs,
-            township=township,
+            township=job.township,
             filler=job.user,
             out=tmp,
             progress=_job_progress(job.pk),

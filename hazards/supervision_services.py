@@ -429,18 +429,18 @@ def refusal_update(
 
 
 def notice_prefix(township: Township, year: int) -> str:
-    """E.g. 刘圩安隐改〔2026〕第 — the township's short name (刘圩镇 → 刘圩), the year, then the serial."""
+    """<short name>安隐改〔<year>〕第 — the township's name without 镇/乡/街道, the year, then the serial."""
     short = re.sub(r"(镇|乡|街道)$", "", township.name) or township.name
     return f"{short}安隐改〔{year}〕第"
 
 
 def _next_notice_number(township: Township, year: int) -> str:
+    """The township's next serial of the year. Counted over the township's own notices, not by the prefix alone:
+    another township with the same short name numbers its notices from 1 too."""
     prefix = notice_prefix(township, year)
-    serials = [
-        int(match.group(1))
-        for number in Notice.objects.filter(number__startswith=prefix).values_list("number", flat=True)
-        if (match := re.fullmatch(re.escape(prefix) + r"(\d+)号", number))
-    ]
+    numbers = Notice.objects.filter(township=township, number__startswith=prefix).values_list("number", flat=True)
+    pattern = re.compile(re.escape(prefix) + r"(\d+)号")
+    serials = [int(match.group(1)) for number in numbers if (match := pattern.fullmatch(number))]
     return f"{prefix}{max(serials, default=0) + 1:04d}号"
 
 
@@ -464,6 +464,7 @@ def notice_issue(*, hazard_id: int, actor: User, issued_on: dt.date) -> Notice:
     enterprise = Enterprise.objects.get(pk=cast(int, hazard.enterprise_id))
     notice = Notice(
         hazard=hazard,
+        township=township,
         number=_next_notice_number(township, issued_on.year),
         issued_on=issued_on,
         issued_by=actor,

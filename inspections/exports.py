@@ -7,6 +7,8 @@ from typing import Any
 
 from core.dates import local_today
 from core.spreadsheets import Column, ReportWriter, filler_line
+from units.models import Township, User
+from units.offices import filler_unit_name
 
 from .models import Inspection
 
@@ -44,11 +46,12 @@ def _row(number: int, inspection: Any) -> dict[str, Any]:
     }
 
 
-def inspections_workbook(inspections: Iterable[Inspection], *, filler: str, township_name: str = "") -> bytes:
+def inspections_workbook(inspections: Iterable[Inspection], *, township: Township, filler: User) -> bytes:
+    """The township's inspection record, filled in by the user's unit there."""
     writer = ReportWriter(
         sheet_name="检查记录",
-        title=f"{township_name}安全生产检查记录",
-        line=filler_line(township_name, filler, local_today()),
+        title=f"{township.name}安全生产检查记录",
+        line=filler_line(filler_unit_name(filler, township), filler.display_name, local_today()),
         columns=COLUMNS,
     )
     for number, inspection in enumerate(inspections, start=1):

@@ -40,7 +40,9 @@ class StarterChecklist:
     sources: tuple[str, ...]  # where the quoted texts were read
 
 
-PLAN = "《刘圩镇安全生产治本攻坚三年行动实施方案（2024-2026年）》"
+# The township's own plan: "{township}" becomes the name of the township the checklists are loaded for.
+PLAN = "《{township}安全生产治本攻坚三年行动实施方案（2024-2026年）》"
+PLAN_SOURCE = "镇安全生产治本攻坚三年行动实施方案"
 GONGMAO = "《工贸企业重大事故隐患判定标准》（应急管理部令第10号）"
 FIRE = "《重大火灾隐患判定方法》（GB 35181-2017）"
 FIRE_LAW = "《中华人民共和国消防法》"
@@ -340,7 +342,7 @@ STARTER_CHECKLISTS: tuple[StarterChecklist, ...] = (
             "https://66wkw.com/doc/7453.html（通知及第一条至第四条）",
             "http://www.66baike.cn/news_detail/7.html、http://shilihuiyuan.cn/news/show.php?itemid=25996（第四条）",
             "http://zfcxjst.gd.gov.cn/zwzt/rqaq2022/pczz/content/post_4262885.html（气瓶安全管理情形的摘要）",
-            "刘圩镇安全生产治本攻坚三年行动实施方案 §8",
+            f"{PLAN_SOURCE} §8",
         ),
     ),
     StarterChecklist(
@@ -356,7 +358,7 @@ STARTER_CHECKLISTS: tuple[StarterChecklist, ...] = (
         items=FIREWORKS_ITEMS,
         sources=(
             "http://www.hbdjrd.gov.cn/content/detail/572ab2262c48cb0fc312e354.html（“两关闭”“三严禁”的内容）",
-            "刘圩镇安全生产治本攻坚三年行动实施方案 §13",
+            f"{PLAN_SOURCE} §13",
         ),
     ),
     StarterChecklist(
@@ -424,7 +426,7 @@ def _create(township: Township, spec: StarterChecklist, actor: User | None) -> C
             version=version,
             order=order,
             text=item.text,
-            standard=item.standard,
+            standard=item.standard.replace("{township}", township.name),
             clause=item.clause,
             is_major=item.is_major,
             needs_check=item.needs_check,

@@ -22,7 +22,7 @@ from core.downloads import download_name
 from core.errors import WorkflowError
 from core.spreadsheets.views import xlsx_response
 from hazards.models import Hazard
-from units.access import current_user, get_or_404, get_scope
+from units.access import current_township, current_user, get_or_404, get_scope
 
 from . import services
 from .access import get_inspection_for_user, groups_plannable_by, inspections_visible_to, may_plan_inspections
@@ -82,8 +82,9 @@ def inspection_export(request: HttpRequest) -> HttpResponse:
     qs = qs.select_related("sector").annotate(
         n_fail=Count("answers", filter=Q(answers__result="fail")), n_hazards=Count("hazard_links", distinct=True)
     )
-    towns = sorted(set(user.assignments.filter(is_active=True).values_list("township__name", flat=True)))
-    content = inspections_workbook(qs[:20000], filler=user.display_name, township_name="、".join(towns))
+    # The record of the township the user acts in, in its name.
+    township = current_township(request)
+    content = inspections_workbook(qs.filter(township=township)[:20000], township=township, filler=user)
     return xlsx_response(content, f"检查记录-{local_today():%Y-%m-%d}.xlsx")
 
 

@@ -20,8 +20,10 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from units.models import User
+from units.offices import safety_office_name
 
 from .models import Delivery, Reminder
 from .sms import get_backend
@@ -40,12 +42,29 @@ def _claim(reminder_id: int, field: str) -> bool:
     return bool(Reminder.objects.filter(pk=reminder_id, **{field: Delivery.PENDING}).update(**updates))
 
 
+def sender_name(reminder: Reminder) -> str:
+    """Who a reminder comes from: its township's safety office (某某镇应急办, else 某某镇安委办)."""
+    if reminder.township is None:
+        return _("township safety office")
+    return safety_office_name(reminder.township)
+
+
+def sms_text(reminder: Reminder) -> str:
+    """【sender】title。body — the signature first, as the gateways require, at most 300 characters."""
+    return f"【{sender_name(reminder)}】{reminder.title}。{reminder.body}"[:300]
+
+
 def send_email(reminder_id: int) -> bool:
     """Send the e-mail of a reminder if it is still pending; raises on a transport error so Celery retries."""
     if not _claim(reminder_id, "email_state"):
         return False
-    reminder = Reminder.objects.select_related("user").get(pk=reminder_id)
-    context = {"reminder": reminder, "user": reminder.user, "site_url": getattr(settings, "SITE_URL", "")}
+    reminder = Reminder.objects.select_related("user", "township").get(pk=reminder_id)
+    context = {
+        "reminder": reminder,
+        "user": reminder.user,
+        "sender": sender_name(reminder),
+        "site_url": getattr(settings, "SITE_URL", ""),
+    }
     subject = render_to_string("emails/reminder_subject.txt", context).strip().replace("\n", " ")
     body = render_to_string("emails/reminder_body.txt", context)
     try:
@@ -63,8 +82,8 @@ def send_email(reminder_id: int) -> bool:
 def send_sms(reminder_id: int) -> bool:
     if not _claim(reminder_id, "sms_state"):
         return False
-    reminder = Reminder.objects.get(pk=reminder_id)
-    text = f"【刘圩镇安委办】{reminder.title}。{reminder.body}"[:300]
+    reminder = Reminder.objects.select_related("township").get(pk=reminder_id)
+    text = sms_text(reminder)
     try:
         # The reminder's id is the gateway's de-duplication key: a second send with it must send nothing.
         get_backend().send(phone=reminder.phone, text=text, reminder_id=reminder.pk)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import factory
 from django.utils import timezone
 
+from units.access import CURRENT_TOWNSHIP_KEY
 from units.credit_code import ALPHABET, make_credit_code
 from units.models import (
     Assignment,
@@ -154,3 +156,19 @@ class HazardFactory(factory.django.DjangoModelFactory):
     channel = "department"
     status = "reported"
     found_on = factory.LazyFunction(timezone.localdate)
+
+
+def office_in_a_second_township(user: User, *, name: str = "周庄镇", code: str = "341324199") -> Township:
+    """A second township, with its own safety office unit (周庄镇安监站) and a village, whose office `user` runs too."""
+    township: Township = TownshipFactory.create(name=name, code=code)
+    UnitFactory.create(township=township, name=f"{name}安监站", is_safety_office=True)
+    VillageFactory.create(township=township, name=f"{name.removesuffix('镇')}村")
+    AssignmentFactory.create(user=user, role=Role.OFFICE, township=township)
+    return township
+
+
+def act_in(client: Any, township: Township) -> None:
+    """Pick the township the client's user acts in (as the township picker does), for the session."""
+    session = client.session
+    session[CURRENT_TOWNSHIP_KEY] = township.pk
+    session.save()

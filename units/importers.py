@@ -55,7 +55,7 @@ class Names:
         villages = list(Village.objects.filter(township=township, is_active=True).values_list("name", "pk"))
         self.villages = {name_key(name): pk for name, pk in villages}
         for name, pk in villages:
-            # "刘圩" for 刘圩村, unless another village is called just that.
+            # "张庄" for 张庄村, unless another village is called just that.
             self.villages.setdefault(name_key(name).removesuffix("村"), pk)
         sectors = list(Sector.objects.filter(township=township, is_active=True).values_list("name", "aliases", "pk"))
         self.sector_names = [name for name, _aliases, _pk in sectors]

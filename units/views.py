@@ -249,7 +249,8 @@ def master_views(
 
 
 def _units_list(self: MasterListView, qs: QuerySet[Unit]) -> QuerySet[Unit]:
-    return qs.annotate(n_led=Count("led_sectors", filter=Q(led_sectors__is_active=True)))
+    # Meta.ordering does not apply to a grouped query: name and key keep the pages stable.
+    return qs.annotate(n_led=Count("led_sectors", filter=Q(led_sectors__is_active=True))).order_by("name", "pk")
 
 
 def _sectors_list(self: MasterListView, qs: QuerySet[Sector]) -> QuerySet[Sector]:

@@ -30,10 +30,11 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def filler_line(township_name: str, filler: str, day: date) -> str:
-    """The line county forms carry under the title: who fills in, who reviews, when."""
+def filler_line(unit: str, filler: str, day: date) -> str:
+    """The line county forms carry under the title: which unit fills in (named with its township, e.g.
+    units.offices.filler_unit_name), who, who reviews, when."""
     date_text = f"{day.year}年{day.month}月{day.day}日"
-    return f"填报单位：{township_name}安委办    填报人：{filler}    审核人：        填报日期：{date_text}"
+    return f"填报单位：{unit}    填报人：{filler}    审核人：        填报日期：{date_text}"
 
 
 def print_setup(sheet: Any, *, header_row: int) -> None:

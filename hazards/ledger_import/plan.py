@@ -81,7 +81,7 @@ class Lookups:
         return {duplicate_key(e, v, d, f): pk for pk, e, v, d, f in rows}
 
     def village(self, text: str) -> int | None:
-        # County sheets write 属地 as "刘圩镇", "刘圩镇大何村" or "大何村": the township name adds nothing.
+        # County sheets write 属地 as "某某镇", "某某镇某某村" or "某某村": the township name adds nothing.
         text = text.split(self.township.name, 1)[-1].strip()
         if not text:
             return None

@@ -21,8 +21,9 @@ class ExportJob(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    # The township the export was started in: the worker builds the user's scope for it, as the page did.
-    township = models.ForeignKey(Township, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # The township the user was acting in when they asked for it: the file lists its hazards in its name, whichever
+    # township the user has picked by the time the worker writes it.
+    township = models.ForeignKey(Township, on_delete=models.CASCADE, related_name="+", verbose_name=_("township"))
     kind = models.CharField(max_length=30, default="ledger")
     query = models.TextField(blank=True)  # the list's filter query string: the export is exactly that list
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)

@@ -236,7 +236,10 @@ class Notice(models.Model):
     """隐患整改通知书 with its 送达回证 (§18: the principal and actual controller are notified)."""
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="notices", verbose_name=_("hazard"))
-    number = models.CharField(_("notice number"), max_length=50, unique=True)
+    # The issuing township (the hazard's): numbers run per township and year, and two townships whose short names
+    # are alike may both issue a 第0001号.
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township"))
+    number = models.CharField(_("notice number"), max_length=50)
     issued_on = models.DateField(_("issued on"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Names as they were on the day, so later edits of the enterprise do not rewrite the notice.
@@ -253,6 +256,7 @@ class Notice(models.Model):
         verbose_name = _("rectification notice")
         verbose_name_plural = _("rectification notices")
         ordering = ["-issued_on", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["township", "number"], name="notice_number_unique")]
 
     def __str__(self) -> str:
         return self.number

@@ -269,7 +269,7 @@ def report() -> ReportWriter:
     writer = ReportWriter(
         sheet_name="台账",
         title="刘圩镇隐患台账",
-        line=filler_line("刘圩镇", "王主任", dt.date(2024, 3, 5)),
+        line=filler_line("刘圩镇应急办", "王主任", dt.date(2024, 3, 5)),
         columns=[
             Column("number", "序号", width=6),
             Column("text", "隐患描述", width=40),
@@ -296,7 +296,7 @@ def test_it_writes_the_county_report_head_and_print_setup() -> None:
     sheet = load_workbook(io.BytesIO(writer.to_bytes())).active
     assert isinstance(sheet, Worksheet)
     assert sheet["A1"].value == "刘圩镇隐患台账" and sheet["A1"].font.bold
-    assert sheet["A2"].value.startswith("填报单位：刘圩镇安委办") and "填报人：王主任" in sheet["A2"].value
+    assert sheet["A2"].value.startswith("填报单位：刘圩镇应急办    ") and "填报人：王主任" in sheet["A2"].value
     assert "填报日期：2024年3月5日" in sheet["A2"].value
     assert [c.value for c in sheet[3]] == ["序号", "隐患描述", "发现日期", "整改资金（元）", "整改率（%）", "是否逾期"]
     assert {"A1:F1", "A2:F2"} <= {str(r) for r in sheet.merged_cells.ranges}

@@ -289,7 +289,7 @@ def test_it_exports_the_filtered_list_in_the_county_format(world, client_for, re
     ws = load_workbook(BytesIO(response.content)).worksheets[0]
     assert ws["A1"].value == "刘圩镇生产安全事故登记表"
     line = ws["A2"].value
-    assert "填报单位：刘圩镇安委办" in line and "填报人：office" in line and "审核人：" in line and "填报日期：" in line
+    assert "填报单位：刘圩镇应急办" in line and "填报人：office" in line and "审核人：" in line and "填报日期：" in line
     headers = [c.value for c in ws[3]]
     assert headers[:4] == ["序号", "事故发生日期", "事故发生地点", "所属村"]
     assert headers[7:13] == [

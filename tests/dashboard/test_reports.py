@@ -157,7 +157,7 @@ def test_it_exports_the_monthly_report_in_the_county_format(world, client_for, d
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     ws = load_workbook(BytesIO(response.content)).worksheets[0]
     assert ws["A1"].value == "刘圩镇安全生产事故隐患排查治理情况月报表（2025年5月）"
-    assert ws["A2"].value.startswith("填报单位：刘圩镇安委办")
+    assert ws["A2"].value.startswith("填报单位：刘圩镇应急办    填报人：office")
     assert "填报人：office" in ws["A2"].value and "审核人：" in ws["A2"].value
     assert "填报日期：2025年6月10日" in ws["A2"].value
     assert [c.value for c in ws[3]] == [

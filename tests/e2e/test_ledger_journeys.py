@@ -63,7 +63,9 @@ def test_it_lets_the_office_fix_a_bad_row_and_find_the_imported_hazard(page: Pag
 
 
 def test_it_updates_the_export_job_page_until_the_file_is_ready(page: Page, world: World):
-    job = ExportJob.objects.create(user=world.office, query="", state="running", total=8000, done=2000)
+    job = ExportJob.objects.create(
+        user=world.office, township=world.township, query="", state="running", total=8000, done=2000
+    )
     login(page, "office")
     page.goto(f"/hazards/ledger/export/{job.pk}/")
     expect(page.get_by_test_id("export-percent")).to_have_text("25%")

@@ -14,6 +14,7 @@ from core.files import check_upload
 from tests.factories import HazardFactory
 from units.demo import load_demo_data
 from units.models import Sector, Township
+from units.reference import TOWNSHIP_CODE
 
 
 def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (64, 48), color: str = "red") -> bytes:
@@ -64,7 +65,7 @@ def make_demo_world(hazards: int) -> Township:
     unit (generated data has few unconfirmed ones)."""
     load_demo_data()
     call_command("generate_hazards", str(hazards), "--seed", "9", "--force", stdout=StringIO())
-    township = Township.objects.get()
+    township = Township.objects.get(code=TOWNSHIP_CODE)
     villages = list(township.villages.all())
     for i, sector in enumerate(Sector.objects.filter(township=township)):
         HazardFactory(village=villages[i % len(villages)], sector=sector, lead_unit=sector.lead_unit)

@@ -38,6 +38,7 @@ from hazards.models import (
 )
 from hazards.responsibility import NEXT_STEPS
 from tests.factories import AssignmentFactory, UserFactory
+from units.access import CURRENT_TOWNSHIP_KEY, act_in_township
 from units.models import Assignment, Enterprise, Role, Township, Unit, User, Village
 
 from .conftest import checked, make_demo_world
@@ -83,7 +84,8 @@ def _add_people(township: Township) -> None:
     taken = Assignment.objects.filter(role=Role.VILLAGE).values_list("village_id", flat=True)
     village = Village.objects.filter(township=township).exclude(pk__in=taken).order_by("code").first()
     both = _staff(township, "two-roles", Role.VILLAGE, village=village)
-    AssignmentFactory(user=both, role=Role.DEPARTMENT, township=township, unit=Unit.objects.get(name="派出所"))
+    police = Unit.objects.get(name="派出所", township=township)
+    AssignmentFactory(user=both, role=Role.DEPARTMENT, township=township, unit=police)
 
 
 def _add_supervision(township: Township) -> None:
@@ -335,9 +337,14 @@ def test_the_page_shows_exactly_the_offered_buttons(busy_demo, client):
     checked_pages = 0
     for hazard in _sample(_hazards(busy_demo)):
         for user in users:
+            # A person of several townships sees the hazard's page while working in its township.
+            act_in_township(user, hazard.township_id)
             if not hazards_visible_to(user).filter(pk=hazard.pk).exists():
                 continue
             client.force_login(user)
+            session = client.session
+            session[CURRENT_TOWNSHIP_KEY] = hazard.township_id
+            session.save()
             html = client.get(hazard.get_absolute_url()).content.decode()
             actions = hazard_actions(user, hazard)
             assert _shown(html) == _expected(actions, hazard), (hazard.pk, hazard.status, user.username)

@@ -19,7 +19,8 @@ from hazards import excel_views, ledger_export, tasks
 from hazards.ledger_export import LEDGER_COLUMNS, run_export_job, write_ledger
 from hazards.models import ExportJob, Hazard, Listing
 from tests.conftest import World
-from tests.factories import HazardFactory
+from tests.factories import AssignmentFactory, HazardFactory, UserFactory, act_in, office_in_a_second_township
+from units.models import Role, User
 
 pytestmark = pytest.mark.django_db
 
@@ -92,13 +93,69 @@ def test_it_writes_the_title_and_the_filler_line(client_for, world: World):
     assert sheet["A1"].value == "刘圩镇重大事故隐患排查整治台账"
     assert sheet["A1"].font.bold
     line = sheet["A2"].value
-    assert line.startswith("填报单位：刘圩镇安委办")
+    assert line.startswith("填报单位：刘圩镇应急办    ")  # the office's unit, named with its township
     assert "填报人：王主任" in line
     assert "审核人：" in line
     assert f"填报日期：{today.year}年{today.month}月{today.day}日" in line
     # With a general hazard on the list it is the plain ledger, not the major-hazard one.
     hazard_in(world, level="general")
     assert export(client_for(world.office))["A1"].value == "刘圩镇隐患排查整治台账"
+
+
+def test_it_names_the_exporting_department_as_the_filler(client_for, world: World):
+    hazard_in(world)
+    assert export(client_for(world.dept_a))["A2"].value.startswith("填报单位：刘圩镇住建所    填报人：dept_a")
+
+
+def test_it_names_the_township_s_office_when_the_township_marked_none(client_for, world: World):
+    world.office_unit.is_safety_office = False
+    world.office_unit.save()
+    hazard_in(world)
+    assert export(client_for(world.office))["A2"].value.startswith("填报单位：刘圩镇安委办    ")
+
+
+def two_township_office(world: World) -> tuple[User, Any]:
+    """An officer of 刘圩镇 who also runs a second township's office, and that township's hazard."""
+    user = cast(User, UserFactory(username="twin", full_name="赵六"))
+    AssignmentFactory(user=user, role=Role.OFFICE, township=world.township)
+    second = office_in_a_second_township(user)
+    HazardFactory(village=second.villages.get(), title="周庄镇的隐患")
+    return user, second
+
+
+def test_it_writes_the_ledger_of_the_township_the_user_acts_in_and_in_its_name(client_for, world: World):
+    user, second = two_township_office(world)
+    hazard_in(world, title="刘圩镇的隐患")
+    client = client_for(user)
+    act_in(client, second)
+    sheet = export(client)
+    assert (sheet["A1"].value, titles(sheet)) == ("周庄镇隐患排查整治台账", {"周庄镇的隐患"})
+    assert sheet["A2"].value.startswith("填报单位：周庄镇安监站    填报人：赵六")
+    act_in(client, world.township)
+    sheet = export(client)
+    assert (sheet["A1"].value, titles(sheet)) == ("刘圩镇隐患排查整治台账", {"刘圩镇的隐患"})
+    assert sheet["A2"].value.startswith("填报单位：刘圩镇应急办    ")
+
+
+def test_a_job_writes_the_township_it_was_asked_in_whatever_the_user_picks_later(
+    client_for, world: World, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(excel_views, "EXPORT_SYNC_LIMIT", 0)
+    user, second = two_township_office(world)
+    hazard_in(world, title="刘圩镇的隐患")
+    client = client_for(user)
+    act_in(client, second)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        client.get(EXPORT_URL)
+    job = ExportJob.objects.get()
+    assert job.township == second
+    act_in(client, world.township)  # the worker runs after the user switched
+    for callback in queued:
+        callback()
+    job.refresh_from_db()
+    sheet = sheet_of(job.file.read())
+    assert (sheet["A1"].value, titles(sheet)) == ("周庄镇隐患排查整治台账", {"周庄镇的隐患"})
+    assert sheet["A2"].value.startswith("填报单位：周庄镇安监站    ")
 
 
 def test_it_writes_chinese_headers_real_dates_and_numbers(client_for, world: World):
@@ -162,7 +219,8 @@ def test_it_strips_nul_bytes_that_never_reach_the_database(world: World):
         status="reported",
     )
     out = io.BytesIO()
-    write_ledger([hazard], township="刘圩镇", filler="张三", out=out)
+    world.office.full_name = "张三"
+    write_ledger([hazard], township=world.township, filler=world.office, out=out)
     sheet = sheet_of(out.getvalue())
     row = sheet[HEADER_ROW + 1]
     assert row[COLUMN["隐患标题"]].value == "消防通道堵塞"
@@ -239,7 +297,9 @@ def test_it_runs_a_large_export_as_a_job(client_for, world: World, monkeypatch, 
     job = ExportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("hazards:export_job", args=[job.pk])
-    assert (job.user, job.kind, job.query) == (world.office, "ledger", f"village={world.village_a.pk}")
+    assert (job.user, job.township, job.kind, job.query) == (
+        world.office, world.township, "ledger", f"village={world.village_a.pk}"
+    )  # fmt: skip
     assert (job.state, job.done, job.total, job.percent) == ("done", 3, 3, 100)
     assert job.finished_at is not None
     page = client.get(response["Location"])
@@ -283,7 +343,9 @@ def test_it_hides_a_job_and_its_file_from_other_users(client_for, world: World):
 
 
 def test_it_polls_while_the_job_runs(client_for, world: World):
-    job = ExportJob.objects.create(user=world.office, query="", state="running", total=4000, done=1000)
+    job = ExportJob.objects.create(
+        user=world.office, township=world.township, query="", state="running", total=4000, done=1000
+    )
     client = client_for(world.office)
     url = reverse("hazards:export_job", args=[job.pk])
     page = client.get(url)
@@ -302,12 +364,13 @@ def test_it_polls_while_the_job_runs(client_for, world: World):
 def test_it_exports_what_the_job_user_may_see(world: World):
     own = hazard_in(world, "a", title="本村隐患")
     hazard_in(world, "b", title="外村隐患")
-    job = ExportJob.objects.create(user=world.village_a_officer, query=f"village={world.village_b.pk}")
+    officer, township = world.village_a_officer, world.township
+    job = ExportJob.objects.create(user=officer, township=township, query=f"village={world.village_b.pk}")
     run_export_job(job.pk)
     job.refresh_from_db()
     assert job.state == "done"
     assert titles(sheet_of(job.file.read())) == set()
-    job = ExportJob.objects.create(user=world.village_a_officer, query="")
+    job = ExportJob.objects.create(user=officer, township=township, query="")
     run_export_job(job.pk)
     job.refresh_from_db()
     assert titles(sheet_of(job.file.read())) == {own.title}
@@ -319,7 +382,7 @@ def test_it_marks_a_failed_job_and_says_so(client_for, world: World, monkeypatch
         raise OSError("disk full")
 
     monkeypatch.setattr(ledger_export, "write_ledger", broken)
-    job = ExportJob.objects.create(user=world.office, query="")
+    job = ExportJob.objects.create(user=world.office, township=world.township, query="")
     run_export_job(job.pk)
     job.refresh_from_db()
     assert job.state == "failed"
@@ -331,7 +394,7 @@ def test_it_marks_a_failed_job_and_says_so(client_for, world: World, monkeypatch
 
 def _done_job(world: World) -> ExportJob:
     hazard_in(world)
-    job = ExportJob.objects.create(user=world.office, query="")
+    job = ExportJob.objects.create(user=world.office, township=world.township, query="")
     run_export_job(job.pk)
     job.refresh_from_db()
     assert job.state == "done"

@@ -77,7 +77,7 @@ def test_it_takes_a_hazard_led_by_the_safety_office_from_report_to_closure_with_
     """The dead end of the first round: 工贸 is led by 镇应急办, whose hazards could never be verified."""
     office, village = User.objects.get(username="office"), User.objects.get(username="village")
     their_village = Assignment.objects.filter(user=village, role=Role.VILLAGE).first().village
-    sector = Sector.objects.get(name="工贸")
+    sector = Sector.objects.get(name="工贸", township=their_village.township)
     assert sector.lead_unit is not None and sector.lead_unit.is_safety_office
     hazard = services.hazard_report(
         actor=village,

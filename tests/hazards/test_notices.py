@@ -14,7 +14,8 @@ from core.dates import local_today
 from core.errors import WorkflowError
 from hazards import supervision_services as services
 from hazards.models import HazardEvent, Notice
-from tests.factories import HazardFactory
+from tests.factories import AssignmentFactory, EnterpriseFactory, HazardFactory, TownshipFactory, UserFactory
+from units.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,36 @@ def test_it_numbers_notices_in_sequence_per_year(world):
     assert first.number == f"刘圩安隐改〔{year - 1}〕第0001号"
     assert second.number == f"刘圩安隐改〔{year}〕第0001号"
     assert third.number == f"刘圩安隐改〔{year}〕第0002号"
+
+
+def second_township_hazard(name: str, code: str):
+    """A hazard of an enterprise in another township, and that township's office."""
+    enterprise = EnterpriseFactory(village__township=TownshipFactory(name=name, code=code))
+    office = UserFactory(username=f"office-{code}")
+    AssignmentFactory(user=office, role=Role.OFFICE, township=enterprise.township)
+    hazard = HazardFactory(village=enterprise.village, sector=enterprise.primary_sector, enterprise=enterprise,
+                           status="rectifying", deadline=days(30), found_on=days(-10))  # fmt: skip
+    return hazard, office
+
+
+def test_it_numbers_each_township_s_notices_from_one(world):
+    year = days(0).year
+    own = [issue(world, registered(world)) for _ in range(2)]
+    hazard, office = second_township_hazard("周庄镇", "341324198")
+    theirs = services.notice_issue(hazard_id=hazard.pk, actor=office, issued_on=days(0))
+    assert [n.number for n in own] == [f"刘圩安隐改〔{year}〕第0001号", f"刘圩安隐改〔{year}〕第0002号"]
+    assert theirs.number == f"周庄安隐改〔{year}〕第0001号"
+    assert (own[0].township, theirs.township) == (world.township, hazard.township)
+
+
+def test_it_counts_per_township_even_when_two_short_names_are_alike(world):
+    year = days(0).year
+    issue(world, registered(world))
+    issue(world, registered(world))
+    hazard, office = second_township_hazard("刘圩乡", "341324197")  # its short name is 刘圩 too
+    theirs = services.notice_issue(hazard_id=hazard.pk, actor=office, issued_on=days(0))
+    assert theirs.number == f"刘圩安隐改〔{year}〕第0001号"
+    assert Notice.objects.filter(number=theirs.number).count() == 2
 
 
 def test_it_lets_the_lead_department_issue(world):

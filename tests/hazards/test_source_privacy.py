@@ -134,7 +134,7 @@ def test_it_keeps_the_finder_of_other_channels_for_staff(world, client_for):
 
 
 def test_it_leaves_the_source_out_of_a_background_export(world, reported):
-    job = ExportJob.objects.create(user=world.ent_a, query="")
+    job = ExportJob.objects.create(user=world.ent_a, township=world.township, query="")
     run_export_job(job.pk)
     job.refresh_from_db()
     assert job.state == ExportJob.State.DONE

@@ -16,7 +16,7 @@ from hazards.models import Hazard
 from inspections import services
 from inspections.access import inspections_visible_to, may_log_inspection
 from inspections.models import DEFAULT_CHANNEL, Inspection, Kind
-from tests.factories import SupervisionGroupFactory
+from tests.factories import AssignmentFactory, SupervisionGroupFactory, UserFactory, act_in, office_in_a_second_township
 from tests.hazards.conftest import checked, checked_png
 
 pytestmark = pytest.mark.django_db
@@ -222,6 +222,27 @@ def test_it_exports_the_filtered_inspections(world, client_for, planned):
 
     ws = load_workbook(BytesIO(response.content)).worksheets[0]
     assert ws["C4"].value == world.enterprise_a.name
+
+
+def test_it_exports_the_inspections_of_the_township_the_user_acts_in_and_in_its_name(world, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    user = UserFactory(username="twin", full_name="赵六")
+    AssignmentFactory(user=user, role="office", township=world.township)
+    second = office_in_a_second_township(user)
+    for township, village in ((world.township, world.village_a), (second, second.villages.get())):
+        Inspection.objects.create(township=township, village=village, kind="special", channel="department",
+                                  status="submitted", done_on=timezone.localdate(), created_by=user)  # fmt: skip
+    client = client_for(user)
+    for township, unit in ((second, "周庄镇安监站"), (world.township, "刘圩镇应急办")):
+        act_in(client, township)
+        sheet = load_workbook(BytesIO(client.get(reverse("inspections:export")).content)).worksheets[0]
+        assert sheet["A1"].value == f"{township.name}安全生产检查记录"
+        assert sheet["A2"].value.startswith(f"填报单位：{unit}    填报人：赵六")
+        villages = [row[3] for row in sheet.iter_rows(min_row=4, values_only=True) if row[0]]
+        assert villages == [township.villages.order_by("code").first().name]
 
 
 def test_it_never_lets_a_village_officer_plan_outside_its_villages(world, client_for):

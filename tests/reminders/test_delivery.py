@@ -80,13 +80,13 @@ def test_an_e_mail_goes_out_once_even_when_delivery_runs_twice(office):
 
 
 def test_a_text_message_is_recorded_once_even_when_delivery_runs_twice(world):
-    reminder = text_for("13912345678")
+    reminder = text_for("13912345678", township=world.township)
     delivery.deliver(reminder.pk)
     delivery.deliver(reminder.pk)
     assert delivery.send_sms(reminder.pk) is False
     sms = SmsMessage.objects.get()
     assert (sms.phone, sms.reminder_id) == ("13912345678", reminder.pk)
-    assert sms.text == "【刘圩镇安委办】整改期限将到。请按期整改"
+    assert sms.text == "【刘圩镇应急办】整改期限将到。请按期整改"
     reminder.refresh_from_db()
     assert reminder.sms_state == Delivery.SENT and reminder.sms_sent_at is not None
     assert mail.outbox == []

@@ -193,7 +193,9 @@ def test_the_responsible_person_gets_a_text_message_and_the_users_an_e_mail_afte
         scan_at(at(2026, 12, 9, 8, 0))
     sms = SmsMessage.objects.get()
     assert sms.phone == RESPONSIBLE_PHONE
-    assert "仓库消防通道堵塞" in sms.text and sms.text.startswith("【刘圩镇安委办】")
+    assert sms.text == (
+        "【刘圩镇应急办】“仓库消防通道堵塞”须在 1 天内（2026-12-10 前）整改完毕。刘圩建筑工程有限公司：清理疏散通道"
+    )
     assert sms.reminder.period == "d-1:2026-12-10"
     assert sms.reminder.sms_state == Delivery.SENT
     assert [m.to for m in mail.outbox] == [["ent_a@example.com"]]

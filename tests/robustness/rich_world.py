@@ -192,7 +192,7 @@ def _reminders_and_jobs(world: Any, hazard: Any) -> dict[str, Any]:
         )
         for user in world.users_by_role().values()
     ]
-    job = ExportJob.objects.create(user=world.office, query="level=major")
+    job = ExportJob.objects.create(user=world.office, township=world.township, query="level=major")
     return {"reminders": reminders, "job": job}
 
 

@@ -183,3 +183,14 @@ def test_it_gives_the_county_logins_their_reach(demo: DemoResult) -> None:
     assert {"建筑施工", "房屋建筑施工", "液化气"} <= sectors
     two = User.objects.get(username="two_townships")
     assert set(two.assignments.values_list("township__code", flat=True)) == {TOWNSHIP_CODE, INVENTED_TOWNSHIP_CODE}
+
+
+def test_it_generates_load_test_hazards_for_the_invented_township_by_name(demo: DemoResult, settings) -> None:  # type: ignore[no-untyped-def]
+    from hazards.models import Hazard
+
+    settings.DEBUG = True
+    invented = Township.objects.get(code=INVENTED_TOWNSHIP_CODE)
+    call_command("generate_hazards", "30", "--seed", "1", "--township", invented.name, stdout=StringIO())
+    assert Hazard.objects.filter(township=invented).count() == 30
+    assert not Hazard.objects.exclude(township=invented).exists()
+    assert not Hazard.objects.exclude(village__township=invented).exists()

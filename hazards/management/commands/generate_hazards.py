@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import time
 from argparse import ArgumentParser
 from collections.abc import Iterator
@@ -161,7 +162,7 @@ PROBLEMS: dict[str, list[Problem]] = {
 # Hazards of no enterprise: a road, a self-built house, a street stall.
 OPEN_AIR = [
     (HazardType.ROAD, "道路交通", "{village}村道"),
-    (HazardType.ROAD, "道路交通", "S303省道刘圩段"),
+    (HazardType.ROAD, "道路交通", "S303省道{town}段"),
     (HazardType.OTHER, "自建房", "{village}经营性自建房"),
     (HazardType.FIRE, "消防", "{village}居民楼"),
     (HazardType.GAS, "液化气", "{village}集市流动摊点"),
@@ -192,6 +193,7 @@ class World:
 
     def __init__(self, township: Township) -> None:
         self.township = township
+        self.town = re.sub(r"(镇|乡|街道)$", "", township.name)  # the short name roads are signed with (…段)
         self.villages = list(Village.objects.filter(township=township, is_active=True).order_by("pk"))
         sectors = list(Sector.objects.filter(township=township, is_active=True).select_related("lead_unit"))
         self.sectors = {s.pk: s for s in sectors}
@@ -207,7 +209,7 @@ class World:
         if not candidates or rng.random() < NO_ENTERPRISE_SHARE:
             hazard_type, sector_key, where = rng.choice(OPEN_AIR)
             sector = self.by_key.get(sector_key) or rng.choice(list(self.sectors.values()))
-            return Place(None, where.format(village=village.name), village, sector, hazard_type)
+            return Place(None, where.format(village=village.name, town=self.town), village, sector, hazard_type)
         enterprise = rng.choice(candidates)
         own = self.sectors[enterprise.primary_sector_id]
         roll = rng.random()
