@@ -6,6 +6,9 @@ those of their villages; department staff those of enterprises whose primary sec
 in; enterprise contacts none. Only the township's office (and the administrator) records and corrects them.
 The reports: the same readers; each sees the rows of its villages or sectors, the whole township for those who
 see all of it.
+The county (issue 12): its bureau reads all of every township of the county, a county department the records of its
+sectors; both read the reports and the accident register, and only they have the county dashboard and the county
+monthly report (404 for everyone else).
 """
 
 from __future__ import annotations
@@ -16,16 +19,39 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from units.access import Scope, get_or_404, get_scope, require_any
-from units.models import Role, Sector, Township, Village
+from units.models import County, Role, Sector, Township, Village
 
 from .models import Accident, Dimension
 
-READER_ROLES = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN, Role.DEPARTMENT, Role.VILLAGE)
+READER_ROLES = (
+    Role.OFFICE,
+    Role.LEADERSHIP,
+    Role.ADMIN,
+    Role.DEPARTMENT,
+    Role.VILLAGE,
+    Role.COUNTY,
+    Role.COUNTY_DEPARTMENT,
+)
 
 
 def may_see_dashboard(scope: Scope) -> bool:
     """Office, leadership, department staff and village officers; an enterprise contact has no dashboard."""
     return bool(scope.all_townships or scope.village_ids or scope.unit_ids)
+
+
+def require_county_reader(scope: Scope) -> None:
+    """The county dashboard and the county monthly report: the county bureau and the county departments only."""
+    if not scope.is_county:
+        raise Http404
+
+
+def county_townships(scope: Scope) -> QuerySet[Township]:
+    """The townships of the user's county (every one of them), in the order of their division codes."""
+    return Township.objects.filter(county_id__in=scope.county_ids).order_by("code")
+
+
+def user_counties(scope: Scope) -> QuerySet[County]:
+    return County.objects.filter(pk__in=scope.county_ids).order_by("code")
 
 
 def require_reader(scope: Scope) -> None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import local_today
 from units.access import Scope
 from units.forms import DateInput, StyledFormMixin
-from units.models import Enterprise, Village
+from units.models import Enterprise, Township, Village
 
 from .accidents import FIELDS
 from .models import MAX_DIRECT_LOSS, Accident, AccidentKind, AccidentLevel
@@ -68,6 +68,10 @@ class AccidentForm(StyledFormMixin, forms.ModelForm):
 
 class AccidentFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
+    # The county's users read several townships: its dashboard links each township's accidents here (issue 12).
+    township = forms.ModelChoiceField(
+        label=_("township"), queryset=Township.objects.none(), required=False, empty_label=_("all townships")
+    )
     year = forms.IntegerField(label=_("year"), required=False, min_value=1990, max_value=2100)
     village = forms.ModelChoiceField(label=_("village"), queryset=Village.objects.none(), required=False)
     kind = forms.ChoiceField(
@@ -83,6 +87,9 @@ class AccidentFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, scope: Scope, accidents: QuerySet[Accident], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        towns = Township.objects.filter(pk__in=scope.township_ids).order_by("code")
+        self.fields["township"].queryset = towns  # type: ignore[attr-defined]
+        self.several_townships = len(scope.township_ids) > 1
         self.fields["village"].queryset = Village.objects.filter(  # type: ignore[attr-defined]
             township__in=scope.township_ids
         ).order_by("code")
@@ -102,6 +109,8 @@ class AccidentFilterForm(StyledFormMixin, forms.Form):
                 | Q(source_document__icontains=d["q"])
                 | Q(description__icontains=d["q"])
             )
+        if d["township"]:
+            qs = qs.filter(township=d["township"])
         if d["year"]:
             qs = qs.filter(occurred_on__year=d["year"])
         if d["village"]:

@@ -6,4 +6,5 @@ from . import dashboard_views as views
 
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
+    path("county/", views.county, name="county"),
 ]

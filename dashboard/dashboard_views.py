@@ -1,5 +1,6 @@
-"""The dashboard page (issue 6): leadership and the office see the township; a village officer their villages; a
-lead unit its sectors. An enterprise contact has none (404). The figures come from dashboard.selectors."""
+"""The dashboard pages (issue 6): leadership and the office see the township; a village officer their villages; a
+lead unit its sectors. An enterprise contact has none (404). The county's users have the county page: its townships
+side by side (issue 12); to anyone else it does not exist. The figures come from dashboard.selectors."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from django.shortcuts import render
 
 from units.access import current_user, get_scope
 
-from . import selectors
-from .access import may_see_dashboard
+from . import selectors, stats
+from .access import may_see_dashboard, require_county_reader
+from .selectors.county import county_board_for
 
 
 @login_required
@@ -20,3 +22,15 @@ def index(request: HttpRequest) -> HttpResponse:
         raise Http404
     board = selectors.dashboard_for(user)
     return render(request, "dashboard/index.html", {"board": board})
+
+
+@login_required
+def county(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    require_county_reader(get_scope(user))
+    context = {
+        "board": county_board_for(user),
+        # Each rate's definition goes with it (issue 9.5).
+        "definitions": [stats.RECTIFICATION_RATE_DEFINITION, stats.ON_TIME_RATE_DEFINITION],
+    }
+    return render(request, "dashboard/county.html", context)

@@ -6,7 +6,7 @@ contacts get 404."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import local_today
@@ -23,11 +24,20 @@ from core.spreadsheets.views import xlsx_response
 from hazards.access import hazards_visible_to
 from inspections.access import inspections_visible_to
 from units.access import Scope, current_township, current_user, get_scope, townships_visible_to
-from units.forms import DateInput, StyledFormMixin
+from units.forms import DateInput, StyledFormMixin, chosen_township
 from units.models import Township
 
 from . import reports, stats
-from .access import may_see_township_totals, report_sectors, report_villages, require_reader, trend_dimensions
+from .access import (
+    county_townships,
+    may_see_township_totals,
+    report_sectors,
+    report_villages,
+    require_county_reader,
+    require_reader,
+    trend_dimensions,
+    user_counties,
+)
 from .models import ON_TIME_NEW_DEFINITION_FROM, SNAPSHOT_FIGURES, Dimension, MonthlySnapshot
 from .snapshots import month_just_ended
 
@@ -62,16 +72,6 @@ class StatisticsForm(StyledFormMixin, forms.Form):
         return data
 
 
-class TownshipChoiceForm(forms.Form):
-    """?township= among the user's townships (issue 10: a form field, not a hand-parsed number)."""
-
-    township = forms.ModelChoiceField(queryset=Township.objects.none(), required=False)
-
-    def __init__(self, *args: Any, towns: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = towns  # type: ignore[attr-defined]
-
-
 class TrendForm(StyledFormMixin, forms.Form):
     """The trend's choices; anything not offered falls back to the default (the page always shows something)."""
 
@@ -91,10 +91,7 @@ def _reader_scope(request: HttpRequest) -> Scope:
 
 def _township(request: HttpRequest) -> Township:
     """The township the report is about: ?township= among the user's, else the current township."""
-    towns = townships_visible_to(request.user).order_by("code")
-    form = TownshipChoiceForm({"township": request.GET.get("township", "")}, towns=towns)
-    town: Township | None = form.cleaned_data["township"] if form.is_valid() else None
-    return town or current_township(request)
+    return chosen_township(request.GET, townships_visible_to(request.user)) or current_township(request)
 
 
 def _townships(request: HttpRequest) -> list[Township]:
@@ -118,8 +115,11 @@ def _query(form: forms.Form) -> str:
     return data.urlencode() if isinstance(data, QueryDict) else urlencode(dict(data))
 
 
-def _lines(table: reports.ReportTable | None, columns: Sequence[Column]) -> list[dict[str, Any]]:
-    """The table's rows for the template: each cell with its value and whether it is a rate (shown with %)."""
+def _lines(
+    table: reports.AnyTable | None, columns: Sequence[Column], link: Callable[[Any], str] | None = None
+) -> list[dict[str, Any]]:
+    """The table's rows for the template: each cell with its value and whether it is a rate (shown with %); each
+    row's label links where `link` says (the county's form: to the township's own report)."""
     if table is None:
         return []
     keys = [column.key for column in columns]
@@ -127,6 +127,7 @@ def _lines(table: reports.ReportTable | None, columns: Sequence[Column]) -> list
         {
             "key": row.key,
             "label": row.label,
+            "url": link(row.key) if link and row.key is not None else "",
             "is_total": row.key is None,
             "cells": [
                 {"value": row.values[k], "is_rate": k.endswith("rate"), "is_money": k == "funds_spent"} for k in keys
@@ -180,6 +181,57 @@ def monthly_report_excel(request: HttpRequest) -> HttpResponse:
         return monthly_report(request)
     content = reports.monthly_report_workbook(table, filler=current_user(request))
     return xlsx_response(content, f"隐患排查治理月报-{table.start:%Y-%m}.xlsx")
+
+
+# -- the county's monthly report: the townships' reports consolidated (issue 12) --------------------------------
+
+
+def _county_monthly(request: HttpRequest) -> tuple[MonthReportForm, reports.CountyReportTable | None]:
+    user = current_user(request)
+    scope = get_scope(user)
+    require_county_reader(scope)
+    form = _bound(MonthReportForm, request, {"month": f"{month_just_ended():%Y-%m}"})
+    table = None
+    if form.is_valid():
+        table = reports.county_monthly_report(
+            counties=list(user_counties(scope)),
+            townships=list(county_townships(scope).values_list("pk", "name")),
+            hazards=hazards_visible_to(user),
+            inspections=inspections_visible_to(user),
+            month=form.cleaned_data["month"],
+        )
+    return form, table
+
+
+@login_required
+def county_monthly_report(request: HttpRequest) -> HttpResponse:
+    form, table = _county_monthly(request)
+    month = f"{table.start:%Y-%m}" if table else ""
+
+    def township_report(pk: Any) -> str:
+        return f"{reverse('dashboard:monthly_report')}?{urlencode({'month': month, 'township': pk})}"
+
+    return render(
+        request,
+        "dashboard/reports/county_monthly_report.html",
+        {
+            "form": form,
+            "table": table,
+            "lines": _lines(table, reports.MONTHLY_COLUMNS, township_report),
+            "querystring": _query(form),
+            "definitions": DEFINITIONS,
+        },
+    )
+
+
+@login_required
+def county_monthly_report_excel(request: HttpRequest) -> HttpResponse:
+    _form, table = _county_monthly(request)
+    if table is None:
+        return county_monthly_report(request)
+    content = reports.county_monthly_report_workbook(table, filler=current_user(request))
+    name = "、".join(county.name for county in table.counties)
+    return xlsx_response(content, f"隐患排查治理月报-{name}-{table.start:%Y-%m}.xlsx")
 
 
 # -- the statistics tables ---------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """The county's report forms (SPEC S8, issue 6 "Reports"): the monthly report by sector and the statistics tables by
-village or sector for a date range — their figures (all from dashboard.stats) and their Excel sheets.
+village or sector for a date range — their figures (all from dashboard.stats) and their Excel sheets; and the county
+bureau's own monthly report (issue 12), the townships' monthly reports consolidated: one row per township.
 
 Every function takes querysets the caller has already scoped (hazards_visible_to, inspections_visible_to) and
-narrowed to one township, so a village officer's report counts only its villages.
+narrows them to its township (or the county's townships), so a village officer's report counts only its villages and
+a county department's only its sectors.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
@@ -22,7 +24,7 @@ from hazards.models import Hazard, Level
 from inspections.models import Inspection
 from inspections.models.inspection import Kind as InspectionKind
 from inspections.models.inspection import Status as InspectionStatus
-from units.models import Sector, Township, User
+from units.models import Assignment, County, Role, Sector, Township, User
 from units.offices import filler_unit_name
 
 from .models import Accident, AccidentKind, AccidentLevel
@@ -62,6 +64,22 @@ class ReportTable:
     total: ReportRow
 
 
+@dataclass
+class CountyReportTable:
+    """The county's consolidated form: one row per township, the county total last."""
+
+    counties: list[County]
+    title: str
+    first_header: str
+    start: dt.date
+    end: dt.date
+    rows: list[ReportRow]
+    total: ReportRow
+
+
+AnyTable: TypeAlias = ReportTable | CountyReportTable
+
+
 def _ordered_rows(
     groups: Sequence[tuple[Any, str]], found: Iterable[Any], names: dict[Any, str]
 ) -> list[tuple[Any, str]]:
@@ -99,19 +117,30 @@ _TARGET = Case(
 )
 
 
-def units_inspected(
-    inspections: QuerySet[Inspection], start: dt.date, end: dt.date
-) -> tuple[dict[int | None, int], int]:
-    done = (
+def _inspected(inspections: QuerySet[Inspection], start: dt.date, end: dt.date) -> QuerySet[Inspection]:
+    """The inspections of units done in the period, each annotated with the unit (target) it inspected."""
+    return (
         inspections.filter(status=InspectionStatus.SUBMITTED, done_on__gte=start, done_on__lte=end)
         .exclude(kind=InspectionKind.SELF)
         .order_by()
         .annotate(target=_TARGET)
     )
+
+
+def units_inspected(
+    inspections: QuerySet[Inspection], start: dt.date, end: dt.date
+) -> tuple[dict[int | None, int], int]:
+    done = _inspected(inspections, start, end)
     by_sector = done.annotate(sector_key=Coalesce("sector_id", "enterprise__primary_sector_id")).values("sector_key")
     per_sector = {r["sector_key"]: r["n"] for r in by_sector.annotate(n=Count("target", distinct=True))}
     total = done.aggregate(n=Count("target", distinct=True))["n"] or 0
     return per_sector, total
+
+
+def units_inspected_per_township(inspections: QuerySet[Inspection], start: dt.date, end: dt.date) -> dict[int, int]:
+    """Units inspected per township: each township's total, as its own monthly report counts it."""
+    rows = _inspected(inspections, start, end).values("township_id").annotate(n=Count("target", distinct=True))
+    return {row["township_id"]: row["n"] for row in rows}
 
 
 # -- the monthly report ------------------------------------------------------------------------------------------
@@ -192,6 +221,79 @@ def monthly_report(
     return ReportTable(township, title, "行业领域", start, end, rows, total)
 
 
+# -- the county's monthly report: the townships' reports consolidated (issue 12) --------------------------------
+
+# Each rate of the monthly form and the counts it divides: recomputed for the county total, never averaged.
+MONTHLY_RATES = {
+    "general_rate": ("rectified_general", "found_general"),
+    "major_rate": ("rectified_major", "found_major"),
+}
+
+
+def _summed(rows: Sequence[ReportRow], columns: Sequence[Column], rates: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """The sum of the rows' counts, with each rate computed from the summed counts."""
+    total: dict[str, Any] = {}
+    for column in columns:
+        if column.key not in rates:
+            total[column.key] = sum((row.values[column.key] for row in rows), 0)
+    for key, (part, whole) in rates.items():
+        total[key] = rate(total[part], total[whole])
+    return total
+
+
+def county_monthly_report(
+    *,
+    counties: Sequence[County],
+    townships: Sequence[tuple[int, str]],
+    hazards: QuerySet[Hazard],
+    inspections: QuerySet[Inspection],
+    month: dt.date,
+) -> CountyReportTable:
+    """One row per township — the figures of the total row of that township's own monthly report, in a fixed number
+    of queries however many townships — then the county total: their sum, its rates recomputed."""
+    start = month.replace(day=1)
+    end = next_month(start) - dt.timedelta(days=1)
+    town_ids = [pk for pk, _name in townships]
+    found = hazards.filter(township_id__in=town_ids, found_on__gte=start, found_on__lte=end)
+    by_town = {r["township_id"]: r for r in figures(found, group_by="township")}
+    major_by_town = {r["township_id"]: r for r in figures(found.filter(level=Level.MAJOR), group_by="township")}
+    inspected = units_inspected_per_township(inspections.filter(township_id__in=town_ids), start, end)
+    rows = [
+        ReportRow(
+            pk,
+            name,
+            _monthly_values(by_town.get(pk, EMPTY_FIGURES), major_by_town.get(pk, {}), inspected.get(pk, 0)),
+        )
+        for pk, name in townships
+    ]
+    total = ReportRow(None, "合计", _summed(rows, MONTHLY_COLUMNS, MONTHLY_RATES))
+    name = "、".join(county.name for county in counties)
+    title = f"{name}安全生产事故隐患排查治理情况月报表（{start.year}年{start.month}月）"
+    return CountyReportTable(list(counties), title, "乡镇", start, end, rows, total)
+
+
+def county_filler_unit(user: User, counties: Sequence[County]) -> str:
+    """填报单位 of the county's form: the county department the user works for, else the county's emergency bureau
+    (县应急管理局), named with its county as the bureau's own forms are (a data format, so literal Chinese)."""
+    assignments = Assignment.objects.filter(
+        user=user, is_active=True, role__in=(Role.COUNTY, Role.COUNTY_DEPARTMENT)
+    ).select_related("county", "county_department__county")
+    names = []
+    for assignment in assignments.order_by("role", "pk"):
+        if assignment.county_department is not None:
+            names.append(_county_unit_name(assignment.county_department.county, assignment.county_department.name))
+        elif assignment.county is not None:
+            names.append(_county_unit_name(assignment.county, "应急管理局"))
+    return "、".join(dict.fromkeys(names)) or "、".join(_county_unit_name(c, "应急管理局") for c in counties)
+
+
+def _county_unit_name(county: County, unit: str) -> str:
+    """A county unit as the province reads it, county first: 县住建局 → 某某县住建局, 应急管理局 → 某某县应急管理局."""
+    if unit.startswith(county.name):
+        return unit
+    return county.name + unit.removeprefix(county.name[-1])
+
+
 # -- the statistics tables by village or sector ------------------------------------------------------------------
 
 STATISTICS_COLUMNS: tuple[Column, ...] = (
@@ -247,10 +349,15 @@ def statistics_table(
 def table_workbook(table: ReportTable, columns: Sequence[Column], *, filler: User, notes: Sequence[str] = ()) -> bytes:
     """The table as the county's sheet: title, 填报单位 (the filler's unit in the table's township) / 填报人 / 审核人 /
     填报日期, headers, rows, 合计."""
+    line = filler_line(filler_unit_name(filler, table.township), filler.display_name, local_today())
+    return _sheet(table, columns, line=line, notes=notes)
+
+
+def _sheet(table: AnyTable, columns: Sequence[Column], *, line: str, notes: Sequence[str]) -> bytes:
     writer = ReportWriter(
         sheet_name="统计表",
         title=table.title,
-        line=filler_line(filler_unit_name(filler, table.township), filler.display_name, local_today()),
+        line=line,
         columns=[Column("number", "序号", width=6), Column("label", table.first_header, width=18), *columns],
         frozen_columns=2,
     )
@@ -270,6 +377,12 @@ def monthly_report_workbook(table: ReportTable, *, filler: User) -> bytes:
 def statistics_workbook(table: ReportTable, *, filler: User) -> bytes:
     notes = [RECTIFICATION_RATE_NOTE_XLSX, ON_TIME_RATE_NOTE_XLSX]
     return table_workbook(table, STATISTICS_COLUMNS, filler=filler, notes=notes)
+
+
+def county_monthly_report_workbook(table: CountyReportTable, *, filler: User) -> bytes:
+    """The county's consolidated monthly form, filled in by the county bureau (or a county department)."""
+    line = filler_line(county_filler_unit(filler, table.counties), filler.display_name, local_today())
+    return _sheet(table, MONTHLY_COLUMNS, line=line, notes=[RECTIFICATION_RATE_NOTE_XLSX])
 
 
 # -- the accident register ---------------------------------------------------------------------------------------

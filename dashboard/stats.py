@@ -66,6 +66,7 @@ ON_TIME_RATE_NOTE_XLSX = (
 )
 
 GROUPS = {
+    "township": ("township_id", "township__name"),
     "village": ("village_id", "village__name"),
     "sector": ("sector_id", "sector__name"),
     "lead_unit": ("lead_unit_id", "lead_unit__name"),
@@ -212,15 +213,21 @@ def q_closed_between(start: dt.date, end: dt.date) -> Q:
     )
 
 
-def open_breakdown(qs: QuerySet[Hazard], today: dt.date | None = None) -> list[dict[str, Any]]:
-    """Open hazards (today) per village, sector, lead unit, channel and level: how many, how many overdue, how many
-    stock (存量), and the earliest found date. One query over the partial index of open hazards; any coarser figure
-    (open major, overdue, stock remaining, per village…) is a sum of these rows."""
+# The township dashboard's breakdown of open hazards; the county's groups by township and level instead.
+OPEN_BREAKDOWN = ("village_id", "sector_id", "lead_unit_id", "channel", "level")
+
+
+def open_breakdown(
+    qs: QuerySet[Hazard], today: dt.date | None = None, fields: tuple[str, ...] = OPEN_BREAKDOWN
+) -> list[dict[str, Any]]:
+    """Open hazards (today) per village, sector, lead unit, channel and level (or the given `fields`): how many, how
+    many overdue, how many stock (存量), and the earliest found date. One query over the partial index of open
+    hazards; any coarser figure (open major, overdue, stock remaining, per village…) is a sum of these rows."""
     today = today or local_today()
     rows = (
         qs.filter(q_open())
         .order_by()
-        .values("village_id", "sector_id", "lead_unit_id", "channel", "level")
+        .values(*fields)
         .annotate(
             open=Count("pk"),
             overdue=Count("pk", filter=q_overdue(today)),
@@ -243,6 +250,21 @@ def found_by_month(qs: QuerySet[Hazard], start: dt.date, today: dt.date | None =
         .annotate(**{name: aggregates[name] for name in FOUND_FIGURES})
     )
     return {row["month"]: {name: row[name] for name in FOUND_FIGURES} for row in rows}
+
+
+def found_by(
+    qs: QuerySet[Hazard], field: str, start: dt.date, end: dt.date, today: dt.date | None = None
+) -> dict[Any, dict[str, int]]:
+    """Hazards found from `start` to `end` (inclusive) per value of `field` (the county: per township), with the
+    FOUND_FIGURES — the expressions found_by_month sums into a year's 整改率 and on-time rate."""
+    aggregates = figure_aggregates(today)
+    rows = (
+        qs.filter(found_on__gte=start, found_on__lte=end)
+        .order_by()
+        .values(field)
+        .annotate(**{name: aggregates[name] for name in FOUND_FIGURES})
+    )
+    return {row[field]: {name: row[name] for name in FOUND_FIGURES} for row in rows}
 
 
 def closed_by_month(qs: QuerySet[Hazard], start: dt.date, end: dt.date) -> dict[dt.date, int]:
@@ -271,12 +293,37 @@ def new_major_by_year(qs: QuerySet[Hazard], first_year: int, last_year: int) -> 
     return {year: counts.get(year, 0) for year in range(first_year, last_year + 1)}
 
 
+LISTING_LEVELS = ("township", "county", "city", "province")
+
+
 def active_listings_by_level(qs: QuerySet[Hazard]) -> dict[str, int]:
     """Hazards of `qs` with an active listing (挂牌督办), per listing level: counted from the small listing table."""
     listings = Listing.objects.filter(delisted_on__isnull=True, hazard__in=qs.order_by().values("pk"))
     rows = listings.order_by().values("level").annotate(n=Count("hazard", distinct=True))
     counts = {row["level"]: row["n"] for row in rows}
-    return {level: counts.get(level, 0) for level in ("township", "county", "city", "province")}
+    return {level: counts.get(level, 0) for level in LISTING_LEVELS}
+
+
+def active_listings_by_level_per(qs: QuerySet[Hazard], field: str) -> dict[Any, dict[str, int]]:
+    """The same per value of the hazard's `field` (the county: per township), in one query."""
+    listings = Listing.objects.filter(delisted_on__isnull=True, hazard__in=qs.order_by().values("pk"))
+    key = f"hazard__{field}"
+    rows = listings.order_by().values(key, "level").annotate(n=Count("hazard", distinct=True))
+    result: dict[Any, dict[str, int]] = {}
+    for row in rows:
+        result.setdefault(row[key], dict.fromkeys(LISTING_LEVELS, 0))[row["level"]] = row["n"]
+    return result
+
+
+def q_confirmation_overdue(now: dt.datetime | None = None) -> Q:
+    """Reports not registered or dismissed within their township's time limit (reads the township table)."""
+    return Q(pk__in=Hazard.objects.confirmation_overdue(now).values("pk"))
+
+
+def confirmation_overdue_by(qs: QuerySet[Hazard], field: str, now: dt.datetime | None = None) -> dict[Any, int]:
+    """Reports overdue for confirmation per value of `field` (the county: per township), in one query."""
+    rows = qs.filter(q_confirmation_overdue(now)).order_by().values(field).annotate(n=Count("pk"))
+    return {row[field]: row["n"] for row in rows}
 
 
 def clock_figures(qs: QuerySet[Hazard], dynamic_from: dt.date, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -291,7 +338,7 @@ def clock_figures(qs: QuerySet[Hazard], dynamic_from: dt.date, now: dt.datetime 
     * late_major / late_major_done_at — major hazards rectified after their last approved deadline that were still
       open on or after `dynamic_from` (each one broke dynamic zeroing), and when the last of them stopped being open.
     """
-    unconfirmed = Q(pk__in=Hazard.objects.confirmation_overdue(now).values("pk"))
+    unconfirmed = q_confirmation_overdue(now)
     extended = q_extended() & ~Q(status=Status.DISMISSED)
     rectified_major = q_rectified() & Q(level=Level.MAJOR)
     late = rectified_major & Q(completed_on__gt=F("deadline"), left_open__gte=local_midnight(dynamic_from))
@@ -335,11 +382,26 @@ def year_to_date(today: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.date
 def accident_periods(qs: QuerySet[Any], periods: dict[str, tuple[dt.date, dt.date]]) -> dict[str, dict[str, int]]:
     """Accidents and deaths in each named period, counting only 生产安全事故 (counts_as_work_safety: a drowning or
     another death outside work safety is recorded, not counted), in one query."""
-    counted = qs.filter(counts_as_work_safety=True).order_by()
+    row = qs.filter(counts_as_work_safety=True).order_by().aggregate(**_accident_aggregates(periods))
+    return _accident_figures(row, periods)
+
+
+def accident_periods_by(
+    qs: QuerySet[Any], periods: dict[str, tuple[dt.date, dt.date]], field: str
+) -> dict[Any, dict[str, dict[str, int]]]:
+    """The same per value of `field` (the county: per township), in one query."""
+    rows = qs.filter(counts_as_work_safety=True).order_by().values(field).annotate(**_accident_aggregates(periods))
+    return {row[field]: _accident_figures(row, periods) for row in rows}
+
+
+def _accident_aggregates(periods: dict[str, tuple[dt.date, dt.date]]) -> dict[str, Any]:
     aggregates: dict[str, Any] = {}
     for name, (start, end) in periods.items():
         within = Q(occurred_on__gte=start, occurred_on__lte=end)
         aggregates[f"{name}__accidents"] = Count("pk", filter=within)
         aggregates[f"{name}__deaths"] = Sum("deaths", filter=within)
-    row = counted.aggregate(**aggregates)
+    return aggregates
+
+
+def _accident_figures(row: dict[str, Any], periods: dict[str, tuple[dt.date, dt.date]]) -> dict[str, dict[str, int]]:
     return {name: {k: row[f"{name}__{k}"] or 0 for k in ("accidents", "deaths")} for name in periods}

@@ -14,7 +14,7 @@ from core.dates import local_today
 from units.access import Scope
 from units.credit_code import normalise_credit_code
 from units.forms import BoundedForm
-from units.models import Sector, Unit, Village
+from units.models import Sector, Township, Unit, Village
 
 from .access import may_see_channels
 from .models import (
@@ -48,6 +48,10 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 class HazardFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    # The county's users read several townships: its dashboard links each township's figures here (issue 12).
+    township = django_filters.ModelChoiceFilter(
+        label=_("township"), queryset=Township.objects.none(), empty_label=_("all townships")
+    )
     village = django_filters.ModelChoiceFilter(label=_("village"), queryset=Village.objects.none())
     sector = django_filters.ModelChoiceFilter(label=_("sector"), queryset=Sector.objects.none())
     lead_unit = django_filters.ModelChoiceFilter(label=_("lead unit"), queryset=Unit.objects.none())
@@ -104,6 +108,8 @@ class HazardFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         towns = scope.township_ids
+        self.filters["township"].queryset = Township.objects.filter(pk__in=towns).order_by("code")  # type: ignore[attr-defined]
+        self.several_townships = len(towns) > 1
         # Any village or sector of the user's townships may be chosen (as for the lead unit): the rows are scoped
         # already, and a village officer narrowing their list by sector (a dashboard bar) must not get "invalid".
         villages = scope.filter_villages(Village.objects.all()) | Village.objects.filter(township_id__in=towns)

@@ -31,7 +31,9 @@ from units.access import (
     get_or_404,
     get_scope,
     office_township,
+    townships_visible_to,
 )
+from units.forms import chosen_township
 from units.models import User
 from units.selectors import master_record_history
 
@@ -88,7 +90,9 @@ def quarter_board(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = QuarterForm(request.GET or None)
     year, quarter = form.period()
-    boards = plans.quarter_board(user, year=year, quarter=quarter)
+    # The county's users narrow the board to one of their townships (its dashboard links each township's here).
+    township = chosen_township(request.GET, townships_visible_to(user))
+    boards = plans.quarter_board(user, year=year, quarter=quarter, township=township)
     context = {
         "form": form if form.is_bound else QuarterForm(initial={"year": year, "quarter": quarter}),
         "boards": boards,
@@ -100,6 +104,7 @@ def quarter_board(request: HttpRequest) -> HttpResponse:
         "previous": _shift(year, quarter, -1),
         "next": _shift(year, quarter, 1),
         "may_plan": scope.is_office,
+        "township": township,
         "record_ids": record_ids,  # the groups whose record page the user may open
     }
     return render(request, T + "quarter_board.html", context)

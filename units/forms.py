@@ -148,6 +148,23 @@ def chosen_year(data: Any, default: int) -> int:
     return default
 
 
+class TownshipChoiceForm(forms.Form):
+    """?township= among `towns` (the user's townships): the county's users narrow a report, a list or a board to
+    one township (a form field, not a hand-parsed number — issue 10)."""
+
+    township = forms.ModelChoiceField(queryset=Township.objects.none(), required=False)
+
+    def __init__(self, *args: Any, towns: QuerySet[Township], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = towns  # type: ignore[attr-defined]
+
+
+def chosen_township(data: Any, towns: QuerySet[Township]) -> Township | None:
+    """The township the query string asks for among `towns`; None when none or another one is given."""
+    form = TownshipChoiceForm({"township": data.get("township", "")}, towns=towns)
+    return form.cleaned_data["township"] if form.is_valid() else None
+
+
 class MasterSearchForm(BoundedForm):
     """The search box and status of the master-data lists (villages, units, sectors, groups)."""
 

@@ -58,6 +58,42 @@ OPEN = ("open", "true")
 NOT_DISMISSED = ("dismissed", "false")
 
 
+def hazard_filters(year: int) -> dict[str, tuple[tuple[str, Any], ...]]:
+    """The hazard list's filters behind each hazard figure the township and the county dashboards share: the list
+    they give holds exactly the hazards the figure counts (dashboard.stats)."""
+    found = tuple(year_params(year))
+    major = ("level", Level.MAJOR)
+    return {
+        "found_year": (*found, NOT_DISMISSED),
+        "rectified_year": (*found, ("status", "verified"), ("status", "closed")),
+        "rectified_on_time_year": (*found, ("on_time", "true")),
+        "open": (OPEN,),
+        "open_major": (major, OPEN),
+        "overdue": (("overdue", "true"),),
+        "overdue_major": (("overdue", "true"), major),
+        "stock_open_major": (("stock", "stock"), major, OPEN),
+        "confirmation_overdue": (("confirmation_overdue", "true"),),
+        "listed": (("listed", "true"),),
+        "listed_county_plus": (("listed", "true"), ("listing_level", "county_plus")),
+    }
+
+
+def accidents_url(start: dt.date, end: dt.date, *pairs: tuple[str, Any]) -> str:
+    """The accident register for a period, only 生产安全事故 (what the 双下降 figures count)."""
+    period = (("occurred_from", start.isoformat()), ("occurred_to", end.isoformat()), ("counted", "yes"))
+    return list_url("dashboard:accidents", *period, *pairs)
+
+
+def quarter_board_url(today: dt.date, *pairs: tuple[str, Any]) -> str:
+    year, quarter = dates.quarter_of(today)
+    return list_url("inspections:quarter_board", ("year", year), ("quarter", quarter), *pairs)
+
+
+def visit_aggregates() -> dict[str, Any]:
+    """Supervision visits planned (total) and done: a visit is done once its inspection is submitted."""
+    return {"total": Count("pk"), "done": Count("pk", filter=Q(inspection__status=InspectionStatus.SUBMITTED))}
+
+
 @dataclass(frozen=True)
 class Figure:
     """A number and the list that shows the same rows."""
@@ -214,11 +250,7 @@ def fetch_figures(user: Any, today: dt.date) -> Figures:
     months = dates.month_starts(today, stats.TREND_MONTHS)
     breakdown = stats.open_breakdown(base, today)
     year, quarter = dates.quarter_of(today)
-    visits = (
-        visits_visible_to(user)
-        .filter(year=year, quarter=quarter)
-        .aggregate(total=Count("pk"), done=Count("pk", filter=Q(inspection__status=InspectionStatus.SUBMITTED)))
-    )
+    visits = visits_visible_to(user).filter(year=year, quarter=quarter).aggregate(**visit_aggregates())
     problems = problems_visible_to(user).aggregate(
         open=Count("pk", filter=Q(state=WorkProblem.State.OPEN)),
         overdue=Count("pk", filter=plans.problems_overdue_q(today)),

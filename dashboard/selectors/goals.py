@@ -17,15 +17,15 @@ from .figures import (
     NOT_DISMISSED,
     NOT_MET,
     NOT_YET,
-    OPEN,
     Figure,
     Figures,
     GoalView,
     accident_periods,
+    accidents_url,
     dynamic_from,
+    hazard_filters,
     hazards_url,
     is_major,
-    list_url,
     sum_rows,
     year_params,
 )
@@ -49,7 +49,7 @@ def _goal_stock(f: Figures) -> GoalView:
     after 2024-12-31 (local) that is met late, not achieved."""
     goal = phases.GOALS[phases.STOCK_ZERO]
     remaining = sum_rows(f.breakdown, "stock", is_major)
-    url = hazards_url(("stock", "stock"), ("level", Level.MAJOR), OPEN)
+    url = hazards_url(*hazard_filters(f.today.year)["stock_open_major"])
     figure = Figure("stock_open_major", _("stock major hazards still open"), remaining, url)
     if remaining:
         status = IN_PROGRESS if goal.deadline and f.today <= goal.deadline else NOT_MET
@@ -94,13 +94,13 @@ def _goal_dynamic_zero(f: Figures) -> GoalView:
             "overdue_major",
             _("major hazards open past their deadline"),
             overdue_major,
-            hazards_url(("overdue", "true"), ("level", Level.MAJOR)),
+            hazards_url(*hazard_filters(f.today.year)["overdue_major"]),
         ),
         Figure(
             "goal_confirmation_overdue",
             _("reports overdue for confirmation"),
             unconfirmed,
-            hazards_url(("confirmation_overdue", "true")),
+            hazards_url(*hazard_filters(f.today.year)["confirmation_overdue"]),
         ),
     ]
     in_force = dynamic_from()
@@ -146,12 +146,7 @@ def _goal_double_decline(f: Figures) -> GoalView:
     for name in ("this", "same_last"):
         start, end = periods[name]
         data, period = f.accidents[name], _period_label(start, end)
-        url = list_url(
-            "dashboard:accidents",
-            ("occurred_from", start.isoformat()),
-            ("occurred_to", end.isoformat()),
-            ("counted", "yes"),
-        )
+        url = accidents_url(start, end)
         figures.append(
             Figure(f"accidents_{start.year}", _("accidents %(period)s") % {"period": period}, data["accidents"], url)
         )

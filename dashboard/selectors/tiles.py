@@ -10,7 +10,18 @@ from hazards.models import Level
 from inspections import plans
 from inspections.models import WorkProblem
 
-from .figures import NOT_DISMISSED, OPEN, Figure, Figures, Tile, hazards_url, is_major, list_url, sum_rows, year_params
+from .figures import (
+    OPEN,
+    Figure,
+    Figures,
+    Tile,
+    hazard_filters,
+    hazards_url,
+    is_major,
+    list_url,
+    quarter_board_url,
+    sum_rows,
+)
 
 # -- tiles -----------------------------------------------------------------------------------------------------------
 
@@ -22,13 +33,13 @@ def _listing_tile(f: Figures) -> Tile:
             "listed_county_plus",
             _("county level and above"),
             sum(f.listings[level] for level in stats.COUNTY_PLUS),
-            hazards_url(("listed", "true"), ("listing_level", "county_plus")),
+            hazards_url(*hazard_filters(f.today.year)["listed_county_plus"]),
         )
     ]
     for level, label in labels.items():
         url = hazards_url(("listed", "true"), ("listing_level", level))
         parts.append(Figure(f"listed_{level}", label, f.listings[level], url))
-    main = Figure("listed", _("listed"), sum(f.listings.values()), hazards_url(("listed", "true")))
+    main = Figure("listed", _("listed"), sum(f.listings.values()), hazards_url(*hazard_filters(f.today.year)["listed"]))
     return Tile("listed", _("Listed for supervision (挂牌督办)"), main, parts)
 
 
@@ -36,16 +47,17 @@ def _rate_tiles(f: Figures) -> list[Tile]:
     """整改率 and 按期整改率 of the hazards found this year (SPEC S2), with the counts they divide and, beside each, its
     definition (issue 9.5)."""
     year = f.today.year
+    filters = hazard_filters(year)
     found, rectified = f.this_year("found"), f.this_year("rectified")
     on_time = f.this_year("rectified_on_time")
-    rectified_url = hazards_url(*year_params(year), ("status", "verified"), ("status", "closed"))
+    rectified_url = hazards_url(*filters["rectified_year"])
     rectification = Tile(
         "rectification_rate",
         _("整改率, found in %(year)d") % {"year": year},
         Figure("rectification_rate", _("rectified ÷ found"), stats.rate(rectified, found), ""),
         [
             Figure("rectified_year", _("rectified (verified or closed)"), rectified, rectified_url),
-            Figure("found_year", _("found"), found, hazards_url(*year_params(year), NOT_DISMISSED)),
+            Figure("found_year", _("found"), found, hazards_url(*filters["found_year"])),
         ],
         note=stats.RECTIFICATION_RATE_DEFINITION,
     )
@@ -58,7 +70,7 @@ def _rate_tiles(f: Figures) -> list[Tile]:
                 "rectified_on_time_year",
                 _("rectified by the deadline"),
                 on_time,
-                hazards_url(*year_params(year), ("on_time", "true")),
+                hazards_url(*filters["rectified_on_time_year"]),
             ),
             Figure("rectified_of_found_year", _("rectified"), rectified, rectified_url),
         ],
@@ -78,7 +90,7 @@ def _attention_tiles(f: Figures) -> list[Tile]:
             "confirmation_overdue",
             _("reports"),
             a["confirmation_overdue"],
-            hazards_url(("confirmation_overdue", "true")),
+            hazards_url(*hazard_filters(f.today.year)["confirmation_overdue"]),
         ),
     )
     extended = Tile(
@@ -101,14 +113,15 @@ def _attention_tiles(f: Figures) -> list[Tile]:
 
 def hazard_tiles(f: Figures) -> list[Tile]:
     rows, year = f.breakdown, f.today.year
-    major_url = hazards_url(("level", Level.MAJOR), OPEN)
+    filters = hazard_filters(year)
+    major_url = hazards_url(*filters["open_major"])
     general_url = hazards_url(("level", Level.GENERAL), OPEN)
     general = sum_rows(rows, "open", lambda r: r["level"] == Level.GENERAL)
     overdue_major = Figure(
         "overdue_major",
         _("of which major"),
         sum_rows(rows, "overdue", is_major),
-        hazards_url(("overdue", "true"), ("level", Level.MAJOR)),
+        hazards_url(*filters["overdue_major"]),
     )
     start, end = dates.year_bounds(year)
     closed_url = hazards_url(("closed_from", start.isoformat()), ("closed_to", end.isoformat()))
@@ -123,7 +136,7 @@ def hazard_tiles(f: Figures) -> list[Tile]:
         Tile(
             "overdue",
             _("Overdue"),
-            Figure("overdue", _("overdue"), sum_rows(rows, "overdue"), hazards_url(("overdue", "true"))),
+            Figure("overdue", _("overdue"), sum_rows(rows, "overdue"), hazards_url(*filters["overdue"])),
             [overdue_major],
         ),
         *_attention_tiles(f),
@@ -139,7 +152,7 @@ def hazard_tiles(f: Figures) -> list[Tile]:
 
 def work_tiles(f: Figures) -> list[Tile]:
     year, quarter = dates.quarter_of(f.today)
-    board = list_url("inspections:quarter_board", ("year", year), ("quarter", quarter))
+    board = quarter_board_url(f.today)
     visits = Tile(
         "visits",
         _("Supervision visits, %(quarter)s") % {"quarter": dates.quarter_label(year, quarter)},

@@ -105,14 +105,14 @@ class GroupBoard:
         return self.total - self.done
 
 
-def quarter_board(user: Any, *, year: int, quarter: int) -> list[GroupBoard]:
-    """The visits of a quarter the user may see, per group; a visit is done once its inspection is submitted (a
-    cancelled one is not done)."""
-    visits = (
-        visits_visible_to(user)
-        .filter(year=year, quarter=quarter)
-        .select_related("group__leader", "village", "unit", "inspection")
-        .order_by("group__name", "group_id", "pk")
+def quarter_board(user: Any, *, year: int, quarter: int, township: Township | None = None) -> list[GroupBoard]:
+    """The visits of a quarter the user may see (of one township, when given), per group; a visit is done once its
+    inspection is submitted (a cancelled one is not done)."""
+    visits = visits_visible_to(user).filter(year=year, quarter=quarter)
+    if township is not None:
+        visits = visits.filter(township=township)
+    visits = visits.select_related("group__leader", "village", "unit", "inspection").order_by(
+        "group__name", "group_id", "pk"
     )
     boards: dict[int, GroupBoard] = {}
     for visit in visits:
