@@ -103,7 +103,7 @@ def test_it_sums_the_townships_and_recomputes_the_rates(client, world, data):
     # Rates from the summed counts, not an average of 57.1 % and 100 %: (4 + 1) ÷ (7 + 1), (3 + 0) ÷ (4 + 1).
     assert total["rectification_rate"] == Decimal("62.5")
     assert total["on_time_rate"] == Decimal("60.0")
-    assert board.total.name == "County total"
+    assert board.total.name == "全县合计"
 
 
 def test_it_links_each_figure_to_its_list_narrowed_to_the_township(client, world, data):
