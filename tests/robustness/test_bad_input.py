@@ -92,7 +92,17 @@ from units.models import Enterprise, Sector, SupervisionGroup, Township, Unit, V
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("office", "leadership", "department", "village", "enterprise", "admin", "other_office", "anonymous")
+ROLES = (
+    "office",
+    "leadership",
+    "department",
+    "village",
+    "enterprise",
+    "admin",
+    "other_office",
+    "county",
+    "anonymous",
+)
 # Parameters pages read by hand (or used to): sent to every page whatever its forms declare.
 GENERIC_PARAMS = (
     "q",
@@ -470,7 +480,7 @@ class Walk:
 
 
 def _clients(world: Any) -> dict[str, Client]:
-    users = {**world.users_by_role(), "other_office": world.other_office}
+    users = {**world.users_by_role(), "other_office": world.other_office, "county": world.county}
     clients = {"anonymous": Client(raise_request_exception=False)}
     for role, user in users.items():
         client = Client(raise_request_exception=False)
