@@ -96,4 +96,5 @@ def test_it_shows_the_county_bureau_its_notice_on_a_phone_without_sideways_scrol
     widths = phone_page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], widths
     screenshot(phone_page, "listing-notice-county-390")
-    assert doc.bounding_box()["width"] <= 390
+    box = doc.bounding_box()
+    assert box is not None and box["width"] <= 390
