@@ -12,10 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import local_today
 from core.files import CheckedFile, UploadError, check_upload
 from units.forms import BoundedFormMixin, DateInput, DateTimeInput, StyledFormMixin
-from units.models import CountyDepartment, Enterprise, Township, Unit, Village
+from units.models import CountyDepartment, Enterprise, Township, Unit, User, Village
+from units.phones import PhoneField
 
+from . import listing_notice
 from .models import Escalation, Hazard, Listing, ListingLevel, Notice, Refusal, Rung
-from .supervision_services import FIRST_LIST_YEAR, Acceptance
+from .models.supervision import Production
+from .supervision_services import FIRST_LIST_YEAR, Acceptance, NoticeTerms
 
 
 class ServiceForm(StyledFormMixin, forms.ModelForm):
@@ -27,46 +30,137 @@ class ServiceForm(StyledFormMixin, forms.ModelForm):
 
 
 class ListingForm(ServiceForm):
-    """挂牌督办 at one of the levels the user lists at (access.HazardRights.listing_levels). The office names a unit of
-    its township as supervising unit; the county bureau one of its county departments."""
+    """挂牌督办 at one of the levels the user lists at (access.HazardRights.listing_levels), with what its notice says.
+    The office names a unit of its township as supervising unit and, from a city's or province's document, the
+    listing authority; the county bureau names one of its county departments and is itself the authority."""
+
+    supervising_contact = forms.CharField(label=_("supervising contact person"), max_length=30)
+    supervising_phone = PhoneField(label=_("supervising contact's phone"))
+    territorial_phone = PhoneField(label=_("territorial responsible person's phone"), required=False)
+    production = forms.ChoiceField(
+        label=_("production during rectification"), choices=Production.choices, widget=forms.RadioSelect
+    )
+
+    NOTICE_FIELDS = (
+        "authority_name",
+        "territorial_unit",
+        "territorial_person",
+        "territorial_phone",
+        "supervising_contact",
+        "supervising_phone",
+        "production",
+        "safeguards",
+        "copy_to",
+    )
 
     class Meta:
         model = Listing
         fields = [
             "level",
             "document_number",
+            "authority_name",
             "supervising_leader",
             "supervising_unit",
             "supervising_department",
+            "supervising_contact",
+            "supervising_phone",
             "listed_on",
             "required_by",
+            "territorial_unit",
+            "territorial_person",
+            "territorial_phone",
+            "production",
+            "safeguards",
+            "copy_to",
             "note",
         ]
-        widgets = {"listed_on": DateInput, "required_by": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "listed_on": DateInput,
+            "required_by": DateInput,
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "safeguards": forms.Textarea(attrs={"rows": 2}),
+            "copy_to": forms.Textarea(attrs={"rows": 2}),
+        }
 
-    def __init__(self, *args: Any, hazard: Hazard, levels: tuple[str, ...], county_id: int | None, **kwargs: Any):
-        """`county_id`: the county whose bureau lists (the form for the county), None for the township office."""
-        kwargs.setdefault("initial", {"listed_on": local_today(), "level": levels[0] if levels else ""})
+    def __init__(
+        self,
+        *args: Any,
+        hazard: Hazard,
+        levels: tuple[str, ...],
+        county_id: int | None,
+        contact: User | None = None,
+        **kwargs: Any,
+    ):
+        """`county_id`: the county whose bureau lists (the form for the county), None for the township office;
+        `contact`: the person filling in, offered as the supervising contact."""
+        kwargs.setdefault("initial", self._defaults(hazard, levels, county_id, contact))
         super().__init__(*args, **kwargs)
+        self.hazard, self.for_county = hazard, county_id is not None
         level = self.fields["level"]
         level.choices = [(value, label) for value, label in ListingLevel.choices if value in levels]  # type: ignore[attr-defined]
+        self.fields["territorial_unit"].help_text = _("The hazard's village by default.")
+        self.fields["copy_to"].help_text = _("Separate the names with commas.")
+        self.fields["safeguards"].help_text = _("Required when production continues during rectification.")
         if county_id is None:
             del self.fields["supervising_department"]
             units: QuerySet[Unit] = Unit.objects.filter(township_id=hazard.township_id, is_active=True)
             self.fields["supervising_unit"].queryset = units  # type: ignore[attr-defined]
+            self.fields["authority_name"].help_text = _(
+                "For a city or province listing: the authority named on its document. A township listing is "
+                "issued in the name of %(committee)s."
+            ) % {"committee": listing_notice.committee_name(hazard.township.name)}
             return
         del self.fields["supervising_unit"]
+        del self.fields["authority_name"]  # the county bureau itself
         departments = CountyDepartment.objects.filter(county_id=county_id, is_active=True)
         self.fields["supervising_department"].queryset = departments  # type: ignore[attr-defined]
         self.fields["supervising_department"].help_text = _(
             "The county department that supervises the rectification; leave empty when the bureau does so itself."
         )
 
+    @staticmethod
+    def _defaults(
+        hazard: Hazard, levels: tuple[str, ...], county_id: int | None, contact: User | None
+    ) -> dict[str, Any]:
+        level = levels[0] if levels else ""
+        by_county = hazard.township.county if county_id is not None else None
+        territorial = listing_notice.default_territorial(hazard)
+        return {
+            "listed_on": local_today(),
+            "level": level,
+            "territorial_unit": territorial.unit,
+            "territorial_person": territorial.person,
+            "territorial_phone": territorial.phone,
+            "supervising_contact": contact.display_name if contact is not None else "",
+            "supervising_phone": contact.phone if contact is not None else "",
+            "production": Production.STOPPED,
+            "copy_to": listing_notice.default_copy_to(hazard, level, by_county),
+        }
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         data.setdefault("supervising_unit", None)
         data.setdefault("supervising_department", None)
+        if data.get("production") == Production.SAFEGUARDED and not (data.get("safeguards") or "").strip():
+            self.add_error("safeguards", _("Describe the safeguards that apply while production continues."))
+        level = data.get("level")
+        if (
+            "authority_name" in self.fields
+            and level
+            and not (data.get("authority_name") or "").strip()
+            and not listing_notice.derived_authority(self.hazard.township, level, None)
+        ):
+            self.add_error("authority_name", _("Fill in the listing authority named on the listing document."))
         return data
+
+    def listing_data(self) -> dict[str, Any]:
+        """The listing's own fields, as listing_create takes them."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.NOTICE_FIELDS}
+
+    def terms(self) -> NoticeTerms:
+        """What the notice says beyond the listing (supervision_services.NoticeTerms)."""
+        d = self.cleaned_data
+        return NoticeTerms(**{name: d.get(name) or "" for name in self.NOTICE_FIELDS})
 
 
 def _checked(upload: Any) -> CheckedFile | None:

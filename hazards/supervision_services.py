@@ -21,7 +21,9 @@ from core.errors import WorkflowError
 from core.files import CheckedFile, new_token, save_checked
 from units.access import get_scope
 from units.models import CountyDepartment, Enterprise, Township, Unit, User, Village
+from units.offices import safety_office_name, township_unit_name
 
+from . import listing_notice
 from .access import HazardRights, may_escalate_in
 from .models import (
     RUNG_ORDER,
@@ -35,6 +37,7 @@ from .models import (
     Rung,
     TypicalFireHazard,
 )
+from .models.supervision import Production
 from .services import _locked, _record
 
 Action = HazardEvent.Action
@@ -64,6 +67,67 @@ def _required(value: str, what: str) -> str:
 # -- listing supervision (挂牌督办, §7, §17) -------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NoticeTerms:
+    """What the 挂牌督办通知 says beyond the listing itself, as the form asks for it. A blank name takes the default
+    of hazards.listing_notice (the authority where it can be derived, the hazard's village and its officer, the
+    copy-to list); the rest is written as given."""
+
+    authority_name: str = ""
+    territorial_unit: str = ""
+    territorial_person: str = ""
+    territorial_phone: str = ""
+    supervising_contact: str = ""
+    supervising_phone: str = ""
+    production: str = Production.STOPPED
+    safeguards: str = ""
+    copy_to: str = ""
+
+
+def _notice_snapshot(listing: Listing, hazard: Hazard, terms: NoticeTerms) -> None:
+    """Fill the notice's snapshot: the names and the hazard as they stand today, so that a reprint after the hazard
+    or the enterprise changed reads the same (issue 13)."""
+    township = hazard.township
+    by_county = township.county if listing.listed_by_county_id is not None else None
+    authority = listing_notice.derived_authority(township, listing.level, by_county)
+    if listing.level != ListingLevel.TOWNSHIP and by_county is None:
+        # Recorded from another authority's document: the name it bears, else the county's 安委会 (derived).
+        authority = terms.authority_name.strip() or authority
+    if not authority:
+        raise WorkflowError(
+            _("Please fill in the listing authority named on the %(level)s listing document.")
+            % {"level": listing.get_level_display()}
+        )
+    if terms.production not in Production.values:
+        raise WorkflowError(_("Choose whether production stops during rectification."))
+    safeguards = terms.safeguards.strip()
+    if terms.production == Production.SAFEGUARDED and not safeguards:
+        raise WorkflowError(_("Please describe the safeguards that apply while production continues."))
+    territorial = listing_notice.default_territorial(hazard)
+    enterprise = hazard.enterprise
+    listing.authority_name = authority
+    listing.office_name = safety_office_name(township)
+    listing.enterprise_name = enterprise.name if enterprise else ""
+    listing.principal_name = enterprise.principal_name if enterprise else ""
+    listing.principal_phone = enterprise.principal_phone if enterprise else ""
+    listing.territorial_unit = terms.territorial_unit.strip() or territorial.unit
+    listing.territorial_person = terms.territorial_person.strip() or territorial.person
+    listing.territorial_phone = terms.territorial_phone.strip() or territorial.phone
+    if listing.supervising_unit is not None:
+        listing.supervising_unit_name = township_unit_name(township, listing.supervising_unit.name)
+    else:  # the county department or bureau named, else the township office supervises
+        listing.supervising_unit_name = listing.supervising_authority or listing.office_name
+    listing.supervising_contact = terms.supervising_contact.strip()
+    listing.supervising_phone = terms.supervising_phone.strip()
+    listing.production = terms.production
+    listing.safeguards = safeguards if terms.production == Production.SAFEGUARDED else ""
+    listing.copy_to = terms.copy_to.strip() or listing_notice.default_copy_to(hazard, listing.level, by_county)
+    listing.hazard_title = hazard.title
+    listing.hazard_location = listing_notice.hazard_location(hazard)
+    listing.hazard_description = hazard.description
+    listing.hazard_basis = listing_notice.hazard_basis(hazard)
+
+
 @transaction.atomic
 def listing_create(
     *,
@@ -77,6 +141,7 @@ def listing_create(
     required_by: dt.date,
     note: str = "",
     supervising_department: CountyDepartment | None = None,
+    terms: NoticeTerms | None = None,
 ) -> Listing:
     """挂牌督办 of a major hazard, by the township office or, at county level, by the county bureau.
 
@@ -86,7 +151,10 @@ def listing_create(
        under concurrency).
     2. A supervising unit belongs to the hazard's township; a supervising county department to the listing county,
        and is named only on the county's own listing.
-    3. Create the listing — naming the county when its bureau made it, which makes it the county's to accept and
+    3. Take the notice's snapshot (_notice_snapshot): the listing authority — required when the system cannot name
+       it (city, province) —, the enterprise and its principal, 属地, the supervising contact, production during
+       rectification (safeguards named when it continues), the copy-to list and the hazard as it stands.
+    4. Create the listing — naming the county when its bureau made it, which makes it the county's to accept and
        delist — and record a LISTED event.
     """
     hazard = _locked(hazard_id)
@@ -114,6 +182,7 @@ def listing_create(
         note=note.strip(),
         listed_by=actor,
     )
+    _notice_snapshot(listing, hazard, terms or NoticeTerms())
     try:
         with transaction.atomic():
             listing.save()

@@ -117,10 +117,12 @@ def list_hazard(request: HttpRequest, pk: int) -> HttpResponse:
     rights = HazardRights(get_scope(request.user), hazard)
     county_id = hazard.township.county_id if rights.lists_for_county else None
     levels = rights.listing_levels()
-    form = ListingForm(request.POST or None, hazard=hazard, levels=levels, county_id=county_id)
+    form = ListingForm(request.POST or None, hazard=hazard, levels=levels, county_id=county_id, contact=_user(request))
     if request.method == "POST" and form.is_valid():
         try:
-            listing = services.listing_create(hazard_id=hazard.pk, actor=_user(request), **form.cleaned_data)
+            listing = services.listing_create(
+                hazard_id=hazard.pk, actor=_user(request), terms=form.terms(), **form.listing_data()
+            )
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
@@ -179,16 +181,9 @@ def listing_acceptance(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def listing_print(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = listings_visible_to(request.user).select_related(
-        "hazard__township",
-        "hazard__enterprise",
-        "hazard__village",
-        "hazard__lead_unit",
-        "supervising_unit",
-        "supervising_department",
-        "listed_by_county",
-    )
-    listing = get_or_404(qs, pk=pk)
+    """The 挂牌督办通知 as it was issued: printed from the listing's snapshot only, so a reprint reads the same after
+    the hazard or the enterprise changed."""
+    listing = get_or_404(listings_visible_to(request.user).select_related("hazard"), pk=pk)
     return render(request, "hazards/supervision/listing_print.html", {"listing": listing, "hazard": listing.hazard})
 
 

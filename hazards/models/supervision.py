@@ -21,6 +21,13 @@ class ListingLevel(models.TextChoices):
     PROVINCE = "province", _("province")
 
 
+class Production(models.TextChoices):
+    """Production at the hazard while it is rectified, as the listing notice orders it."""
+
+    STOPPED = "stopped", _("stops during rectification (停产停业整改)")
+    SAFEGUARDED = "safeguarded", _("continues with safeguards")
+
+
 class Listing(models.Model):
     """挂牌督办 of a major hazard (§17); delisting (摘牌) only after closure (销号), and from county level up only on
     the listing authority's recorded acceptance. The yearly typical fire list (§7) is TypicalFireHazard, not a listing.
@@ -78,6 +85,31 @@ class Listing(models.Model):
     acceptance_file = models.FileField(
         _("acceptance document"), upload_to="listings/%Y/%m/", blank=True, max_length=200
     )
+    # -- the 挂牌督办通知 as issued: a snapshot at listing time, so that every reprint reads the same ----------------
+    # The listing authority: the township's 安委会, the county bureau, or the authority named on the county's, city's
+    # or province's document; the township safety office accepts and delists a township listing and decides the
+    # extensions of a major hazard (hazards.access).
+    authority_name = models.CharField(_("listing authority"), max_length=100, blank=True)
+    office_name = models.CharField(_("township safety office"), max_length=100, blank=True)
+    enterprise_name = models.CharField(_("responsible enterprise"), max_length=100, blank=True)
+    principal_name = models.CharField(_("principal"), max_length=30, blank=True)
+    principal_phone = models.CharField(_("principal's phone"), max_length=20, blank=True)
+    territorial_unit = models.CharField(_("territorial responsible unit (属地)"), max_length=100, blank=True)
+    territorial_person = models.CharField(_("territorial responsible person"), max_length=30, blank=True)
+    territorial_phone = models.CharField(_("territorial responsible person's phone"), max_length=20, blank=True)
+    supervising_unit_name = models.CharField(_("supervising unit"), max_length=100, blank=True)
+    supervising_contact = models.CharField(_("supervising contact person"), max_length=30, blank=True)
+    supervising_phone = models.CharField(_("supervising contact's phone"), max_length=20, blank=True)
+    # Blank on listings made before the notice recorded it.
+    production = models.CharField(
+        _("production during rectification"), max_length=12, choices=Production.choices, blank=True
+    )
+    safeguards = models.TextField(_("safeguards while production continues"), blank=True)
+    copy_to = models.CharField(_("copy to (抄送)"), max_length=300, blank=True)
+    hazard_title = models.CharField(_("hazard"), max_length=200, blank=True)
+    hazard_location = models.CharField(_("location"), max_length=300, blank=True)
+    hazard_description = models.TextField(_("description"), blank=True)
+    hazard_basis = models.CharField(_("judgement standard (判定依据)"), max_length=610, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -97,6 +129,12 @@ class Listing(models.Model):
             models.CheckConstraint(
                 name="listing_department_on_county_listing",
                 condition=Q(supervising_department__isnull=True) | Q(listed_by_county__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="listing_production_valid", condition=Q(production__in=["", "stopped", "safeguarded"])
+            ),
+            models.CheckConstraint(
+                name="listing_safeguards_named", condition=~Q(production="safeguarded", safeguards="")
             ),
         ]
         indexes = [models.Index(fields=["delisted_on", "required_by"], name="listing_active_idx")]
@@ -124,6 +162,14 @@ class Listing(models.Model):
         if self.listed_by_county is None:
             return ""
         return gettext("%(county)s emergency management bureau") % {"county": self.listed_by_county.name}
+
+    @property
+    def is_township_level(self) -> bool:
+        return self.level == ListingLevel.TOWNSHIP
+
+    @property
+    def production_stops(self) -> bool:
+        return self.production == Production.STOPPED
 
     @property
     def supervising_authority(self) -> str:

@@ -61,6 +61,7 @@ def test_it_walks_a_county_listing_from_listing_to_delisting(browser, live_serve
     form.locator("#id_document_number").fill(DOC)
     form.locator("#id_supervising_leader").fill("王建国")
     form.locator("#id_supervising_department").select_option(label="县住建局")
+    form.locator("#id_supervising_phone").fill("0557-1234567")
     form.locator("#id_listed_on").fill(today.isoformat())
     form.locator("#id_required_by").fill(deadline.isoformat())
     form.locator("button[type=submit]").click()

@@ -87,6 +87,7 @@ def test_it_walks_a_hazard_from_report_to_closing(browser, live_server, world, t
     form.locator("#id_level").select_option("township")
     form.locator("#id_document_number").fill("刘安委督〔2026〕1号")
     form.locator("#id_supervising_leader").fill("赵文华")
+    form.locator("#id_supervising_phone").fill("13900000002")
     form.locator("#id_listed_on").fill(timezone.localdate().isoformat())
     form.locator("#id_required_by").fill(deadline.isoformat())
     form.locator("button[type=submit]").click()

@@ -132,8 +132,12 @@ def test_it_leaves_the_county_level_to_the_county_where_the_township_has_one(wor
 def test_it_lets_the_office_record_a_county_listing_for_a_township_outside_any_county(world):
     world.township.county = None
     world.township.save()
-    listing = county_list(world, major(world), actor=world.office)
-    assert listing.level == "county" and not listing.is_the_countys
+    hazard = major(world)
+    with pytest.raises(WorkflowError, match=r"挂牌督办单位|listing authority"):
+        county_list(world, hazard, actor=world.office)  # no county to name the authority after: the office types it
+    terms = services.NoticeTerms(authority_name="县安全生产委员会")
+    listing = county_list(world, hazard, actor=world.office, terms=terms)
+    assert listing.level == "county" and not listing.is_the_countys and listing.authority_name == "县安全生产委员会"
 
 
 @pytest.mark.parametrize("who", ["county_dept", "leader", "dept_a", "village_a_officer", "ent_a", "other_office"])

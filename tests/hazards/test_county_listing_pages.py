@@ -71,7 +71,7 @@ def listing_post(**kw) -> dict[str, str]:
     data = {
         "level": "county", "document_number": "泗安委〔2026〕30号", "supervising_leader": "王局长",
         "supervising_department": "", "listed_on": days(0).isoformat(), "required_by": days(60).isoformat(),
-        "note": "",
+        "supervising_contact": "赵科长", "supervising_phone": "0557-1234567", "production": "stopped", "note": "",
     }  # fmt: skip
     data.update(kw)
     return data

@@ -56,8 +56,12 @@ def listing_post(world, **overrides):
     data = {
         "level": "city",
         "document_number": DOC,
+        "authority_name": "宿州市安全生产委员会",
         "supervising_leader": "李镇长",
         "supervising_unit": world.unit_a.pk,
+        "supervising_contact": "王干事",
+        "supervising_phone": "13900000002",
+        "production": "stopped",
         "listed_on": days(0).isoformat(),
         "required_by": days(45).isoformat(),
         "note": "",
