@@ -214,6 +214,8 @@ SNAPSHOT_FIGURES = (
     "stock_open_major",
     "listed",
     "listed_county_plus",
+    *FILED_FORM_FIGURES,
+    "funds_spent",
 )
 
 

@@ -33,7 +33,14 @@ from .access import (
     require_reader,
     trend_dimensions,
 )
-from .models import ON_TIME_NEW_DEFINITION_FROM, SNAPSHOT_FIGURES, Dimension, MonthlySnapshot
+from .models import (
+    FILED_FORM_FIGURES,
+    FILED_FORM_FROM,
+    ON_TIME_NEW_DEFINITION_FROM,
+    SNAPSHOT_FIGURES,
+    Dimension,
+    MonthlySnapshot,
+)
 
 # Each rate's definition, shown beside it (issue 9.5).
 DEFINITIONS = {
@@ -202,6 +209,18 @@ FIGURE_LABELS = {
     "stock_open_major": _("open major stock"),
     "listed": _("listed"),
     "listed_county_plus": _("listed county+"),
+    "five_target": _("major hazards with target and task (目标任务)"),
+    "five_funds": _("major hazards with funds and materials (经费物资)"),
+    "five_staff": _("major hazards with organisation and staff (机构人员)"),
+    "five_time": _("major hazards with time requirement (时间要求)"),
+    "five_safety": _("major hazards with safety measures and contingency plan (安全措施应急预案)"),
+    "listed_province": _("listed at province level"),
+    "rectified_province": _("listed at province level, rectified"),
+    "listed_city": _("listed at city level"),
+    "rectified_city": _("listed at city level, rectified"),
+    "listed_county": _("listed at county level"),
+    "rectified_county": _("listed at county level, rectified"),
+    "funds_spent": _("funds actually spent (yuan)"),
 }
 
 
@@ -259,5 +278,8 @@ def trend(request: HttpRequest) -> HttpResponse:
         "years": [d.year for d in years],
         "definitions": DEFINITIONS,
         "new_definition_from": ON_TIME_NEW_DEFINITION_FROM,
+        # The columns of the filed monthly report: recorded from FILED_FORM_FROM on, earlier months in the old form.
+        "in_filed_form": figure in (*FILED_FORM_FIGURES, "funds_spent"),
+        "filed_form_from": FILED_FORM_FROM,
     }
     return render(request, "dashboard/reports/trend.html", context)

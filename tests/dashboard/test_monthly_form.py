@@ -187,3 +187,14 @@ def test_it_fills_the_new_snapshot_columns_from_december_2026(world, hazards):
     # Every row of the month carries the new columns, zeros included.
     village_rows = december.filter(dimension="village")
     assert not village_rows.filter(five_target__isnull=True).exists()
+
+
+def test_it_labels_the_months_stored_in_the_old_form_on_the_trend_page(world, client_for, hazards):
+    snapshot_month(world.township, dt.date(2026, 11, 1), now=at(2027, 1, 1, 0, 30))
+    snapshot_month(world.township, dt.date(2026, 12, 1), now=at(2027, 1, 1, 0, 30))
+    params = {"year": "2026", "by": "sector", "figure": "five_time"}
+    response = client_for(world.office).get(reverse("dashboard:trend"), params)
+    lines = {line["label"]: line["cells"] for line in response.context["pivot"]}
+    assert lines["建筑施工"] == [None, 3]  # November: old form; December: M1, M2 and the 2025 hazard
+    html = response.content.decode()
+    assert 'data-testid="trend-pivot-old-form"' in html and "—" in html
