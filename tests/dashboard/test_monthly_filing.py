@@ -10,6 +10,7 @@ from io import BytesIO
 from typing import Any
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -218,3 +219,13 @@ def test_it_consolidates_the_filed_figures_where_a_township_filed(client, world,
     client.force_login(world.county_dept)
     rows = document_rows(client.get(reverse("dashboard:county_monthly_report"), NOV))
     assert rows["刘圩镇"]["month_found_general"] == 1 and rows["刘圩镇"]["filing"].startswith("已报送")
+
+
+def test_it_keeps_one_row_per_version_of_a_month(world, hazards):  # noqa: F811
+    """The township's row lock queues two filings; the unique (township, month, version) catches anything else."""
+    filed = monthly_report_file(user=world.office, township=world.township, month=NOVEMBER)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FiledMonthlyReport.objects.create(
+            township=world.township, month=NOVEMBER, version=1, form_version=2, document={}, filed_by=world.admin
+        )
+    assert list(FiledMonthlyReport.objects.values_list("pk", flat=True)) == [filed.pk]
