@@ -118,3 +118,18 @@ def trend_dimensions(scope: Scope, township: Township) -> dict[str, Q]:
     if scope.sector_ids:
         allowed[Dimension.SECTOR] = Q(key__in=[str(pk) for pk in scope.sector_ids])
     return allowed
+
+
+# -- the monthly report as filed (issue 13) -----------------------------------------------------------------------
+
+
+def may_file_monthly_report(scope: Scope, township_id: int | None) -> bool:
+    """The township's office (and the administrator): who may see all of the township's monthly report and manages
+    the township. Leadership and the county read the filed report; nobody else files it."""
+    return scope.is_office_for(township_id) and scope.sees_all_of(township_id)
+
+
+def may_see_filed_report(scope: Scope, township_id: int | None) -> bool:
+    """The filed report is the township's whole table: for those who see all of the township (office, leadership,
+    the administrator, the county bureau). A village officer or a department sees its own part, live."""
+    return scope.sees_all_of(township_id)

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from core.admin import NoDeleteMixin
 from units.admin import HistoryAdmin
 
-from .models import Accident, MonthlySnapshot
+from .models import Accident, FiledMonthlyReport, MonthlySnapshot
 
 
 @admin.register(Accident)
@@ -34,6 +34,23 @@ class MonthlySnapshotAdmin(admin.ModelAdmin):
     list_display = ("month", "township", "dimension", "label", "found", "open", "open_major", "overdue", "listed")
     list_filter = ("township", "dimension", "month")
     search_fields = ("label",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(FiledMonthlyReport)
+class FiledMonthlyReportAdmin(admin.ModelAdmin):
+    """Read-only: a filed report is what the office sent; a change is a correction filed on the report page."""
+
+    list_display = ("month", "township", "version", "form_version", "filed_by", "filed_at")
+    list_filter = ("township", "month")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

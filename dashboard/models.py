@@ -180,6 +180,22 @@ class MonthlySnapshotQuerySet(models.QuerySet["MonthlySnapshot"]):
 # deadline ÷ rectified): the month the change shipped. Stored months are never recomputed, so earlier months keep
 # only the old figure (closed by the deadline ÷ closed, 按销号日期) and are labelled so.
 ON_TIME_NEW_DEFINITION_FROM = dt.date(2026, 12, 1)
+# The month from which the snapshots carry the columns of the monthly report as filed (issue 13): the five 落实 apart,
+# listings by level with their rectified, the funds spent. Earlier months keep their old form (these left empty).
+FILED_FORM_FROM = dt.date(2026, 12, 1)
+FILED_FORM_FIGURES = (
+    "five_target",
+    "five_funds",
+    "five_staff",
+    "five_time",
+    "five_safety",
+    "listed_province",
+    "rectified_province",
+    "listed_city",
+    "rectified_city",
+    "listed_county",
+    "rectified_county",
+)
 
 # The figure columns, in the order the trend page shows them (definitions: dashboard.snapshots).
 SNAPSHOT_FIGURES = (
@@ -198,6 +214,8 @@ SNAPSHOT_FIGURES = (
     "stock_open_major",
     "listed",
     "listed_county_plus",
+    *FILED_FORM_FIGURES,
+    "funds_spent",
 )
 
 
@@ -240,6 +258,29 @@ class MonthlySnapshot(models.Model):
     stock_open_major = models.PositiveIntegerField(_("open major stock hazards"), default=0)
     listed = models.PositiveIntegerField(_("listed"), default=0)
     listed_county_plus = models.PositiveIntegerField(_("listed at county level or above"), default=0)
+    # From FILED_FORM_FROM on (empty before): over the hazards found up to the month's end, as they stood then — the
+    # major ones with each item of the five 落实 recorded; those ever listed at each level by then, and of them the
+    # rectified ones; the funds actually spent (yuan).
+    five_target = models.PositiveIntegerField(_("major hazards with target and task (目标任务)"), null=True, blank=True)
+    five_funds = models.PositiveIntegerField(
+        _("major hazards with funds and materials (经费物资)"), null=True, blank=True
+    )
+    five_staff = models.PositiveIntegerField(
+        _("major hazards with organisation and staff (机构人员)"), null=True, blank=True
+    )
+    five_time = models.PositiveIntegerField(_("major hazards with time requirement (时间要求)"), null=True, blank=True)
+    five_safety = models.PositiveIntegerField(
+        _("major hazards with safety measures and contingency plan (安全措施应急预案)"), null=True, blank=True
+    )
+    listed_province = models.PositiveIntegerField(_("listed at province level"), null=True, blank=True)
+    rectified_province = models.PositiveIntegerField(_("listed at province level, rectified"), null=True, blank=True)
+    listed_city = models.PositiveIntegerField(_("listed at city level"), null=True, blank=True)
+    rectified_city = models.PositiveIntegerField(_("listed at city level, rectified"), null=True, blank=True)
+    listed_county = models.PositiveIntegerField(_("listed at county level"), null=True, blank=True)
+    rectified_county = models.PositiveIntegerField(_("listed at county level, rectified"), null=True, blank=True)
+    funds_spent = models.DecimalField(
+        _("funds actually spent (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("stored at"), default=timezone.now)
 
     objects = MonthlySnapshotQuerySet.as_manager()
@@ -280,3 +321,74 @@ class MonthlySnapshot(models.Model):
         if self.rectified_on_time is None:
             return rate(self.closed_on_time, self.closed)
         return rate(self.rectified_on_time, self.rectified)
+
+    @property
+    def in_old_form(self) -> bool:
+        """Stored before the columns of the filed monthly report were added (issue 13): they are empty."""
+        return self.five_target is None
+
+
+# -- the monthly report as filed (issue 13) ---------------------------------------------------------------------
+
+
+class FiledReportImmutableError(Exception):
+    """A filed monthly report is what the office sent: a change is a new version (更正), never an edit."""
+
+
+class FiledMonthlyReportQuerySet(models.QuerySet["FiledMonthlyReport"]):
+    def update(self, **kwargs: Any) -> int:
+        raise FiledReportImmutableError("A filed monthly report is never edited.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise FiledReportImmutableError("A filed monthly report is never deleted.")
+
+
+class FiledMonthlyReport(models.Model):
+    """One version of a township's monthly report as the office filed it (报送): the whole table as it was.
+
+    Version 1 is the filing; each later version a correction (更正) with its reason and the differences from the
+    version before (cell by cell). Written only by dashboard.filing; never edited or deleted. `document` holds the
+    title, 填报单位, the columns (keys, headers, kinds), the rows and the total, and the notes; `form_version` the
+    version of the form's columns (dashboard.monthly.FORM_VERSION), so an older filed month keeps its old form.
+    """
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="filed_monthly_reports", verbose_name=_("township")
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    version = models.PositiveSmallIntegerField(_("version"))
+    form_version = models.PositiveSmallIntegerField(_("form version"))
+    document = models.JSONField(_("table as filed"))
+    differences = models.JSONField(_("differences from the version before"), default=list, blank=True)
+    reason = models.TextField(_("reason for the correction"), blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by")
+    )
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+
+    objects = FiledMonthlyReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("filed monthly report")
+        verbose_name_plural = _("filed monthly reports")
+        ordering = ["township", "-month", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "month", "version"], name="filed_report_unique_version"),
+            models.CheckConstraint(name="filed_report_version_positive", condition=Q(version__gte=1)),
+            models.CheckConstraint(name="filed_report_correction_has_reason", condition=Q(version=1) | ~Q(reason="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township} {self.month:%Y-%m} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise FiledReportImmutableError("A filed monthly report is never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise FiledReportImmutableError("A filed monthly report is never deleted.")
+
+    @property
+    def is_correction(self) -> bool:
+        return self.version > 1

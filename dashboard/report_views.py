@@ -1,7 +1,7 @@
-"""The report pages: the monthly report by sector, the statistics tables by village or sector, and the month-end
-trend from the stored snapshots. Figures go through hazards_visible_to / inspections_visible_to (scope): the office
-and leadership get their township; a village officer its villages; department staff their sectors. Enterprise
-contacts get 404."""
+"""The report pages: the statistics tables by village or sector and the month-end trend from the stored snapshots
+(the monthly report: dashboard.monthly_views, with the helpers here). Figures go through hazards_visible_to /
+inspections_visible_to (scope): the office and leadership get their township; a village officer its villages;
+department staff their sectors. Enterprise contacts get 404."""
 
 from __future__ import annotations
 
@@ -15,31 +15,32 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import local_today
 from core.spreadsheets import Column
 from core.spreadsheets.views import xlsx_response
 from hazards.access import hazards_visible_to
-from inspections.access import inspections_visible_to
 from units.access import Scope, current_township, current_user, get_scope, townships_visible_to
 from units.forms import DateInput, StyledFormMixin, chosen_township
 from units.models import Township
 
 from . import reports, stats
 from .access import (
-    county_townships,
     may_see_township_totals,
     report_sectors,
     report_villages,
-    require_county_reader,
     require_reader,
     trend_dimensions,
-    user_counties,
 )
-from .models import ON_TIME_NEW_DEFINITION_FROM, SNAPSHOT_FIGURES, Dimension, MonthlySnapshot
-from .snapshots import month_just_ended
+from .models import (
+    FILED_FORM_FIGURES,
+    FILED_FORM_FROM,
+    ON_TIME_NEW_DEFINITION_FROM,
+    SNAPSHOT_FIGURES,
+    Dimension,
+    MonthlySnapshot,
+)
 
 # Each rate's definition, shown beside it (issue 9.5).
 DEFINITIONS = {
@@ -83,24 +84,24 @@ class TrendForm(StyledFormMixin, forms.Form):
 # -- helpers -----------------------------------------------------------------------------------------------------
 
 
-def _reader_scope(request: HttpRequest) -> Scope:
+def reader_scope(request: HttpRequest) -> Scope:
     scope = get_scope(request.user)
     require_reader(scope)
     return scope
 
 
-def _township(request: HttpRequest) -> Township:
+def report_township(request: HttpRequest) -> Township:
     """The township the report is about: ?township= among the user's, else the current township."""
     return chosen_township(request.GET, townships_visible_to(request.user)) or current_township(request)
 
 
-def _townships(request: HttpRequest) -> list[Township]:
+def report_townships(request: HttpRequest) -> list[Township]:
     """The user's townships, when there are several to choose from."""
     towns = list(townships_visible_to(request.user).order_by("code"))
     return towns if len(towns) > 1 else []
 
 
-def _bound(form_class: Any, request: HttpRequest, initial: dict[str, Any]) -> Any:
+def bound_form(form_class: Any, request: HttpRequest, initial: dict[str, Any]) -> Any:
     """The form with the query string when given, else with the defaults (always valid then)."""
     data = request.GET.copy()
     for key, value in initial.items():
@@ -109,7 +110,7 @@ def _bound(form_class: Any, request: HttpRequest, initial: dict[str, Any]) -> An
     return form_class(data)
 
 
-def _query(form: forms.Form) -> str:
+def form_query(form: forms.Form) -> str:
     """The form's effective parameters (defaults filled in), for the Excel link of the same table."""
     data = form.data
     return data.urlencode() if isinstance(data, QueryDict) else urlencode(dict(data))
@@ -137,111 +138,14 @@ def _lines(
     ]
 
 
-# -- the monthly report ------------------------------------------------------------------------------------------
-
-
-def _monthly(request: HttpRequest) -> tuple[MonthReportForm, reports.ReportTable | None, Township]:
-    scope = _reader_scope(request)
-    township = _township(request)
-    form = _bound(MonthReportForm, request, {"month": f"{month_just_ended():%Y-%m}"})
-    table = None
-    if form.is_valid():
-        table = reports.monthly_report(
-            township=township,
-            hazards=hazards_visible_to(request.user),
-            inspections=inspections_visible_to(request.user),
-            month=form.cleaned_data["month"],
-            sectors=report_sectors(scope, township),
-        )
-    return form, table, township
-
-
-@login_required
-def monthly_report(request: HttpRequest) -> HttpResponse:
-    form, table, township = _monthly(request)
-    return render(
-        request,
-        "dashboard/reports/monthly_report.html",
-        {
-            "form": form,
-            "table": table,
-            "lines": _lines(table, reports.MONTHLY_COLUMNS),
-            "township": township,
-            "querystring": _query(form),
-            "townships": _townships(request),
-            "definitions": DEFINITIONS,
-        },
-    )
-
-
-@login_required
-def monthly_report_excel(request: HttpRequest) -> HttpResponse:
-    _form, table, _town = _monthly(request)
-    if table is None:
-        return monthly_report(request)
-    content = reports.monthly_report_workbook(table, filler=current_user(request))
-    return xlsx_response(content, f"隐患排查治理月报-{table.start:%Y-%m}.xlsx")
-
-
-# -- the county's monthly report: the townships' reports consolidated (issue 12) --------------------------------
-
-
-def _county_monthly(request: HttpRequest) -> tuple[MonthReportForm, reports.CountyReportTable | None]:
-    user = current_user(request)
-    scope = get_scope(user)
-    require_county_reader(scope)
-    form = _bound(MonthReportForm, request, {"month": f"{month_just_ended():%Y-%m}"})
-    table = None
-    if form.is_valid():
-        table = reports.county_monthly_report(
-            counties=list(user_counties(scope)),
-            townships=list(county_townships(scope).values_list("pk", "name")),
-            hazards=hazards_visible_to(user),
-            inspections=inspections_visible_to(user),
-            month=form.cleaned_data["month"],
-        )
-    return form, table
-
-
-@login_required
-def county_monthly_report(request: HttpRequest) -> HttpResponse:
-    form, table = _county_monthly(request)
-    month = f"{table.start:%Y-%m}" if table else ""
-
-    def township_report(pk: Any) -> str:
-        return f"{reverse('dashboard:monthly_report')}?{urlencode({'month': month, 'township': pk})}"
-
-    return render(
-        request,
-        "dashboard/reports/county_monthly_report.html",
-        {
-            "form": form,
-            "table": table,
-            "lines": _lines(table, reports.MONTHLY_COLUMNS, township_report),
-            "querystring": _query(form),
-            "definitions": DEFINITIONS,
-        },
-    )
-
-
-@login_required
-def county_monthly_report_excel(request: HttpRequest) -> HttpResponse:
-    _form, table = _county_monthly(request)
-    if table is None:
-        return county_monthly_report(request)
-    content = reports.county_monthly_report_workbook(table, filler=current_user(request))
-    name = "、".join(county.name for county in table.counties)
-    return xlsx_response(content, f"隐患排查治理月报-{name}-{table.start:%Y-%m}.xlsx")
-
-
 # -- the statistics tables ---------------------------------------------------------------------------------------
 
 
 def _statistics(request: HttpRequest) -> tuple[StatisticsForm, reports.ReportTable | None, Township]:
-    scope = _reader_scope(request)
-    township = _township(request)
+    scope = reader_scope(request)
+    township = report_township(request)
     today = local_today()
-    form = _bound(
+    form = bound_form(
         StatisticsForm, request, {"start": f"{today.replace(month=1, day=1)}", "end": f"{today}", "by": "village"}
     )
     table = None
@@ -269,8 +173,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "table": table,
             "lines": _lines(table, reports.STATISTICS_COLUMNS),
             "township": township,
-            "querystring": _query(form),
-            "townships": _townships(request),
+            "querystring": form_query(form),
+            "townships": report_townships(request),
             "definitions": DEFINITIONS,
         },
     )
@@ -305,6 +209,18 @@ FIGURE_LABELS = {
     "stock_open_major": _("open major stock"),
     "listed": _("listed"),
     "listed_county_plus": _("listed county+"),
+    "five_target": _("major hazards with target and task (目标任务)"),
+    "five_funds": _("major hazards with funds and materials (经费物资)"),
+    "five_staff": _("major hazards with organisation and staff (机构人员)"),
+    "five_time": _("major hazards with time requirement (时间要求)"),
+    "five_safety": _("major hazards with safety measures and contingency plan (安全措施应急预案)"),
+    "listed_province": _("listed at province level"),
+    "rectified_province": _("listed at province level, rectified"),
+    "listed_city": _("listed at city level"),
+    "rectified_city": _("listed at city level, rectified"),
+    "listed_county": _("listed at county level"),
+    "rectified_county": _("listed at county level, rectified"),
+    "funds_spent": _("funds actually spent (yuan)"),
 }
 
 
@@ -328,8 +244,8 @@ def _pivot(township: Township, months: list[dt.date], dimension: str, rows_q: Q,
 
 @login_required
 def trend(request: HttpRequest) -> HttpResponse:
-    scope = _reader_scope(request)
-    township = _township(request)
+    scope = reader_scope(request)
+    township = report_township(request)
     dimensions = trend_dimensions(scope, township)
     form = TrendForm(request.GET)
     form.is_valid()
@@ -362,5 +278,8 @@ def trend(request: HttpRequest) -> HttpResponse:
         "years": [d.year for d in years],
         "definitions": DEFINITIONS,
         "new_definition_from": ON_TIME_NEW_DEFINITION_FROM,
+        # The columns of the filed monthly report: recorded from FILED_FORM_FROM on, earlier months in the old form.
+        "in_filed_form": figure in (*FILED_FORM_FIGURES, "funds_spent"),
+        "filed_form_from": FILED_FORM_FROM,
     }
     return render(request, "dashboard/reports/trend.html", context)

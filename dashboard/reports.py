@@ -1,6 +1,6 @@
-"""The county's report forms (SPEC S8, issue 6 "Reports"): the monthly report by sector and the statistics tables by
-village or sector for a date range — their figures (all from dashboard.stats) and their Excel sheets; and the county
-bureau's own monthly report (issue 12), the townships' monthly reports consolidated: one row per township.
+"""The county's report forms (SPEC S8, issue 6 "Reports"): the statistics tables by village or sector for a date
+range — their figures (all from dashboard.stats) and their Excel sheets — the units inspected that the monthly report
+(dashboard.monthly) counts, the 填报单位 of the county's forms and the accident register.
 
 Every function takes querysets the caller has already scoped (hazards_visible_to, inspections_visible_to) and
 narrows them to its township (or the county's townships), so a village officer's report counts only its villages and
@@ -20,29 +20,28 @@ from django.db.models.functions import Cast, Coalesce, Concat
 
 from core.dates import local_today
 from core.spreadsheets import Column, ReportWriter, filler_line, yes_no
-from hazards.models import Hazard, Level
+from hazards.models import Hazard
 from inspections.models import Inspection
 from inspections.models.inspection import Kind as InspectionKind
 from inspections.models.inspection import Status as InspectionStatus
-from units.models import Assignment, County, Role, Sector, Township, User
+from units.models import Assignment, County, Role, Township, User
 from units.offices import filler_unit_name
 
 from .models import Accident, AccidentKind, AccidentLevel
-from .snapshots import next_month
-from .stats import ON_TIME_RATE_NOTE_XLSX, RECTIFICATION_RATE_NOTE_XLSX, figures, rate
+from .stats import ON_TIME_RATE_NOTE_XLSX, RECTIFICATION_RATE_NOTE_XLSX, figures
 
 RATE_FORMAT = "0.0"
 NO_RATE = "—"
 
 
-def _rate(value: Decimal | None) -> float | str:
+def rate_cell(value: Decimal | None) -> float | str:
     return NO_RATE if value is None else float(value)
 
 
 def _figure(key: str, header: str, width: int = 10) -> Column:
     """A column of figures; a rate (its key ends in "rate") is shown to one decimal, or as — where nothing counts."""
     if key.endswith("rate"):
-        return Column(key, header, width=width, format=_rate, number_format=RATE_FORMAT)
+        return Column(key, header, width=width, format=rate_cell, number_format=RATE_FORMAT)
     return Column(key, header, width=width)
 
 
@@ -80,7 +79,7 @@ class CountyReportTable:
 AnyTable: TypeAlias = ReportTable | CountyReportTable
 
 
-def _ordered_rows(
+def ordered_rows(
     groups: Sequence[tuple[Any, str]], found: Iterable[Any], names: dict[Any, str]
 ) -> list[tuple[Any, str]]:
     """The form's fixed rows (every group in the caller's list, zeros included), then any other group with data."""
@@ -143,133 +142,7 @@ def units_inspected_per_township(inspections: QuerySet[Inspection], start: dt.da
     return {row["township_id"]: row["n"] for row in rows}
 
 
-# -- the monthly report ------------------------------------------------------------------------------------------
-
-# The county's headers are a data format, so literal Chinese.
-MONTHLY_COLUMNS: tuple[Column, ...] = (
-    _figure("units_inspected", "检查单位数（家）"),
-    _figure("found_general", "一般隐患发现数（项）"),
-    _figure("rectified_general", "一般隐患已整改（项）"),
-    _figure("general_rate", "一般隐患整改率（%）"),
-    _figure("found_major", "重大隐患发现数（项）"),
-    _figure("rectified_major", "重大隐患已整改（项）"),
-    _figure("closed_major", "重大隐患已销号（项）"),
-    _figure("major_rate", "重大隐患整改率（%）"),
-    _figure("in_plan", "列入治理计划的重大隐患（项）", 12),
-    _figure("five_in_place", "落实“五到位”的重大隐患（项）", 12),
-    _figure("listed", "挂牌督办（项）"),
-    _figure("listed_county_plus", "其中县级及以上挂牌（项）", 12),
-    _figure("funds_spent", "整改投入资金（元）", 14),
-)
-
-
-def _monthly_values(row: dict[str, Any], major: dict[str, Any], inspected: int) -> dict[str, Any]:
-    """One line of the monthly form. 整改率 = rectified (verified or closed) ÷ found (SPEC S2), per level; "in a
-    rectification plan" and "五到位" are the county form's columns for major hazards, so counted over those."""
-    return {
-        "units_inspected": inspected,
-        "found_general": row["found_general"],
-        "rectified_general": row["rectified_general"],
-        "general_rate": rate(row["rectified_general"], row["found_general"]),
-        "found_major": row["found_major"],
-        "rectified_major": row["rectified_major"],
-        "closed_major": row["closed_major"],
-        "major_rate": rate(row["rectified_major"], row["found_major"]),
-        "in_plan": major.get("in_plan", 0),
-        "five_in_place": major.get("five_in_place", 0),
-        "listed": row["listed"],
-        "listed_county_plus": row["listed_county_plus"],
-        "funds_spent": row["funds_spent"],
-    }
-
-
-EMPTY_FIGURES: dict[str, Any] = {
-    "found_general": 0, "rectified_general": 0, "found_major": 0, "rectified_major": 0, "closed_major": 0,
-    "listed": 0, "listed_county_plus": 0, "funds_spent": Decimal("0"),
-}  # fmt: skip
-
-
-def monthly_report(
-    *,
-    township: Township,
-    hazards: QuerySet[Hazard],
-    inspections: QuerySet[Inspection],
-    month: dt.date,
-    sectors: Sequence[tuple[int, str]],
-) -> ReportTable:
-    """Rows by sector, then the total: the hazards found in the month (their state now) and the units inspected."""
-    start = month.replace(day=1)
-    end = next_month(start) - dt.timedelta(days=1)
-    found = hazards.filter(township=township, found_on__gte=start, found_on__lte=end)
-    major = found.filter(level=Level.MAJOR)
-    by_sector = {r["sector_id"]: r for r in figures(found, group_by="sector")}
-    major_by_sector = {r["sector_id"]: r for r in figures(major, group_by="sector")}
-    inspected, inspected_total = units_inspected(inspections.filter(township=township), start, end)
-    keys = {*by_sector, *(k for k in inspected if k is not None)}
-    names = dict(Sector.objects.filter(pk__in=keys).values_list("pk", "name"))
-    rows = [
-        ReportRow(
-            key,
-            label,
-            _monthly_values(by_sector.get(key, EMPTY_FIGURES), major_by_sector.get(key, {}), inspected.get(key, 0)),
-        )
-        for key, label in _ordered_rows(sectors, keys, names)
-    ]
-    total_figures = _total(figures(found)[0], by_sector.values())
-    total = ReportRow(None, "合计", _monthly_values(total_figures, figures(major)[0], inspected_total))
-    title = f"{township.name}安全生产事故隐患排查治理情况月报表（{start.year}年{start.month}月）"
-    return ReportTable(township, title, "行业领域", start, end, rows, total)
-
-
-# -- the county's monthly report: the townships' reports consolidated (issue 12) --------------------------------
-
-# Each rate of the monthly form and the counts it divides: recomputed for the county total, never averaged.
-MONTHLY_RATES = {
-    "general_rate": ("rectified_general", "found_general"),
-    "major_rate": ("rectified_major", "found_major"),
-}
-
-
-def _summed(rows: Sequence[ReportRow], columns: Sequence[Column], rates: dict[str, tuple[str, str]]) -> dict[str, Any]:
-    """The sum of the rows' counts, with each rate computed from the summed counts."""
-    total: dict[str, Any] = {}
-    for column in columns:
-        if column.key not in rates:
-            total[column.key] = sum((row.values[column.key] for row in rows), 0)
-    for key, (part, whole) in rates.items():
-        total[key] = rate(total[part], total[whole])
-    return total
-
-
-def county_monthly_report(
-    *,
-    counties: Sequence[County],
-    townships: Sequence[tuple[int, str]],
-    hazards: QuerySet[Hazard],
-    inspections: QuerySet[Inspection],
-    month: dt.date,
-) -> CountyReportTable:
-    """One row per township — the figures of the total row of that township's own monthly report, in a fixed number
-    of queries however many townships — then the county total: their sum, its rates recomputed."""
-    start = month.replace(day=1)
-    end = next_month(start) - dt.timedelta(days=1)
-    town_ids = [pk for pk, _name in townships]
-    found = hazards.filter(township_id__in=town_ids, found_on__gte=start, found_on__lte=end)
-    by_town = {r["township_id"]: r for r in figures(found, group_by="township")}
-    major_by_town = {r["township_id"]: r for r in figures(found.filter(level=Level.MAJOR), group_by="township")}
-    inspected = units_inspected_per_township(inspections.filter(township_id__in=town_ids), start, end)
-    rows = [
-        ReportRow(
-            pk,
-            name,
-            _monthly_values(by_town.get(pk, EMPTY_FIGURES), major_by_town.get(pk, {}), inspected.get(pk, 0)),
-        )
-        for pk, name in townships
-    ]
-    total = ReportRow(None, "合计", _summed(rows, MONTHLY_COLUMNS, MONTHLY_RATES))
-    name = "、".join(county.name for county in counties)
-    title = f"{name}安全生产事故隐患排查治理情况月报表（{start.year}年{start.month}月）"
-    return CountyReportTable(list(counties), title, "乡镇", start, end, rows, total)
+# -- the county's forms (issue 12) ------------------------------------------------------------------------------
 
 
 def county_filler_unit(user: User, counties: Sequence[County]) -> str:
@@ -334,7 +207,7 @@ def statistics_table(
     empty = dict.fromkeys(STATISTICS_KEYS, 0) | {"rectification_rate": None, "on_time_rate": None}
     rows = [
         ReportRow(key, label, {k: per_group.get(key, empty)[k] for k in STATISTICS_KEYS})
-        for key, label in _ordered_rows(groups, per_group, names)
+        for key, label in ordered_rows(groups, per_group, names)
     ]
     total_figures = _total(figures(found)[0], per_group.values())
     total = ReportRow(None, "合计", {k: total_figures[k] for k in STATISTICS_KEYS})
@@ -370,19 +243,9 @@ def _sheet(table: AnyTable, columns: Sequence[Column], *, line: str, notes: Sequ
     return writer.to_bytes()
 
 
-def monthly_report_workbook(table: ReportTable, *, filler: User) -> bytes:
-    return table_workbook(table, MONTHLY_COLUMNS, filler=filler, notes=[RECTIFICATION_RATE_NOTE_XLSX])
-
-
 def statistics_workbook(table: ReportTable, *, filler: User) -> bytes:
     notes = [RECTIFICATION_RATE_NOTE_XLSX, ON_TIME_RATE_NOTE_XLSX]
     return table_workbook(table, STATISTICS_COLUMNS, filler=filler, notes=notes)
-
-
-def county_monthly_report_workbook(table: CountyReportTable, *, filler: User) -> bytes:
-    """The county's consolidated monthly form, filled in by the county bureau (or a county department)."""
-    line = filler_line(county_filler_unit(filler, table.counties), filler.display_name, local_today())
-    return _sheet(table, MONTHLY_COLUMNS, line=line, notes=[RECTIFICATION_RATE_NOTE_XLSX])
 
 
 # -- the accident register ---------------------------------------------------------------------------------------

@@ -26,6 +26,13 @@ rectified on time ÷ rectified); found_in_month and closed_in_month are what hap
 then passed — on or before the deadline, of the hazards rectified then) is filled from ON_TIME_NEW_DEFINITION_FROM on
 and left empty before, also when an earlier month is backfilled later, so that every township's earlier months read
 the same old figure (closed_on_time ÷ closed, 按销号日期), which is still stored for every month.
+
+The columns of the monthly report as filed (issue 13) are filled the same way from FILED_FORM_FROM (December
+2026) on and left empty before: over the hazards found up to the month's end as they stood then, the major ones
+with each item of the five 落实 recorded (目标任务 ← measures, 经费物资 ← funds, 机构人员 ← responsible person,
+时间要求 ← deadline, 安全措施应急预案 ← contingency plan; from the historical record, step 3), the hazards
+listed at province, city and county level by the last day (also when delisted by then) and of them the rectified
+ones, and the funds spent (yuan).
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -53,7 +61,7 @@ from hazards.models import (
 )
 from units.models import Sector, Township, Village
 
-from .models import ON_TIME_NEW_DEFINITION_FROM, Dimension, MonthlySnapshot
+from .models import FILED_FORM_FIGURES, FILED_FORM_FROM, ON_TIME_NEW_DEFINITION_FROM, Dimension, MonthlySnapshot
 
 COUNTY_PLUS = ("county", "city", "province")
 CURRENT_FIELDS = (
@@ -67,9 +75,25 @@ CURRENT_FIELDS = (
     "confirmed_at",
     "verified_at",
     "closed_at",
+    "measures",
+    "responsible_person",
+    "funds",
+    "contingency_plan",
+    "funds_spent",
 )
 # What the historical record tells about the moment (the rest is taken as it is now).
-RECORDED_FIELDS = ("level", "deadline", "village_id", "sector_id")
+RECORDED_FIELDS = (
+    "level",
+    "deadline",
+    "village_id",
+    "sector_id",
+    "measures",
+    "responsible_person",
+    "funds",
+    "contingency_plan",
+    "funds_spent",
+)
+LISTING_LEVELS = ("province", "city", "county")
 CHUNK = 5000
 
 
@@ -119,6 +143,22 @@ class HazardThen:
     found_on: dt.date
     completed_on: dt.date | None
     closed_at: dt.datetime | None
+    # The stored 五落实 (issue 13): which items were recorded then, and the funds spent.
+    five: frozenset[str] = frozenset()
+    funds_spent: Decimal | None = None
+
+
+def _five_recorded(then: dict[str, Any]) -> frozenset[str]:
+    """The five 落实 as the county counts them, from the stored items: 目标任务 ← measures, 经费物资 ← funds, 机构人员 ←
+    responsible person, 时间要求 ← deadline, 安全措施应急预案 ← contingency plan."""
+    items = {
+        "five_target": bool((then["measures"] or "").strip()),
+        "five_funds": then["funds"] is not None,
+        "five_staff": bool((then["responsible_person"] or "").strip()),
+        "five_time": then["deadline"] is not None,
+        "five_safety": bool((then["contingency_plan"] or "").strip()),
+    }
+    return frozenset(name for name, recorded in items.items() if recorded)
 
 
 def _status_from_dates(row: dict[str, Any], moment: dt.datetime) -> str:
@@ -182,6 +222,8 @@ def _as_then(rows: list[dict[str, Any]], moment: dt.datetime) -> Iterator[Hazard
             found_on=row["found_on"],
             completed_on=row["completed_on"],
             closed_at=row["closed_at"],
+            five=_five_recorded(then),
+            funds_spent=then["funds_spent"],
         )
 
 
@@ -194,6 +236,16 @@ def listings_then(township: Township, last_day: dt.date) -> dict[int, bool]:
     for hazard_id, level in active.values_list("hazard_id", "level"):
         listed[hazard_id] = listed.get(hazard_id, False) or level in COUNTY_PLUS
     return listed
+
+
+def listing_levels_then(township: Township, last_day: dt.date) -> dict[int, frozenset[str]]:
+    """Hazards listed (挂牌督办) at province, city or county level by the end of `last_day`, also when delisted
+    since → those levels (the filed monthly report's columns, issue 13)."""
+    made = Listing.objects.filter(hazard__township=township, listed_on__lte=last_day, level__in=LISTING_LEVELS)
+    levels: dict[int, set[str]] = {}
+    for hazard_id, level in made.values_list("hazard_id", "level"):
+        levels.setdefault(hazard_id, set()).add(level)
+    return {hazard_id: frozenset(found) for hazard_id, found in levels.items()}
 
 
 # -- the figures -------------------------------------------------------------------------------------------------
@@ -219,12 +271,15 @@ class MonthFrame:
         )
 
 
-def figures_of(h: HazardThen, frame: MonthFrame, listed: dict[int, bool]) -> list[str]:
+def figures_of(
+    h: HazardThen, frame: MonthFrame, listed: dict[int, bool], levels: dict[int, frozenset[str]] | None = None
+) -> list[str]:
     """The figures one hazard counts in at the month's end — dashboard.stats' definitions, with the month's last
     day as "today" (overdue: deadline before it)."""
     if h.status == Status.DISMISSED:
         return []
     major = h.level == Level.MAJOR
+    levels = levels or {}
     names = ["found"] + (["found_major"] if major else [])
     if h.found_on >= frame.month:
         names.append("found_in_month")
@@ -248,6 +303,10 @@ def figures_of(h: HazardThen, frame: MonthFrame, listed: dict[int, bool]) -> lis
         names += ["overdue", "overdue_major"] if major else ["overdue"]
     if h.pk in listed:
         names += ["listed", "listed_county_plus"] if listed[h.pk] else ["listed"]
+    if major:
+        names += sorted(h.five)
+    for level in sorted(levels.get(h.pk, ())):
+        names += [f"listed_{level}", f"rectified_{level}"] if h.status in RECTIFIED_STATUSES else [f"listed_{level}"]
     return names
 
 
@@ -258,9 +317,10 @@ def count_month(township: Township, month: dt.date) -> dict[GroupKey, Counter[st
     """{(dimension, key): figures} for the township at the month's end; one pass over its hazards."""
     frame = MonthFrame.of(month, township.stock_cutoff)
     listed = listings_then(township, frame.last_day)
+    levels = listing_levels_then(township, frame.last_day)
     counts: dict[GroupKey, Counter[str]] = {}
     for h in hazards_then(township, frame.month):
-        names = figures_of(h, frame, listed)
+        names = figures_of(h, frame, listed, levels)
         if not names:
             continue
         for group in (
@@ -269,7 +329,10 @@ def count_month(township: Township, month: dt.date) -> dict[GroupKey, Counter[st
             (Dimension.SECTOR, str(h.sector_id)),
             (Dimension.LEVEL, h.level),
         ):
-            counts.setdefault(group, Counter()).update(names)
+            counter = counts.setdefault(group, Counter())
+            counter.update(names)
+            if h.funds_spent:
+                counter["funds_spent_fen"] += int(h.funds_spent * 100)  # a sum, kept in fen (分) to stay whole
     return counts
 
 
@@ -292,10 +355,17 @@ def compute_month(township: Township, month: dt.date) -> list[MonthlySnapshot]:
     counts = count_month(township, month)
     now = timezone.now()
     new_definition = month >= ON_TIME_NEW_DEFINITION_FROM
+    filed_form = month >= FILED_FORM_FROM
     rows = []
     for (dimension, key), label in _labels(township, counts).items():
-        figures = dict(counts.get((dimension, key), Counter()))
+        figures: dict[str, Any] = dict(counts.get((dimension, key), Counter()))
         on_time = figures.pop("rectified_on_time", 0)
+        funds = Decimal(figures.pop("funds_spent_fen", 0)) / 100
+        # The filed form's columns from the month it shipped; earlier months keep their old form (left empty).
+        for name in FILED_FORM_FIGURES:
+            value = figures.pop(name, 0)
+            figures[name] = value if filed_form else None
+        figures["funds_spent"] = funds if filed_form else None
         rows.append(
             MonthlySnapshot(
                 township=township,

@@ -56,12 +56,20 @@ class ReportWriter:
     """One write-only report sheet: `append` the data rows, then any total rows and notes, then `save`."""
 
     def __init__(
-        self, *, sheet_name: str, title: str, line: str, columns: Sequence[Column], frozen_columns: int = 0
+        self,
+        *,
+        sheet_name: str,
+        title: str,
+        line: str,
+        columns: Sequence[Column],
+        frozen_columns: int = 0,
+        workbook: Workbook | None = None,
     ) -> None:
         self.columns = list(columns)
-        self.workbook = Workbook(write_only=True)
+        self.workbook = workbook or Workbook(write_only=True)
         self.sheet = self.workbook.create_sheet(sheet_name)
         self.rows = 0
+        self.next_sheets: list[ReportWriter] = []
         self._layout(frozen_columns)
         self.sheet.append([self._cell(safe_cell(title), font=Font(bold=True, size=16), alignment=CENTER)])
         self.sheet.append([self._cell(safe_cell(line), alignment=Alignment(vertical="center"))])
@@ -112,9 +120,30 @@ class ReportWriter:
     def append_note(self, text: str) -> None:
         self.sheet.append([safe_cell(text)])
 
-    def save(self, out: str | IO[bytes]) -> None:
+    def add_sheet(
+        self, *, sheet_name: str, title: str, line: str, columns: Sequence[Column], frozen_columns: int = 0
+    ) -> ReportWriter:
+        """A further sheet of the same workbook, in the same format (e.g. the differences of a correction); write
+        this sheet's rows first: a write-only workbook writes its sheets in order."""
+        writer = ReportWriter(
+            sheet_name=sheet_name,
+            title=title,
+            line=line,
+            columns=columns,
+            frozen_columns=frozen_columns,
+            workbook=self.workbook,
+        )
+        self.next_sheets.append(writer)
+        return writer
+
+    def _set_filter(self) -> None:
         last = get_column_letter(len(self.columns))
         self.sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + self.rows}"
+        for writer in self.next_sheets:
+            writer._set_filter()
+
+    def save(self, out: str | IO[bytes]) -> None:
+        self._set_filter()
         self.workbook.save(out)
 
     def to_bytes(self) -> bytes:

@@ -13,6 +13,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from dashboard.monthly_documents import decoded_values
 from hazards.models import Listing
 from inspections.models import Inspection
 from tests.conftest import World
@@ -104,51 +105,69 @@ def by_label(table) -> dict[str, dict]:
 
 
 # -- the monthly report ------------------------------------------------------------------------------------------
+# The figures of the form that the old one had too (this month, 本月); the new columns are tested on their own data
+# in test_monthly_form.py.
 
 SECTOR_A = {
     "units_inspected": 2,  # enterprise A (twice) and the market
     "found_general": 3, "rectified_general": 2, "general_rate": Decimal("66.7"),  # A1, A2 of A1–A3
     "found_major": 2, "rectified_major": 1, "closed_major": 1, "major_rate": Decimal("50.0"),  # A5 of A4, A5
-    "in_plan": 1, "five_in_place": 2,  # A4 rectifying; A4 and A5 with all five
-    "listed": 1, "listed_county_plus": 1,  # A4 (A5's listing was lifted)
-    "funds_spent": Decimal("21500"),
+    "in_plan": 1, "five_target": 2, "five_time": 2,  # A4 rectifying; A4 and A5 with all five
+    "listed_county": 1, "rectified_county": 0,  # A4 (A5 was listed at township level)
+    "funds": Decimal("2.15"),  # 21 500 yuan
 }  # fmt: skip
 SECTOR_B = {
     "units_inspected": 1,
     "found_general": 1, "rectified_general": 0, "general_rate": Decimal("0.0"),
     "found_major": 1, "rectified_major": 0, "closed_major": 0, "major_rate": Decimal("0.0"),
-    "in_plan": 0, "five_in_place": 0, "listed": 1, "listed_county_plus": 0, "funds_spent": Decimal("0"),
+    "in_plan": 0, "five_target": 0, "five_time": 0, "listed_county": 0, "rectified_county": 0, "funds": Decimal("0"),
 }  # fmt: skip
 TOTAL = {
     "units_inspected": 3,
     "found_general": 4, "rectified_general": 2, "general_rate": Decimal("50.0"),
     "found_major": 3, "rectified_major": 1, "closed_major": 1, "major_rate": Decimal("33.3"),
-    "in_plan": 1, "five_in_place": 2, "listed": 2, "listed_county_plus": 1, "funds_spent": Decimal("21500"),
+    "in_plan": 1, "five_target": 2, "five_time": 2, "listed_county": 1, "rectified_county": 0,
+    "funds": Decimal("2.15"),
 }  # fmt: skip
+
+
+def month_values(values: dict, period: str = "month") -> dict:
+    """A row's figures of one period (本月 "month" or 累计 "year"), as numbers, keyed without the period."""
+    return {key.removeprefix(f"{period}_"): value for key, value in values.items() if key.startswith(f"{period}_")}
+
+
+def subset(values: dict, expected: dict) -> dict:
+    return {key: values[key] for key in expected}
+
+
+def document_rows(response) -> dict[str, dict]:
+    """The monthly report page's rows and total (label → values as numbers)."""
+    document = response.context["document"]
+    rows = [*document["rows"], document["total"]]
+    return {row["label"]: decoded_values(document, row["values"]) for row in rows}
 
 
 def test_it_computes_the_monthly_report_by_sector(world, client_for, data):
     response = client_for(world.office).get(reverse("dashboard:monthly_report"), MAY)
     assert response.status_code == 200
-    table = response.context["table"]
-    rows = by_label(table)
-    assert rows["建筑施工"] == SECTOR_A
-    assert rows["农业"] == SECTOR_B
-    assert table.total.values == TOTAL
+    rows = document_rows(response)
+    assert subset(month_values(rows["建筑施工"]), SECTOR_A) == SECTOR_A
+    assert subset(month_values(rows["农业"]), SECTOR_B) == SECTOR_B
+    assert subset(month_values(rows["合计"]), TOTAL) == TOTAL
     html = response.content.decode()
     assert "66.7%" in html and "33.3%" in html
 
 
 def test_it_defaults_to_the_month_just_ended(world, client_for, data):
     response = client_for(world.leader).get(reverse("dashboard:monthly_report"))
-    assert response.context["table"].start == dt.date(2025, 5, 1)
-    assert response.context["table"].total.values == TOTAL
+    assert response.context["document"]["month"] == "2025-05"
+    assert subset(month_values(document_rows(response)["合计"]), TOTAL) == TOTAL
 
 
 def test_it_shows_zeros_and_no_rate_for_a_sector_without_hazards(world, client_for, data):
     response = client_for(world.office).get(reverse("dashboard:monthly_report"), {"month": "2025-03"})
-    rows = by_label(response.context["table"])
-    assert rows["建筑施工"]["found_general"] == 0 and rows["建筑施工"]["general_rate"] is None
+    rows = document_rows(response)
+    assert rows["建筑施工"]["month_found_general"] == 0 and rows["建筑施工"]["month_general_rate"] is None
     assert "—" in response.content.decode()
 
 
@@ -160,36 +179,40 @@ def test_it_exports_the_monthly_report_in_the_county_format(world, client_for, d
     assert ws["A2"].value.startswith("填报单位：刘圩镇应急办    填报人：office")
     assert "填报人：office" in ws["A2"].value and "审核人：" in ws["A2"].value
     assert "填报日期：2025年6月10日" in ws["A2"].value
-    assert [c.value for c in ws[3]] == [
-        "序号", "行业领域", "检查单位数（家）", "一般隐患发现数（项）", "一般隐患已整改（项）", "一般隐患整改率（%）",
-        "重大隐患发现数（项）", "重大隐患已整改（项）", "重大隐患已销号（项）", "重大隐患整改率（%）",
-        "列入治理计划的重大隐患（项）", "落实“五到位”的重大隐患（项）", "挂牌督办（项）", "其中县级及以上挂牌（项）",
-        "整改投入资金（元）",
+    headers = [c.value for c in ws[3]]
+    assert headers[:8] == [
+        "序号", "行业领域", "本月检查单位数（家）", "累计检查单位数（家）", "本月一般隐患发现数（项）",
+        "累计一般隐患发现数（项）", "本月一般隐患已整改（项）", "累计一般隐患已整改（项）",
     ]  # fmt: skip
+    column = {header: index for index, header in enumerate(headers)}
     rows = {r[1]: r for r in ws.iter_rows(min_row=4, values_only=True)}
-    assert rows["建筑施工"][2:] == (2, 3, 2, 66.7, 2, 1, 1, 50, 1, 2, 1, 1, 21500)
-    assert rows["农业"][2:] == (1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0)
-    assert rows["合计"][2:] == (3, 4, 2, 50, 3, 1, 1, 33.3, 1, 2, 2, 1, 21500)
+    assert rows["建筑施工"][column["本月一般隐患整改率（%）"]] == 66.7
+    assert rows["建筑施工"][column["累计一般隐患整改率（%）"]] == 75  # + X1 (30 April, closed)
+    assert rows["合计"][column["本月重大隐患整改率（%）"]] == 33.3
+    assert rows["合计"][column["本月整改投入资金（万元）"]] == 2.15
     last = ws.max_row - 1  # the definitions follow the 合计 row
-    assert ws.cell(last, 2).value == "合计" and ws.cell(last, 15).number_format == "#,##0.00"
-    assert ws.cell(last, 6).number_format == "0.0"
-    assert ws.cell(ws.max_row, 1).value == "注：整改率＝已整改（已验收或已销号）÷发现隐患。"
+    assert ws.cell(last, 2).value == "合计"
+    assert ws.cell(last, column["本月整改投入资金（万元）"] + 1).number_format == "0.00"
+    assert ws.cell(last, column["本月一般隐患整改率（%）"] + 1).number_format == "0.0"
+    note = ws.cell(ws.max_row, 1).value
+    assert note.startswith("注：本月：本月发现的隐患；累计：当年1月1日至本月末发现的隐患")
+    assert "整改率＝已整改（已验收或已销号）÷发现隐患" in note
 
 
 def test_it_counts_only_a_village_officers_villages(world, client_for, data):
     response = client_for(world.village_a_officer).get(reverse("dashboard:monthly_report"), MAY)
     assert response.status_code == 200
-    rows = by_label(response.context["table"])
-    assert rows["建筑施工"] == SECTOR_A
-    assert rows["农业"]["found_general"] == 0 and rows["农业"]["units_inspected"] == 0
-    assert response.context["table"].total.values["found_major"] == 2
+    rows = document_rows(response)
+    assert subset(month_values(rows["建筑施工"]), SECTOR_A) == SECTOR_A
+    assert rows["农业"]["month_found_general"] == 0 and rows["农业"]["month_units_inspected"] == 0
+    assert rows["合计"]["month_found_major"] == 2
 
 
 def test_it_shows_a_lead_unit_its_sectors(world, client_for, data):
     response = client_for(world.dept_b).get(reverse("dashboard:monthly_report"), MAY)
-    rows = by_label(response.context["table"])
-    assert list(rows) == ["农业"]
-    assert rows["农业"]["found_major"] == 1
+    rows = document_rows(response)
+    assert list(rows) == ["农业", "合计"]
+    assert rows["农业"]["month_found_major"] == 1
 
 
 def test_it_hides_the_reports_from_enterprise_contacts(world, client_for, data):
@@ -200,7 +223,7 @@ def test_it_hides_the_reports_from_enterprise_contacts(world, client_for, data):
 
 def test_it_rejects_a_malformed_month_without_failing(world, client_for, data):
     response = client_for(world.office).get(reverse("dashboard:monthly_report"), {"month": "2025-13"})
-    assert response.status_code == 200 and response.context["table"] is None
+    assert response.status_code == 200 and response.context["document"] is None
 
 
 # -- the statistics tables ---------------------------------------------------------------------------------------

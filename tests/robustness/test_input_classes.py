@@ -94,7 +94,7 @@ def test_it_answers_a_hand_parsed_parameter_gone_bad_with_the_page(world, client
 
 def test_it_shows_the_plausible_years_when_the_month_is_out_of_range(world, client_for):
     response = client_for(world.office).get(reverse("dashboard:monthly_report") + "?month=9999-12")
-    assert response.context["table"] is None
+    assert response.context["document"] is None
     assert _codes(response, "month") == ["implausible_date"]
 
 
