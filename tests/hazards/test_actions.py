@@ -107,7 +107,12 @@ def _add_supervision(township: Township) -> None:
             reason="汛期",
         )
     for hazard in open_.filter(status__in=DEADLINE_STATUSES, enterprise__isnull=False)[3:6]:
-        supervision.notice_issue(hazard_id=hazard.pk, actor=office, issued_on=today)
+        supervision.notice_issue(
+            hazard_id=hazard.pk,
+            actor=office,
+            issued_on=today,
+            terms=NoticeTerms(deadline=today + dt.timedelta(days=20)),
+        )
         supervision.refusal_record(hazard_id=hazard.pk, actor=office, recorded_on=today, description="拒不整改")
     for hazard in open_.filter(level=Level.MAJOR, status__in=OPEN_STATUSES)[:3]:
         _list(office, hazard)
