@@ -267,7 +267,8 @@ class HazardFacts:
 
     @cached_property
     def unserved_notices(self) -> list[Notice]:
-        return list(self.hazard.notices.filter(served_at__isnull=True))
+        """Notices still waiting to be served: not served, not voided."""
+        return list(self.hazard.notices.filter(served_at__isnull=True, voided_at__isnull=True))
 
     @cached_property
     def pending_extension(self) -> DeadlineExtension | None:
@@ -456,12 +457,24 @@ class HazardRights:
         if self.hazard.enterprise_id is None:
             raise WorkflowError(_("A rectification notice is addressed to an enterprise; this hazard has none."))
         if self.facts.unserved_notices:
-            raise WorkflowError(_("A notice for this hazard has not been served yet: record its service first."))
+            raise WorkflowError(
+                _("A notice for this hazard has not been served yet: record its service or void it first.")
+            )
 
     def check_record_notice_service(self, notice: Notice) -> None:
         self._require(OFFICE_OR_HANDLER, _("You may not record the service of this notice."))
         if notice.is_served:
             raise WorkflowError(_("The service of this notice is already recorded."))
+        if notice.is_voided:
+            raise WorkflowError(_("This notice was voided; it is not served."))
+
+    def check_void_notice(self, notice: Notice) -> None:
+        """Whoever may issue a notice may void an unserved one (作废), so that a corrected one can be issued."""
+        self._require(OFFICE_OR_HANDLER, _("You may not void this notice."))
+        if notice.is_voided:
+            raise WorkflowError(_("This notice is already voided."))
+        if notice.is_served:
+            raise WorkflowError(_("A served notice is not voided: issue a new notice that replaces it."))
 
     def check_record_refusal(self) -> None:
         self._require(OFFICE_OR_HANDLER, _("You may not record a refusal to rectify on this hazard."))
@@ -503,6 +516,7 @@ class HazardActions:
     may_see_escalation_files: bool
     may_issue_notice: bool
     servable_notices: frozenset[int]  # notice ids
+    voidable_notices: frozenset[int]  # notice ids
     may_record_refusal: bool
     may_update_refusals: bool
 
@@ -531,6 +545,7 @@ def hazard_actions(user_or_scope: Any, hazard: Hazard, facts: HazardFacts | None
         servable_notices=frozenset(
             x.pk for x in facts.unserved_notices if allowed(rights.check_record_notice_service, x)
         ),
+        voidable_notices=frozenset(x.pk for x in facts.unserved_notices if allowed(rights.check_void_notice, x)),
         may_record_refusal=allowed(rights.check_record_refusal),
         may_update_refusals=allowed(rights.check_update_refusal),
     )

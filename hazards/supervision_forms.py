@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -16,9 +17,9 @@ from units.models import CountyDepartment, Enterprise, Township, Unit, User, Vil
 from units.phones import PhoneField
 
 from . import listing_notice
-from .models import Escalation, Hazard, Listing, ListingLevel, Notice, Refusal, Rung
+from .models import Escalation, Hazard, Listing, ListingLevel, Notice, Refusal, Rung, ServiceManner
 from .models.supervision import Production
-from .supervision_services import FIRST_LIST_YEAR, Acceptance, NoticeTerms
+from .supervision_services import FIRST_LIST_YEAR, Acceptance, ListingTerms, NoticeTerms, Service
 
 
 class ServiceForm(StyledFormMixin, forms.ModelForm):
@@ -157,10 +158,10 @@ class ListingForm(ServiceForm):
         """The listing's own fields, as listing_create takes them."""
         return {k: v for k, v in self.cleaned_data.items() if k not in self.NOTICE_FIELDS}
 
-    def terms(self) -> NoticeTerms:
-        """What the notice says beyond the listing (supervision_services.NoticeTerms)."""
+    def terms(self) -> ListingTerms:
+        """What the notice says beyond the listing (supervision_services.ListingTerms)."""
         d = self.cleaned_data
-        return NoticeTerms(**{name: d.get(name) or "" for name in self.NOTICE_FIELDS})
+        return ListingTerms(**{name: d.get(name) or "" for name in self.NOTICE_FIELDS})
 
 
 def _checked(upload: Any) -> CheckedFile | None:
@@ -376,17 +377,118 @@ class ReferralForm(ServiceForm):
                 self.fields[name].disabled = True
 
 
-class NoticeIssueForm(BoundedFormMixin, forms.Form):
+class NoticeIssueForm(StyledFormMixin, forms.Form):
+    """隐患整改通知书 as the issuer writes it; the initial values are the hazard's (notice_issue_initial)."""
+
     issued_on = forms.DateField(label=_("issued on"), widget=DateInput)
+    inspected_on = forms.DateField(label=_("inspection date"), widget=DateInput)
+    inspectors = forms.CharField(label=_("inspectors"), max_length=100, required=False)
+    basis = forms.CharField(label=_("legal basis"), max_length=300, required=False)
+    clause = forms.CharField(label=_("article"), max_length=300, required=False)
+    requirement = forms.CharField(
+        label=_("rectification requirement"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    deadline = forms.DateField(label=_("deadline"), widget=DateInput)
+    review = forms.CharField(label=_("review arrangement (复查)"), max_length=300)
+    replace_reason = forms.CharField(
+        label=_("reason for the new notice"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
-
-class NoticeServiceForm(ServiceForm):
-    class Meta:
-        model = Notice
-        fields = ["served_to", "served_at", "signed_by"]
-        widgets = {"served_at": DateTimeInput}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, replaces: Notice | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in self.fields:
-            self.fields[name].required = True
+        # Only a notice that replaces an earlier one asks why.
+        if replaces is None:
+            del self.fields["replace_reason"]
+        else:
+            self.fields["replace_reason"].help_text = _("This notice replaces notice %(number)s.") % {
+                "number": replaces.number
+            }
+
+    def terms(self) -> NoticeTerms:
+        data = self.cleaned_data
+        return NoticeTerms(
+            inspected_on=data["inspected_on"],
+            inspectors=data["inspectors"],
+            basis=data["basis"],
+            clause=data["clause"],
+            requirement=data["requirement"],
+            deadline=data["deadline"],
+            review=data["review"],
+            replace_reason=data.get("replace_reason", ""),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        issued_on, deadline, inspected_on = data.get("issued_on"), data.get("deadline"), data.get("inspected_on")
+        if issued_on and deadline and deadline < issued_on:
+            self.add_error("deadline", _("The deadline cannot be before the date of issue."))
+        if issued_on and inspected_on and inspected_on > issued_on:
+            self.add_error("inspected_on", _("The inspection date cannot be after the date of issue."))
+        return data
+
+
+class NoticeVoidForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("reason for voiding"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+_WITH_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+class NoticeServiceForm(StyledFormMixin, forms.Form):
+    """送达回证, the same fields as the paper form."""
+
+    serving_unit = forms.CharField(label=_("serving unit"), max_length=100)
+    served_to = forms.CharField(label=_("person served"), max_length=50)
+    served_at = forms.DateTimeField(label=_("date and time of service"), widget=DateTimeInput)
+    served_place = forms.CharField(label=_("place of service"), max_length=200)
+    service_manner = forms.ChoiceField(
+        label=_("manner of service"), choices=ServiceManner.choices, widget=forms.RadioSelect
+    )
+    signed_by = forms.CharField(label=_("signature of the person served (or who signed for them)"), max_length=50)
+    signer_relation = forms.CharField(
+        label=_("signer's relation to the person served"),
+        max_length=50,
+        required=False,
+        help_text=_("When someone else signed for the person served (代收)."),
+    )
+    witness = forms.CharField(
+        label=_("witness"), max_length=50, required=False, help_text=_("Required for service by leaving it (留置送达).")
+    )
+    servers = forms.CharField(label=_("served by (signatures)"), max_length=100)
+    service_remarks = forms.CharField(
+        label=_("remarks"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_served_at(self) -> Any:
+        # To the minute, as the paper asks: a date without its time is refused, not read as midnight.
+        raw = str(self.data.get(self.add_prefix("served_at"), ""))
+        if not _WITH_TIME.match(raw.strip()):
+            raise forms.ValidationError(_("Give the date and the time of service, to the minute."))
+        return self.cleaned_data["served_at"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        signer, served = (data.get("signed_by") or "").strip(), (data.get("served_to") or "").strip()
+        if signer and served and signer != served and not (data.get("signer_relation") or "").strip():
+            self.add_error(
+                "signer_relation",
+                _("Someone other than the person served signed: please give their relation (代收)."),
+            )
+        if data.get("service_manner") == ServiceManner.LEFT and not (data.get("witness") or "").strip():
+            self.add_error("witness", _("A notice left at the place (留置送达) needs a witness."))
+        return data
+
+    def service(self) -> Service:
+        data = self.cleaned_data
+        return Service(
+            served_to=data["served_to"],
+            served_at=data["served_at"],
+            place=data["served_place"],
+            manner=data["service_manner"],
+            signed_by=data["signed_by"],
+            servers=data["servers"],
+            serving_unit=data["serving_unit"],
+            signer_relation=data["signer_relation"],
+            witness=data["witness"],
+            remarks=data["service_remarks"],
+        )

@@ -24,7 +24,7 @@ from units.models import CountyDepartment, Enterprise, Township, Unit, User, Vil
 from units.offices import safety_office_name, township_unit_name
 
 from . import listing_notice
-from .access import HazardRights, may_escalate_in
+from .access import REPORT_CHANNELS, HazardRights, may_escalate_in
 from .models import (
     RUNG_ORDER,
     Escalation,
@@ -35,6 +35,7 @@ from .models import (
     Notice,
     Refusal,
     Rung,
+    ServiceManner,
     TypicalFireHazard,
 )
 from .models.supervision import Production
@@ -68,7 +69,7 @@ def _required(value: str, what: str) -> str:
 
 
 @dataclass(frozen=True)
-class NoticeTerms:
+class ListingTerms:
     """What the 挂牌督办通知 says beyond the listing itself, as the form asks for it. A blank name takes the default
     of hazards.listing_notice (the authority where it can be derived, the hazard's village and its officer, the
     copy-to list); the rest is written as given."""
@@ -84,7 +85,7 @@ class NoticeTerms:
     copy_to: str = ""
 
 
-def _notice_snapshot(listing: Listing, hazard: Hazard, terms: NoticeTerms) -> None:
+def _listing_snapshot(listing: Listing, hazard: Hazard, terms: ListingTerms) -> None:
     """Fill the notice's snapshot: the names and the hazard as they stand today, so that a reprint after the hazard
     or the enterprise changed reads the same (issue 13)."""
     township = hazard.township
@@ -141,7 +142,7 @@ def listing_create(
     required_by: dt.date,
     note: str = "",
     supervising_department: CountyDepartment | None = None,
-    terms: NoticeTerms | None = None,
+    terms: ListingTerms | None = None,
 ) -> Listing:
     """挂牌督办 of a major hazard, by the township office or, at county level, by the county bureau.
 
@@ -182,7 +183,7 @@ def listing_create(
         note=note.strip(),
         listed_by=actor,
     )
-    _notice_snapshot(listing, hazard, terms or NoticeTerms())
+    _listing_snapshot(listing, hazard, terms or ListingTerms())
     try:
         with transaction.atomic():
             listing.save()
@@ -534,21 +535,70 @@ def _next_notice_number(township: Township, year: int) -> str:
     return f"{prefix}{max(serials, default=0) + 1:04d}号"
 
 
+def notice_review_default() -> str:
+    """The 复查 arrangement a notice proposes unless the issuer writes another."""
+    return _("A review is organised within five working days after the rectification deadline.")
+
+
+def notice_inspectors_default(hazard: Hazard) -> str:
+    """Who inspected, as the notice names them: the finder, except a reported hazard's (§27: never on the paper)."""
+    return "" if hazard.channel in REPORT_CHANNELS else hazard.found_by
+
+
+def notice_current(hazard: Hazard) -> Notice | None:
+    """The notice a new one replaces: the hazard's latest (each new notice replaces the one before, so the latest
+    is never replaced already). Served or voided, as check_issue_notice refuses while one waits to be served."""
+    return hazard.notices.order_by("-pk").first()
+
+
+@dataclass(frozen=True)
+class NoticeTerms:
+    """What the issuer writes on a notice; None takes the hazard's value (the defaults the form shows)."""
+
+    inspected_on: dt.date | None = None
+    inspectors: str | None = None
+    basis: str | None = None
+    clause: str | None = None
+    requirement: str | None = None
+    deadline: dt.date | None = None
+    review: str | None = None
+    replace_reason: str = ""
+
+
+def _pick(value: str | None, default: str) -> str:
+    return default if value is None else value.strip()
+
+
 @transaction.atomic
-def notice_issue(*, hazard_id: int, actor: User, issued_on: dt.date) -> Notice:
-    """隐患整改通知书 to the enterprise's principal and actual controller (§18).
+def notice_issue(*, hazard_id: int, actor: User, issued_on: dt.date, terms: NoticeTerms | None = None) -> Notice:
+    """隐患整改通知书 to the enterprise's principal and actual controller (§18), kept as it was issued.
 
     1. Lock the hazard; the office or a handler issues it, for a registered hazard of an enterprise, while
        rectification is owed, and not while an earlier notice still waits to be served (a double click).
-    2. Lock the township row: it is the counter of the year's serial numbers, so two notices issued at the same
+    2. Check the dates: inspection ≤ issue ≤ today, the deadline not before the issue; a notice that replaces an
+       earlier one (served, or voided) says why.
+    3. Lock the township row: it is the counter of the year's serial numbers, so two notices issued at the same
        moment get consecutive numbers instead of the same one.
-    3. Keep the names of the principal and actual controller as they are today, and record NOTICE_ISSUED.
+    4. Store everything the notice prints (the snapshot), link the notice it replaces, record NOTICE_ISSUED.
     """
+    terms = terms or NoticeTerms()
     hazard = _locked(hazard_id)
     _rights(actor, hazard).check_issue_notice()
     _not_in_future(issued_on, _("date of issue"))
     if issued_on < hazard.found_on:
         raise WorkflowError(_("A notice cannot be issued before the hazard was found."))
+    inspected_on = terms.inspected_on or hazard.found_on
+    if inspected_on > issued_on:
+        raise WorkflowError(_("The inspection date cannot be after the date of issue."))
+    deadline = terms.deadline if terms.deadline is not None else hazard.deadline
+    if deadline is not None and deadline < issued_on:
+        raise WorkflowError(_("The deadline cannot be before the date of issue."))
+    previous = notice_current(hazard)
+    reason = terms.replace_reason.strip()
+    if previous is not None and not reason:
+        raise WorkflowError(
+            _("This notice replaces notice %(number)s: please give the reason.") % {"number": previous.number}
+        )
     township = Township.objects.select_for_update().get(pk=hazard.township_id)
     # check_issue_notice refused a hazard without an enterprise.
     enterprise = Enterprise.objects.get(pk=cast(int, hazard.enterprise_id))
@@ -560,33 +610,115 @@ def notice_issue(*, hazard_id: int, actor: User, issued_on: dt.date) -> Notice:
         issued_by=actor,
         principal_name=enterprise.principal_name,
         controller_name=enterprise.controller_name,
+        township_name=township.name,
+        issuer_name=safety_office_name(township),
+        enterprise_name=enterprise.name,
+        address=enterprise.address,
+        location=hazard.location or enterprise.address,
+        hazard_title=hazard.title,
+        description=hazard.description,
+        level=hazard.level,
+        inspected_on=inspected_on,
+        inspectors=_pick(terms.inspectors, notice_inspectors_default(hazard)),
+        basis=_pick(terms.basis, hazard.basis),
+        clause=_pick(terms.clause, hazard.clause),
+        requirement=_pick(terms.requirement, hazard.measures),
+        deadline=deadline,
+        review=_pick(terms.review, notice_review_default()),
+        replaces=previous,
+        replace_reason=reason if previous is not None else "",
     )
     try:
         with transaction.atomic():
             notice.save()
     except IntegrityError as exc:  # a number taken outside this counter (e.g. by hand): never a duplicate
         raise WorkflowError(_("The notice number is already taken; please try again.")) from exc
-    _record(hazard, action=Action.NOTICE_ISSUED, actor=actor, note=notice.number)
+    note = notice.number
+    if previous is not None:
+        note = _("%(number)s, replacing %(previous)s: %(reason)s") % {
+            "number": notice.number,
+            "previous": previous.number,
+            "reason": reason,
+        }
+    _record(hazard, action=Action.NOTICE_ISSUED, actor=actor, note=note)
     return notice
 
 
 @transaction.atomic
-def notice_record_service(
-    *, notice_id: int, actor: User, served_to: str, served_at: dt.datetime, signed_by: str
-) -> Notice:
-    """送达回证: to whom, when and who signed; recorded once (the signed paper does not change)."""
+def notice_void(*, notice_id: int, actor: User, reason: str) -> Notice:
+    """作废 an unserved notice (who, when, why), so that a corrected one can be issued; its number is not reused."""
+    hazard_id = Notice.objects.values_list("hazard_id", flat=True).get(pk=notice_id)
+    hazard = _locked(hazard_id)
+    notice = Notice.objects.select_for_update().get(pk=notice_id)
+    _rights(actor, hazard).check_void_notice(notice)
+    notice.void_reason = _required(reason, _("reason for voiding"))
+    notice.voided_at, notice.voided_by = timezone.now(), actor
+    notice.save(update_fields=["void_reason", "voided_at", "voided_by"])
+    note = _("%(number)s voided: %(reason)s") % {"number": notice.number, "reason": notice.void_reason}
+    _record(hazard, action=Action.NOTICE_VOIDED, actor=actor, note=note)
+    return notice
+
+
+@dataclass(frozen=True)
+class Service:
+    """The 送达回证 as the server fills it in."""
+
+    served_to: str
+    served_at: dt.datetime
+    place: str
+    manner: str
+    signed_by: str
+    servers: str
+    serving_unit: str = ""
+    signer_relation: str = ""
+    witness: str = ""
+    remarks: str = ""
+
+
+def _checked_service(service: Service, notice: Notice) -> dict[str, object]:
+    """The fields of the receipt to store, or a WorkflowError saying what is missing or wrong."""
+    if service.served_at > timezone.now():
+        raise WorkflowError(_("The time of service cannot lie in the future."))
+    if timezone.localdate(service.served_at) < notice.issued_on:
+        raise WorkflowError(_("A notice cannot be served before it was issued."))
+    if service.manner not in ServiceManner.values:
+        raise WorkflowError(_("Please choose the manner of service."))
+    served_to = _required(service.served_to, _("person served"))
+    signed_by = _required(service.signed_by, _("signature"))
+    relation = service.signer_relation.strip()
+    witness = service.witness.strip()
+    # 代收: someone else signed for the person served; the receipt says who they are to them.
+    if signed_by != served_to and not relation:
+        raise WorkflowError(_("Someone other than the person served signed: please give their relation (代收)."))
+    if service.manner == ServiceManner.LEFT and not witness:
+        raise WorkflowError(_("A notice left at the place (留置送达) needs a witness."))
+    return {
+        "serving_unit": service.serving_unit.strip() or notice.issuer_name,
+        "served_to": served_to,
+        # To the minute, as the form is filled in: seconds would only say when the button was pressed.
+        "served_at": service.served_at.replace(second=0, microsecond=0),
+        "served_place": _required(service.place, _("place of service")),
+        "service_manner": service.manner,
+        "signed_by": signed_by,
+        "signer_relation": relation if signed_by != served_to else "",
+        "witness": witness,
+        "servers": _required(service.servers, _("server's signature")),
+        "service_remarks": service.remarks.strip(),
+    }
+
+
+@transaction.atomic
+def notice_record_service(*, notice_id: int, actor: User, service: Service) -> Notice:
+    """送达回证: who was served, when, where, how, who signed; recorded once (the signed paper does not change)."""
     hazard_id = Notice.objects.values_list("hazard_id", flat=True).get(pk=notice_id)
     hazard = _locked(hazard_id)
     notice = Notice.objects.select_for_update().get(pk=notice_id)
     _rights(actor, hazard).check_record_notice_service(notice)
-    if served_at > timezone.now():
-        raise WorkflowError(_("The time of service cannot lie in the future."))
-    if timezone.localdate(served_at) < notice.issued_on:
-        raise WorkflowError(_("A notice cannot be served before it was issued."))
-    notice.served_to = _required(served_to, _("person served"))
-    notice.signed_by = _required(signed_by, _("signature"))
-    notice.served_at, notice.served_recorded_by = served_at, actor
-    notice.save(update_fields=["served_to", "signed_by", "served_at", "served_recorded_by"])
+    fields = _checked_service(service, notice)
+    for name, value in fields.items():
+        setattr(notice, name, value)
+    notice.served_recorded_by = actor
+    notice.save(update_fields=[*fields, "served_recorded_by"])
     note = _("%(number)s served to %(to)s, signed by %(by)s") % {
         "number": notice.number,
         "to": notice.served_to,

@@ -24,5 +24,6 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/notice/", views.notice_issue, name="notice_issue"),
     path("notices/<int:pk>/print/", views.notice_print, name="notice_print"),
     path("notices/<int:pk>/service/", views.notice_service, name="notice_service"),
+    path("notices/<int:pk>/void/", views.notice_void, name="notice_void"),
     path("enterprise/<int:pk>/", views.enterprise_list, name="enterprise_list"),
 ]

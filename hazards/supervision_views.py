@@ -63,6 +63,7 @@ from .models import (
     Listing,
     ListingLevel,
     Rung,
+    ServiceManner,
     Status,
     next_rung,
 )
@@ -76,6 +77,7 @@ from .supervision_forms import (
     ListingForm,
     NoticeIssueForm,
     NoticeServiceForm,
+    NoticeVoidForm,
     ReferralForm,
     RefusalForm,
     TypicalFireAddForm,
@@ -498,42 +500,86 @@ def refusal_update(request: HttpRequest, pk: int) -> HttpResponse:
 # -- rectification notice (隐患整改通知书) and 送达回证 (§18) ----------------------------------------------------
 
 
+def _notice_issue_initial(hazard: Hazard) -> dict[str, Any]:
+    """What the issue form proposes: the hazard's own values, today's date and the usual review arrangement."""
+    return {
+        "issued_on": local_today(),
+        "inspected_on": hazard.found_on,
+        "inspectors": services.notice_inspectors_default(hazard),
+        "basis": hazard.basis,
+        "clause": hazard.clause,
+        "requirement": hazard.measures,
+        "deadline": hazard.deadline,
+        "review": services.notice_review_default(),
+    }
+
+
 @login_required
-@require_POST
 def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the notice as it will be issued, from the hazard's values; POST: issue it (notice_issue)."""
     hazard = get_hazard_for_handler(request.user, pk)
-    form = NoticeIssueForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please give the date of issue."))
-        return redirect(hazard)
     try:
-        notice = services.notice_issue(hazard_id=hazard.pk, actor=_user(request), **form.cleaned_data)
+        HazardRights(get_scope(request.user), hazard).check_issue_notice()
     except WorkflowError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Rectification notice %(number)s issued.") % {"number": notice.number})
-    return redirect(hazard)
+        return redirect(hazard)
+    replaces = services.notice_current(hazard)
+    form = NoticeIssueForm(request.POST or None, initial=_notice_issue_initial(hazard), replaces=replaces)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = services.notice_issue(
+                hazard_id=hazard.pk, actor=_user(request), issued_on=form.cleaned_data["issued_on"], terms=form.terms()
+            )
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Rectification notice %(number)s issued.") % {"number": notice.number})
+            return redirect(hazard)
+    context = {"hazard": hazard, "form": form, "replaces": replaces}
+    return render(request, "hazards/supervision/notice_issue.html", context)
 
 
 @login_required
 def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = notices_visible_to(request.user).select_related(
-        "hazard__township", "hazard__enterprise", "hazard__village", "issued_by"
-    )
-    notice = get_or_404(qs, pk=pk)
-    return render(request, "hazards/supervision/notice_print.html", {"notice": notice, "hazard": notice.hazard})
+    """The notice and its 送达回证 from the notice's own snapshot: a reprint is the paper that was issued."""
+    notice = get_or_404(notices_visible_to(request.user).select_related("hazard", "replaces"), pk=pk)
+    context = {"notice": notice, "hazard": notice.hazard, "manners": ServiceManner.choices}
+    return render(request, "hazards/supervision/notice_print.html", context)
+
+
+@login_required
+def notice_void(request: HttpRequest, pk: int) -> HttpResponse:
+    """作废 an unserved notice with a reason, so that a corrected one can be issued."""
+    notice = get_notice_for_handler(request.user, pk)
+    form = NoticeVoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notice_void(notice_id=notice.pk, actor=_user(request), reason=form.cleaned_data["reason"])
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Notice %(number)s was voided.") % {"number": notice.number})
+            return redirect(notice.hazard)
+    context = {"notice": notice, "hazard": notice.hazard, "form": form}
+    return render(request, "hazards/supervision/notice_void.html", context)
 
 
 @login_required
 def notice_service(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_notice_for_handler(request.user, pk)
-    if notice.is_served and request.method != "POST":
-        messages.info(request, _("The service of notice %(number)s is already recorded.") % {"number": notice.number})
+    if (notice.is_served or notice.is_voided) and request.method != "POST":
+        if notice.is_voided:
+            messages.info(request, _("Notice %(number)s was voided; it is not served.") % {"number": notice.number})
+        else:
+            messages.info(
+                request, _("The service of notice %(number)s is already recorded.") % {"number": notice.number}
+            )
         return redirect(notice.hazard)
-    form = NoticeServiceForm(request.POST or None, initial={"served_to": notice.principal_name})
+    initial = {"serving_unit": notice.issuer_name, "served_to": notice.principal_name}
+    form = NoticeServiceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.notice_record_service(notice_id=notice.pk, actor=_user(request), **form.cleaned_data)
+            services.notice_record_service(notice_id=notice.pk, actor=_user(request), service=form.service())
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:

@@ -126,7 +126,7 @@ def fill_snapshots(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hazards', '0010_county_listing'),
+        ('hazards', '0012_notice_snapshot'),
         ('units', '0005_county'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -27,6 +27,7 @@ from .supervision import (
     Notice,
     Refusal,
     Rung,
+    ServiceManner,
     TypicalFireHazard,
     next_rung,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "Refusal",
     "Role",
     "Rung",
+    "ServiceManner",
     "Status",
     "Transition",
     "TypicalFireHazard",

@@ -394,6 +394,7 @@ class HazardEvent(models.Model):
         EXTENSION_DECIDED = "extension_decided", _("deadline extension decided")
         NOTICE_ISSUED = "notice_issued", _("rectification notice issued")
         NOTICE_SERVED = "notice_served", _("notice served")
+        NOTICE_VOIDED = "notice_voided", _("notice voided")
         LISTED = "listed", _("listed for supervision")
         DELISTED = "delisted", _("delisted")
         ESCALATED = "escalated", _("escalated")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import County, CountyDepartment, Enterprise, Township, Unit, Village
 
-from .hazard import Hazard
+from .hazard import Hazard, Level
 
 
 class ListingLevel(models.TextChoices):
@@ -337,8 +340,22 @@ class Refusal(models.Model):
         return f"{self.hazard_id} {self.recorded_on}"
 
 
+class ServiceManner(models.TextChoices):
+    """How a notice reached the enterprise (送达方式), as the standard 送达回证 lists them."""
+
+    DIRECT = "direct", _("direct service (直接送达)")
+    LEFT = "left", _("service by leaving it (留置送达)")
+    ENTRUSTED = "entrusted", _("entrusted service (委托送达)")
+    POST = "post", _("service by post (邮寄送达)")
+
+
 class Notice(models.Model):
-    """隐患整改通知书 with its 送达回证 (§18: the principal and actual controller are notified)."""
+    """隐患整改通知书 with its 送达回证 (§18: the principal and actual controller are notified).
+
+    The notice is a snapshot: everything it prints is stored at issue, so a reprint after the hazard or the
+    enterprise changed is the paper that was served. A change that matters needs a new notice that `replaces` the
+    current one; an unserved notice can be voided (作废) so a corrected one can be issued. Numbers are never reused.
+    """
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="notices", verbose_name=_("hazard"))
     # The issuing township (the hazard's): numbers run per township and year, and two townships whose short names
@@ -347,12 +364,50 @@ class Notice(models.Model):
     number = models.CharField(_("notice number"), max_length=50)
     issued_on = models.DateField(_("issued on"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    # Names as they were on the day, so later edits of the enterprise do not rewrite the notice.
+    # -- the snapshot: names and facts as they were on the day --------------------------------------------------
     principal_name = models.CharField(_("principal"), max_length=30, blank=True)
     controller_name = models.CharField(_("actual controller"), max_length=30, blank=True)
-    served_to = models.CharField(_("served to"), max_length=50, blank=True)
+    township_name = models.CharField(_("township"), max_length=50, blank=True)
+    issuer_name = models.CharField(_("issuing body"), max_length=100, blank=True)
+    enterprise_name = models.CharField(_("enterprise"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    hazard_title = models.CharField(_("hazard"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.GENERAL)
+    inspected_on = models.DateField(_("inspection date"), null=True, blank=True)
+    inspectors = models.CharField(_("inspectors"), max_length=100, blank=True)
+    basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    clause = models.CharField(_("article"), max_length=300, blank=True)
+    requirement = models.TextField(_("rectification requirement"), blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    review = models.CharField(_("review arrangement (复查)"), max_length=300, blank=True)
+    # -- replacing and voiding -----------------------------------------------------------------------------------
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacements",
+        verbose_name=_("replaces notice"),
+    )
+    replace_reason = models.TextField(_("reason for the new notice"), blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    void_reason = models.TextField(_("reason for voiding"), blank=True)
+    # -- 送达回证 -------------------------------------------------------------------------------------------------
+    serving_unit = models.CharField(_("serving unit"), max_length=100, blank=True)
+    served_to = models.CharField(_("person served"), max_length=50, blank=True)
     served_at = models.DateTimeField(_("served at"), null=True, blank=True)
+    served_place = models.CharField(_("place of service"), max_length=200, blank=True)
+    service_manner = models.CharField(_("manner of service"), max_length=10, choices=ServiceManner.choices, blank=True)
     signed_by = models.CharField(_("signed by"), max_length=50, blank=True)
+    signer_relation = models.CharField(_("signer's relation to the person served"), max_length=50, blank=True)
+    witness = models.CharField(_("witness"), max_length=50, blank=True)
+    servers = models.CharField(_("served by (signatures)"), max_length=100, blank=True)
+    service_remarks = models.TextField(_("remarks"), blank=True)
     served_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -361,7 +416,18 @@ class Notice(models.Model):
         verbose_name = _("rectification notice")
         verbose_name_plural = _("rectification notices")
         ordering = ["-issued_on", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["township", "number"], name="notice_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "number"], name="notice_number_unique"),
+            # A notice is replaced once: the chain of a hazard's notices never forks.
+            models.UniqueConstraint(fields=["replaces"], name="notice_replaced_once"),
+            models.CheckConstraint(
+                name="notice_not_served_and_voided", condition=Q(served_at__isnull=True) | Q(voided_at__isnull=True)
+            ),
+            models.CheckConstraint(
+                name="notice_service_manner_valid",
+                condition=Q(service_manner__in=["", "direct", "left", "entrusted", "post"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -369,3 +435,42 @@ class Notice(models.Model):
     @property
     def is_served(self) -> bool:
         return self.served_at is not None
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def is_major(self) -> bool:
+        return self.level == Level.MAJOR
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    """A notice in the hazard's list, with its state: current (waiting to be served), served, voided, replaced."""
+
+    notice: Notice
+    state: str
+    replaced_by: Notice | None
+    replaces: Notice | None
+
+
+def notice_rows(notices: Iterable[Notice]) -> list[NoticeRow]:
+    """The hazard's notices with the state of each, from the notices themselves (no further query)."""
+    notices = list(notices)
+    by_pk = {n.pk: n for n in notices}
+    successor = {n.replaces_id: n for n in notices if n.replaces_id is not None}
+    rows = []
+    for notice in notices:
+        replaced_by = successor.get(notice.pk)
+        if notice.is_voided:
+            state = "voided"
+        elif replaced_by is not None:
+            state = "replaced"
+        elif notice.is_served:
+            state = "served"
+        else:
+            state = "current"
+        replaces = by_pk.get(notice.replaces_id) if notice.replaces_id is not None else None
+        rows.append(NoticeRow(notice=notice, state=state, replaced_by=replaced_by, replaces=replaces))
+    return rows

@@ -51,7 +51,7 @@ def test_it_walks_a_county_listing_from_listing_to_delisting(browser, live_serve
     # 1. The county bureau opens the other township's hazard — read only, but for the county-level listing.
     login(page, "county")
     page.goto(url)
-    for write in ("edit-hazard", "evidence-form", "escalate", "notice-issue-form", "record-refusal"):
+    for write in ("edit-hazard", "evidence-form", "escalate", "notice-issue", "notice-void", "record-refusal"):
         expect(page.get_by_test_id(write)).to_have_count(0)
     expect(page.locator("[data-testid^=form-]")).to_have_count(0)  # no workflow step
     page.get_by_test_id("list-hazard").click()

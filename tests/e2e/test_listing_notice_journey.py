@@ -86,7 +86,7 @@ def test_it_shows_the_county_bureau_its_notice_on_a_phone_without_sideways_scrol
         hazard_id=hazard.pk, actor=world.county, level="county", document_number="泗安委〔2026〕41号",
         supervising_leader="王建国", supervising_unit=None, supervising_department=world.county_department,
         listed_on=today, required_by=today + dt.timedelta(days=30),
-        terms=services.NoticeTerms(supervising_contact="赵科长", supervising_phone="0557-1234567"),
+        terms=services.ListingTerms(supervising_contact="赵科长", supervising_phone="0557-1234567"),
     )  # fmt: skip
     login(phone_page, "county")
     phone_page.goto(reverse("hazards:listing_print", args=[listing.pk]))

@@ -65,7 +65,9 @@ def test_it_prints_a_rectification_notice_addressed_to_the_principal_and_control
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, "office")
     page.goto(f"/hazards/{hazard.pk}/")
-    page.get_by_test_id("notice-issue-form").locator("button[type=submit]").click()
+    page.get_by_test_id("notice-issue").click()
+    page.fill("#id_requirement", "拆除铁链，保持安全出口畅通")
+    page.get_by_test_id("notice-form").locator("button[type=submit]").click()
     notice = page.get_by_test_id("notice").first
     expect(notice).to_have_attribute("data-number", f"刘圩安隐改〔{local_today().year}〕第0001号")
     notice.get_by_test_id("notice-print").click()

@@ -37,6 +37,7 @@ from hazards.models import (
     Status,
 )
 from hazards.responsibility import NEXT_STEPS
+from hazards.supervision_services import NoticeTerms, Service
 from tests.factories import AssignmentFactory, UserFactory
 from units.access import CURRENT_TOWNSHIP_KEY, act_in_township, get_scope
 from units.models import Assignment, Enterprise, Role, Township, Unit, User, Village
@@ -106,7 +107,12 @@ def _add_supervision(township: Township) -> None:
             reason="汛期",
         )
     for hazard in open_.filter(status__in=DEADLINE_STATUSES, enterprise__isnull=False)[3:6]:
-        supervision.notice_issue(hazard_id=hazard.pk, actor=office, issued_on=today)
+        supervision.notice_issue(
+            hazard_id=hazard.pk,
+            actor=office,
+            issued_on=today,
+            terms=NoticeTerms(deadline=today + dt.timedelta(days=20)),
+        )
         supervision.refusal_record(hazard_id=hazard.pk, actor=office, recorded_on=today, description="拒不整改")
     for hazard in open_.filter(level=Level.MAJOR, status__in=OPEN_STATUSES)[:3]:
         _list(office, hazard)
@@ -179,6 +185,7 @@ def offered(actions: HazardActions) -> set[str]:
     names |= {name for name, on in flags.items() if on}
     names |= {f"delist:{pk}" for pk in actions.delistable}
     names |= {f"serve_notice:{pk}" for pk in actions.servable_notices}
+    names |= {f"void_notice:{pk}" for pk in actions.voidable_notices}
     return names
 
 
@@ -213,7 +220,9 @@ def _other_attempts(hazard: Hazard, user: User, facts: HazardFacts) -> list[Atte
         ("escalate", lambda: supervision.escalation_create(
             actor=user, township=hazard.township, rung=Rung.LETTER, target_kind=Escalation.Target.HAZARD,
             hazard=hazard, taken_on=today, document_number="刘安委办函〔2026〕1号")),
-        ("issue_notice", lambda: supervision.notice_issue(hazard_id=pk, actor=user, issued_on=today)),
+        ("issue_notice", lambda: supervision.notice_issue(hazard_id=pk, actor=user, issued_on=today,
+                                                          terms=NoticeTerms(deadline=today + dt.timedelta(days=30),
+                                                                           replace_reason="整改要求变更"))),
         ("record_refusal", lambda: supervision.refusal_record(hazard_id=pk, actor=user, recorded_on=today,
                                                               description="拒不整改")),
     ]  # fmt: skip
@@ -233,9 +242,14 @@ def _other_attempts(hazard: Hazard, user: User, facts: HazardFacts) -> list[Atte
     ]
     attempts += [
         (f"serve_notice:{x.pk}", lambda pk=x.pk: supervision.notice_record_service(
-            notice_id=pk, actor=user, served_to="刘明", served_at=now, signed_by="刘明"))
+            notice_id=pk, actor=user, service=Service(served_to="刘明", served_at=now, place="企业办公室",
+                                                      manner="direct", signed_by="刘明", servers="王五")))
         for x in facts.unserved_notices
     ]  # fmt: skip
+    attempts += [
+        (f"void_notice:{x.pk}", lambda pk=x.pk: supervision.notice_void(notice_id=pk, actor=user, reason="写错期限"))
+        for x in facts.unserved_notices
+    ]
     attempts += [
         (
             "remove_typical_fire",
@@ -303,7 +317,7 @@ def test_it_offers_exactly_the_other_actions_the_services_accept_over_the_demo_d
     assert mismatches == []
     # Every kind of action was offered to someone somewhere (and so was accepted at least once).
     assert {"edit", "add_evidence", "request_extension", "decide_extension", "list", "delist", "add_typical_fire",
-            "remove_typical_fire", "escalate", "issue_notice", "serve_notice", "record_refusal",
+            "remove_typical_fire", "escalate", "issue_notice", "serve_notice", "void_notice", "record_refusal",
             "update_refusal"} <= seen  # fmt: skip
 
 
@@ -317,8 +331,9 @@ BUTTONS = {
     "delist": "delist-form",
     "add_typical_fire": "typical-fire-form",
     "escalate": "escalate",
-    "issue_notice": "notice-issue-form",
+    "issue_notice": "notice-issue",
     "serve_notice": "notice-service",
+    "void_notice": "notice-void",
     "record_refusal": "record-refusal",
     "update_refusal": "refusal-update",
 }

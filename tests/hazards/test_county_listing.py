@@ -135,7 +135,7 @@ def test_it_lets_the_office_record_a_county_listing_for_a_township_outside_any_c
     hazard = major(world)
     with pytest.raises(WorkflowError, match=r"挂牌督办单位|listing authority"):
         county_list(world, hazard, actor=world.office)  # no county to name the authority after: the office types it
-    terms = services.NoticeTerms(authority_name="县安全生产委员会")
+    terms = services.ListingTerms(authority_name="县安全生产委员会")
     listing = county_list(world, hazard, actor=world.office, terms=terms)
     assert listing.level == "county" and not listing.is_the_countys and listing.authority_name == "县安全生产委员会"
 

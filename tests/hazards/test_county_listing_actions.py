@@ -49,7 +49,7 @@ def _list(actor: User, hazard: Hazard, level: str, number: str) -> Listing:
     return supervision.listing_create(
         hazard_id=hazard.pk, actor=actor, level=level, document_number=number, supervising_leader="王局长",
         supervising_unit=None, listed_on=days(-10), required_by=days(30),
-        terms=supervision.NoticeTerms(authority_name="宿州市安全生产委员会"),
+        terms=supervision.ListingTerms(authority_name="宿州市安全生产委员会"),
     )  # fmt: skip
 
 

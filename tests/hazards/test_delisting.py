@@ -56,7 +56,7 @@ def listed(world, level="county", status="closed") -> Listing:
         # county's bureau, so the row is written as the office's recording left it.
         listing = Listing.objects.create(hazard=hazard, listed_by=world.office, **fields)
     else:
-        terms = services.NoticeTerms(authority_name="宿州市安全生产委员会")
+        terms = services.ListingTerms(authority_name="宿州市安全生产委员会")
         listing = services.listing_create(
             hazard_id=hazard.pk, actor=world.office, supervising_unit=None, terms=terms, **fields
         )

@@ -79,7 +79,7 @@ def list_it(world, hazard, *, actor=None, level="township", terms=None, **kw) ->
         "document_number": "刘安委〔2026〕7号", "supervising_leader": "李镇长", "supervising_unit": world.unit_a,
         "listed_on": LISTED_ON, "required_by": REQUIRED_BY, **kw,
     }  # fmt: skip
-    terms = terms or services.NoticeTerms(
+    terms = terms or services.ListingTerms(
         supervising_contact="王干事", supervising_phone="13900000002", production="safeguarded", safeguards=SAFEGUARDS
     )
     return services.listing_create(hazard_id=hazard.pk, actor=actor or world.office, level=level, terms=terms, **values)
@@ -127,7 +127,7 @@ def test_it_prints_a_township_listing_in_the_townships_own_name(world, client_fo
 
 
 def test_it_prints_the_county_bureaus_listing_as_the_bureaus(world, client_for, hazard):
-    terms = services.NoticeTerms(supervising_contact="赵科长", supervising_phone="0557-1234567", production="stopped")
+    terms = services.ListingTerms(supervising_contact="赵科长", supervising_phone="0557-1234567", production="stopped")
     listing = list_it(
         world, hazard, actor=world.county, level="county", document_number="泗安委〔2026〕30号",
         supervising_unit=None, supervising_department=world.county_department, terms=terms,
@@ -151,7 +151,7 @@ def test_it_prints_the_county_bureaus_listing_as_the_bureaus(world, client_for, 
 
 
 def test_it_prints_a_city_listing_in_the_name_the_office_typed(world, client_for, hazard):
-    terms = services.NoticeTerms(
+    terms = services.ListingTerms(
         authority_name="宿州市安全生产委员会", supervising_contact="王干事", supervising_phone="13900000002",
         production="stopped", territorial_unit="刘圩村民委员会", territorial_person="周书记",
         territorial_phone="13900000099", copy_to="宿州市应急管理局，泗县应急管理局",
@@ -194,21 +194,21 @@ def test_it_reprints_the_same_notice_after_the_hazard_and_the_enterprise_changed
 
 def test_it_refuses_continued_production_without_safeguards(world, hazard):
     with pytest.raises(WorkflowError, match=r"安全防范措施|safeguards"):
-        list_it(world, hazard, terms=services.NoticeTerms(production="safeguarded", safeguards="  "))
+        list_it(world, hazard, terms=services.ListingTerms(production="safeguarded", safeguards="  "))
     with pytest.raises(WorkflowError):
-        list_it(world, hazard, terms=services.NoticeTerms(production="maybe"))
+        list_it(world, hazard, terms=services.ListingTerms(production="maybe"))
     assert not Listing.objects.exists()
 
 
 @pytest.mark.parametrize("level", ["city", "province"])
 def test_it_requires_the_authority_of_a_city_or_province_listing(world, hazard, level):
     with pytest.raises(WorkflowError, match=r"挂牌督办单位|listing authority"):
-        list_it(world, hazard, level=level, terms=services.NoticeTerms(authority_name=" "))
+        list_it(world, hazard, level=level, terms=services.ListingTerms(authority_name=" "))
     assert not Listing.objects.exists()
 
 
 def test_it_names_the_township_authority_whatever_was_typed(world, hazard):
-    listing = list_it(world, hazard, terms=services.NoticeTerms(authority_name="镇安委办"))
+    listing = list_it(world, hazard, terms=services.ListingTerms(authority_name="镇安委办"))
     assert listing.authority_name == "刘圩镇安全生产委员会"
 
 

@@ -12,7 +12,7 @@ from tests.factories import HazardFactory
 from tests.pending_translations import listing_chinese  # noqa: F401  (a fixture)
 from units.models import User
 
-BEFORE = [("hazards", "0010_county_listing")]
+BEFORE = [("hazards", "0012_notice_snapshot")]
 AFTER = [("hazards", "0013_listing_notice")]
 
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from core.dates import local_today
 from core.errors import WorkflowError
 from hazards import supervision_services as services
-from hazards.models import HazardEvent, Notice
+from hazards.models import HazardEvent, Notice, ServiceManner
+from hazards.supervision_services import NoticeTerms, Service
 from tests.factories import AssignmentFactory, EnterpriseFactory, HazardFactory, TownshipFactory, UserFactory
 from units.models import Role
 
@@ -49,18 +50,23 @@ def names(world):
     world.enterprise_a.save()
 
 
-def issue(world, hazard, actor=None, on=None):
-    return services.notice_issue(hazard_id=hazard.pk, actor=actor or world.office, issued_on=on or days(0))
-
-
-def serve(world, notice, actor=None, at=None):
-    return services.notice_record_service(
-        notice_id=notice.pk,
-        actor=actor or world.office,
-        served_to="张主要",
-        served_at=at or timezone.now(),
-        signed_by="张主要",
+def issue(world, hazard, actor=None, on=None, **terms):
+    return services.notice_issue(
+        hazard_id=hazard.pk, actor=actor or world.office, issued_on=on or days(0), terms=NoticeTerms(**terms)
     )
+
+
+def serve(world, notice, actor=None, at=None, **kw):
+    fields = {
+        "served_to": "张主要",
+        "served_at": at or timezone.now(),
+        "place": "企业办公室",
+        "manner": ServiceManner.DIRECT,
+        "signed_by": "张主要",
+        "servers": "王五、赵六",
+    }
+    fields.update(kw)
+    return services.notice_record_service(notice_id=notice.pk, actor=actor or world.office, service=Service(**fields))
 
 
 def test_it_issues_a_numbered_notice_with_the_names_of_the_day(world, names):
@@ -141,10 +147,10 @@ def test_it_needs_an_enterprise_to_address(world):
 def test_it_refuses_a_second_notice_while_the_first_is_not_served(world):
     hazard = registered(world)
     notice = issue(world, hazard)
-    with pytest.raises(WorkflowError, match="尚未送达"):
-        issue(world, hazard)
+    with pytest.raises(WorkflowError):
+        issue(world, hazard, replace_reason="整改期限调整")
     serve(world, notice)
-    assert issue(world, hazard).number.endswith("第0002号")
+    assert issue(world, hazard, replace_reason="整改期限调整").number.endswith("第0002号")
 
 
 def test_it_records_the_service_once(world):
@@ -163,9 +169,7 @@ def test_it_refuses_a_service_before_the_issue_or_in_the_future(world):
     with pytest.raises(WorkflowError, match="晚于"):
         serve(world, notice, at=timezone.now() + dt.timedelta(hours=2))
     with pytest.raises(WorkflowError):
-        services.notice_record_service(
-            notice_id=notice.pk, actor=world.office, served_to=" ", served_at=timezone.now(), signed_by="x"
-        )
+        serve(world, notice, served_to=" ")
 
 
 def test_it_prints_the_notice_with_a_blank_receipt_then_the_recorded_one(world, names, client_for):
@@ -176,28 +180,58 @@ def test_it_prints_the_notice_with_a_blank_receipt_then_the_recorded_one(world, 
     assert notice.number in page and "张主要" in page and "钱实控" in page
     assert "送达回证" in page and "二楼安全出口上锁" in page and "第5.1条" in page
     assert days(30).isoformat() in page and "清理疏散通道" in page
-    assert page.count('class="fill-line"') == 3
+    assert page.count('class="fill-line"') == 7  # person, time, place, signature, relation, witness, servers
     serve(world, notice)
     page = client.get(reverse("hazards:notice_print", args=[notice.pk])).content.decode()
     assert 'class="fill-line"' not in page
-    assert '<td data-testid="receipt-signed-by">张主要</td>' in page
+    assert '<td class="receipt-signature" data-testid="receipt-signed-by">张主要</td>' in page
+
+
+def issue_form(**changes):
+    data = {
+        "issued_on": days(0).isoformat(),
+        "inspected_on": days(-10).isoformat(),
+        "inspectors": "王五、赵六",
+        "basis": "《消防法》",
+        "clause": "第二十八条",
+        "requirement": "清理疏散通道",
+        "deadline": days(30).isoformat(),
+        "review": "整改期限届满后五个工作日内组织复查",
+    }
+    data.update(changes)
+    return data
+
+
+def service_form(**changes):
+    data = {
+        "serving_unit": "刘圩镇安委办",
+        "served_to": "张三",
+        "served_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "served_place": "企业办公室",
+        "service_manner": "direct",
+        "signed_by": "张三",
+        "servers": "王五、赵六",
+    }
+    data.update(changes)
+    return data
 
 
 def test_it_issues_and_records_service_through_the_pages(world, client_for):
     hazard = registered(world)
     client = client_for(world.office)
-    response = client.post(reverse("hazards:notice_issue", args=[hazard.pk]), {"issued_on": days(0).isoformat()})
+    url = reverse("hazards:notice_issue", args=[hazard.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, issue_form())
     assert response.status_code == 302
     assert response["Location"] == reverse("hazards:detail", args=[hazard.pk])
     notice = hazard.notices.get()
     url = reverse("hazards:notice_service", args=[notice.pk])
     assert client.get(url).status_code == 200
-    served_at = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-    data = {"served_to": "张三", "served_at": served_at, "signed_by": "张三"}
+    data = service_form()
     assert client.post(url, data).status_code == 302
     notice.refresh_from_db()
     assert notice.served_to == "张三"
-    response = client.post(url, {**data, "served_to": "李四"})
+    response = client.post(url, {**data, "served_to": "李四", "signer_relation": "同事"})
     assert response.status_code == 200
     notice.refresh_from_db()
     assert notice.served_to == "张三"
@@ -207,7 +241,7 @@ def test_it_issues_and_records_service_through_the_pages(world, client_for):
 def test_it_explains_a_refused_notice_by_a_message(world, client_for):
     hazard = registered(world, status="closed")
     response = client_for(world.office).post(
-        reverse("hazards:notice_issue", args=[hazard.pk]), {"issued_on": days(0).isoformat()}, follow=True
+        reverse("hazards:notice_issue", args=[hazard.pk]), issue_form(), follow=True
     )
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert not Notice.objects.exists()

@@ -44,7 +44,10 @@ def reported(world):
         title="仓库违规住人",
     )
     hazard.notice = supervision_services.notice_issue(
-        hazard_id=hazard.pk, actor=world.office, issued_on=timezone.localdate()
+        hazard_id=hazard.pk,
+        actor=world.office,
+        issued_on=timezone.localdate(),
+        terms=supervision_services.NoticeTerms(deadline=timezone.localdate() + dt.timedelta(days=7)),
     )
     return hazard
 
@@ -156,3 +159,17 @@ def test_it_names_the_fields_a_history_must_leave_out(world, reported):
 def test_the_enterprise_reports_without_choosing_a_channel(world, client_for):
     page = client_for(world.ent_a).get(reverse("hazards:report")).content.decode()
     assert 'name="channel"' not in page
+
+
+def test_the_notice_never_names_the_channel_or_the_reporter_even_printed_by_the_office(world, client_for, reported):
+    """The notice is the enterprise's paper: printed by the office, it still leaves out the channel and the finder
+    of a reported hazard, and the issue form does not propose the reporter as inspector."""
+    client = client_for(world.office)
+    page = client.get(reverse("hazards:notice_print", args=[reported.notice.pk])).content.decode()
+    notice_doc = page[page.index('data-testid="notice-doc"') : page.index("</article>")]
+    assert SENTINEL not in notice_doc
+    assert not any(word in notice_doc for word in CHANNEL_WORDS)
+    assert reported.notice.inspectors == ""
+    supervision_services.notice_void(notice_id=reported.notice.pk, actor=world.office, reason="更正")
+    form = client.get(reverse("hazards:notice_issue", args=[reported.pk])).content.decode()
+    assert SENTINEL not in form

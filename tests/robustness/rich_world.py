@@ -70,7 +70,9 @@ def _supervision(world: Any, hazard: Any) -> dict[str, Any]:
         supervising_leader="县领导", supervising_unit=None, supervising_department=world.county_department,
         listed_on=days(-3), required_by=days(20),
     )  # fmt: skip
-    notice = supervision.notice_issue(hazard_id=hazard.pk, actor=world.office, issued_on=days(-2))
+    notice = supervision.notice_issue(
+        hazard_id=hazard.pk, actor=world.office, issued_on=days(-2), terms=supervision.NoticeTerms(deadline=days(20))
+    )
     escalation = supervision.escalation_create(
         actor=world.office, township=world.township, rung="letter", target_kind="hazard", hazard=hazard,
         taken_on=days(-1), document_number="刘安委办函〔2026〕4号",

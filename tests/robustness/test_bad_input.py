@@ -188,7 +188,7 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     "hazards:typical_fire_remove": {"pk": _rows(TypicalFireHazard)},
     "hazards:escalation_attachment": {"pk": _rows(Escalation)},
     "hazards:refusal_update": {"pk": _rows(Refusal)},
-    **{f"hazards:{v}": {"pk": _rows(Notice)} for v in ("notice_print", "notice_service")},
+    **{f"hazards:{v}": {"pk": _rows(Notice)} for v in ("notice_print", "notice_service", "notice_void")},
     "hazards:enterprise_list": {"pk": _rows(Enterprise)},
     **{f"hazards:{v}": {"pk": _rows(ExportJob)} for v in ("export_job", "export_download")},
     **{
