@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import re
 import time
 from argparse import ArgumentParser
 from collections.abc import Iterator
@@ -24,7 +23,9 @@ from django.utils.translation import gettext as _
 
 from hazards.ledger_import import hazard_type_for
 from hazards.models import Channel, Hazard, HazardEvent, HazardType, Level, Status
+from hazards.numbering import NumberBook, is_numbered_status, registration_year
 from units.models import Enterprise, Sector, Township, Village
+from units.offices import township_short_name
 from units.reference import TOWNSHIP_CODE, township_named
 
 START = dt.date(2023, 1, 1)
@@ -193,7 +194,7 @@ class World:
 
     def __init__(self, township: Township) -> None:
         self.township = township
-        self.town = re.sub(r"(镇|乡|街道)$", "", township.name)  # the short name roads are signed with (…段)
+        self.town = township_short_name(township.name)  # the short name roads are signed with (…段)
         self.villages = list(Village.objects.filter(township=township, is_active=True).order_by("pk"))
         sectors = list(Sector.objects.filter(township=township, is_active=True).select_related("lead_unit"))
         self.sectors = {s.pk: s for s in sectors}
@@ -345,6 +346,17 @@ class Generator:
             yield [self.hazard() for _ in range(min(size, total - start))]
 
 
+def _number(hazards: list[Hazard]) -> None:
+    """Registered hazards get their numbers as registration would give them: in the order they were registered,
+    after the township's numbers so far (its row locked for the batch)."""
+    registered = [h for h in hazards if is_numbered_status(h.status)]
+    if not registered:
+        return
+    book = NumberBook(registered[0].township_id)
+    for hazard in sorted(registered, key=lambda h: (h.confirmed_at is None, h.confirmed_at, h.found_on)):
+        hazard.number = book.take(registration_year(hazard.confirmed_at, hazard.found_on))
+
+
 def _event(hazard: Hazard, note: str) -> HazardEvent:
     at = hazard.closed_at or hazard.verified_at or hazard.confirmed_at
     return HazardEvent(
@@ -416,6 +428,7 @@ class Command(BaseCommand):
         for hazards in generator.batches(count, batch):
             # One transaction per batch: an interrupted run leaves whole batches, each hazard with its event.
             with transaction.atomic():
+                _number(hazards)
                 Hazard.objects.bulk_create(hazards)
                 HazardEvent.objects.bulk_create([_event(h, note) for h in hazards])
             created += len(hazards)
