@@ -25,7 +25,7 @@ from hazards.ledger_import import hazard_type_for
 from hazards.models import Channel, Hazard, HazardEvent, HazardType, Level, Status
 from hazards.numbering import NumberBook, is_numbered_status, registration_year
 from units.models import Enterprise, Sector, Township, Village
-from units.offices import township_short_name
+from units.offices import township_short_name, township_unit_name
 from units.reference import TOWNSHIP_CODE, township_named
 
 START = dt.date(2023, 1, 1)
@@ -314,6 +314,7 @@ class Generator:
         major = rng.random() < MAJOR_SHARE
         # §7: a 重大火灾隐患 is major and carries the fire-rescue authority's judgement.
         major_fire = major and place.hazard_type == HazardType.FIRE and rng.random() < 0.5
+        state = lifecycle(rng, found_on, self.clock)
         return Hazard(
             township=self.world.township,
             title=problem.title,
@@ -337,8 +338,19 @@ class Generator:
             responsible_phone=f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}",
             funds=Decimal(rng.choice((200, 500, 1000, 3000, 8000, 20000, 50000)) * (5 if major else 1)),
             contingency_plan="落实专人看护，设置警示标志，整改期间停止相关作业" if major else "",
-            **lifecycle(rng, found_on, self.clock),
+            **state,
+            **self._acceptance(place.sector, state.get("verified_at")),
         )
+
+    def _acceptance(self, sector: Sector, verified_at: dt.datetime | None) -> dict[str, Any]:
+        """Accepted by the lead unit, as most are; the ledger's 验收 columns filled in like a real one's."""
+        if verified_at is None or sector.lead_unit is None:
+            return {}
+        return {
+            "accepted_by_unit": township_unit_name(self.world.township, sector.lead_unit.name),
+            "accepted_by_person": _person(self.rng),
+            "accepted_on": timezone.localdate(verified_at),
+        }
 
     def batches(self, total: int, size: int) -> Iterator[list[Hazard]]:
         # One batch in memory at a time: a million rows need no more memory than five thousand.
