@@ -80,6 +80,11 @@ def snapshot_acceptances(apps, schema_editor):
         hazard.accepted_by_unit = _unit_name(apps, hazard, event.actor_id, event.capacity)
         named.append(hazard)
     Hazard.objects.bulk_update(named, ["accepted_by_person", "accepted_by_unit"], batch_size=BATCH)
+    if schema_editor.connection.vendor == "postgresql":
+        # The updates queued deferred foreign-key checks; PostgreSQL builds no index on a table with checks
+        # pending, so they are run now, before the unique constraint is added in the same transaction.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 
