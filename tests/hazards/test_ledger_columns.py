@@ -43,7 +43,8 @@ def closed_hazard(world: World, **overrides: Any) -> Hazard:
         "village": world.village_a, "sector": world.sector_a, "enterprise": world.enterprise_a,
         "number": "刘圩隐〔2024〕0007", "title": "脚手架未设连墙件", "description": "外脚手架未按规定设置连墙件",
         "location": "1号楼北侧", "level": "major", "hazard_type": "construction", "channel": "department",
-        "found_on": dt.date(2024, 3, 5), "found_by": "住建所张三", "basis": "《房屋市政工程生产安全重大事故隐患判定标准》",
+        "found_on": dt.date(2024, 3, 5), "found_by": "住建所张三",
+        "basis": "《房屋市政工程生产安全重大事故隐患判定标准》",
         "clause": "第八条", "measures": "补设连墙件", "responsible_person": "王五", "responsible_phone": "13800000001",
         "funds": Decimal("5000.00"), "deadline": dt.date(2024, 4, 5), "contingency_plan": "设置警戒区",
         "production_stopped": True, "status": "closed", "confirmed_at": dt.datetime(2024, 3, 5, 9, tzinfo=TZ),
@@ -112,7 +113,11 @@ def test_an_open_hazard_is_not_complete_and_shows_its_progress(client_for, world
                   accepted_by_person="", accepted_on=None, verified_at=None, closed_at=None,
                   production_stopped=False, progress_note="连墙件已补设一半，材料未到")  # fmt: skip
     [row] = rows_by_header(sheet_of(client_for(world.office).get(EXPORT_URL).content))
-    assert (row["是否整改完成"], row["是否停产停业整改"], row["整改进展及未完成原因"]) == ("否", "否", "连墙件已补设一半，材料未到")
+    assert (row["是否整改完成"], row["是否停产停业整改"], row["整改进展及未完成原因"]) == (
+        "否",
+        "否",
+        "连墙件已补设一半，材料未到",
+    )
     assert (row["验收单位"], row["验收日期"], row["销号日期"]) == (None, None, None)
 
 

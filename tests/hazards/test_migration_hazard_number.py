@@ -32,7 +32,9 @@ def test_it_numbers_registered_hazards_and_snapshots_their_acceptance(world, mig
         **here, status="rectifying", confirmed_at=local(2025, 12, 31, 23, 30), found_on=dt.date(2025, 12, 30),
         deadline=dt.date(2026, 3, 1),
     )  # fmt: skip
-    early_2026 = HazardFactory(**here, status="confirmed", confirmed_at=local(2026, 1, 5, 9), found_on=dt.date(2026, 1, 5))
+    early_2026 = HazardFactory(
+        **here, status="confirmed", confirmed_at=local(2026, 1, 5, 9), found_on=dt.date(2026, 1, 5)
+    )
     undated = HazardFactory(**here, status="confirmed", confirmed_at=None, found_on=dt.date(2025, 6, 1))
     reported = HazardFactory(**here, status="reported", found_on=dt.date(2026, 1, 2))
     dismissed = HazardFactory(**here, status="dismissed", found_on=dt.date(2026, 1, 2))
