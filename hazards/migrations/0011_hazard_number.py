@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='hazard',
             name='accepted_by_person',
-            field=models.CharField(blank=True, max_length=100, verbose_name='accepted by'),
+            field=models.CharField(blank=True, max_length=100, verbose_name='acceptance person'),
         ),
         migrations.AddField(
             model_name='hazard',
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalhazard',
             name='accepted_by_person',
-            field=models.CharField(blank=True, max_length=100, verbose_name='accepted by'),
+            field=models.CharField(blank=True, max_length=100, verbose_name='acceptance person'),
         ),
         migrations.AddField(
             model_name='historicalhazard',

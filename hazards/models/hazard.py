@@ -249,7 +249,7 @@ class Hazard(models.Model):
     # The acceptance as it was given (hazard_verify): the unit's and the person's names then, the local date. Kept
     # apart from the closing (销号) date, and not rewritten when a unit or a person is renamed later.
     accepted_by_unit = models.CharField(_("acceptance unit"), max_length=100, blank=True)
-    accepted_by_person = models.CharField(_("accepted by"), max_length=100, blank=True)
+    accepted_by_person = models.CharField(_("acceptance person"), max_length=100, blank=True)
     accepted_on = models.DateField(_("acceptance date"), null=True, blank=True)
 
     is_fixed_on_the_spot = models.BooleanField(_("fixed on the spot (立查立改)"), default=False)
