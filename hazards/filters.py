@@ -143,7 +143,7 @@ class HazardFilter(django_filters.FilterSet):
         if not value:
             return qs
         code = normalise_credit_code(value)
-        # A number typed with the brackets at hand (刘圩隐[2026]0001, 【2026】) finds 刘圩隐〔2026〕0001.
+        # A number typed with the brackets at hand (某某隐[2026]0001, 【2026】) finds 某某隐〔2026〕0001.
         number = value.translate(BRACKETS)
         return qs.filter(
             Q(number__icontains=number)

@@ -1,4 +1,4 @@
-"""The hazard number (隐患编号): 刘圩隐〔2026〕0001 — the township's short name, 隐, the year, a four-digit serial.
+"""The hazard number (隐患编号): 某某隐〔2026〕0001 — the township's short name, 隐, the year, a four-digit serial.
 
 Given when a hazard is registered (hazard_confirm), or when it is created registered already (立查立改, a ledger
 import, generated data); never to a report not yet registered nor to a dismissed one. The year is that of the local

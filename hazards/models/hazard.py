@@ -182,7 +182,7 @@ class Hazard(models.Model):
     """事故隐患: one row of the township's hazard ledger."""
 
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("township"))
-    # 隐患编号 (刘圩隐〔2026〕0001): given at registration (hazards.numbering), unique per township; a report not yet
+    # 隐患编号 (某某隐〔2026〕0001): given at registration (hazards.numbering), unique per township; a report not yet
     # registered and a dismissed one have none. The ledger's row number (序号) is something else.
     number = models.CharField(_("hazard number"), max_length=40, blank=True, default="")
     title = models.CharField(_("title"), max_length=200)

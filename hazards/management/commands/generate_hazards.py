@@ -300,6 +300,8 @@ class Generator:
     def __init__(self, world: World, seed: int) -> None:
         self.world = world
         self.rng = random.Random(seed)  # noqa: S311 - load-test data, nothing secret
+        # The acceptors' names draw from their own stream: the hazards of a seed stay those of earlier versions.
+        self.acceptors = random.Random(seed + 1)  # noqa: S311 - load-test data, nothing secret
         self.clock = Clock(timezone.localdate(), timezone.now(), world.township.stock_cutoff)
         self.span = (self.clock.today - START).days
         self.channels = list(CHANNEL_WEIGHTS)
@@ -314,8 +316,7 @@ class Generator:
         major = rng.random() < MAJOR_SHARE
         # §7: a 重大火灾隐患 is major and carries the fire-rescue authority's judgement.
         major_fire = major and place.hazard_type == HazardType.FIRE and rng.random() < 0.5
-        state = lifecycle(rng, found_on, self.clock)
-        return Hazard(
+        hazard = Hazard(
             township=self.world.township,
             title=problem.title,
             description=f"{place.name}{problem.description}",
@@ -338,9 +339,11 @@ class Generator:
             responsible_phone=f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}",
             funds=Decimal(rng.choice((200, 500, 1000, 3000, 8000, 20000, 50000)) * (5 if major else 1)),
             contingency_plan="落实专人看护，设置警示标志，整改期间停止相关作业" if major else "",
-            **state,
-            **self._acceptance(place.sector, state.get("verified_at")),
+            **lifecycle(rng, found_on, self.clock),
         )
+        for field, value in self._acceptance(place.sector, hazard.verified_at).items():
+            setattr(hazard, field, value)
+        return hazard
 
     def _acceptance(self, sector: Sector, verified_at: dt.datetime | None) -> dict[str, Any]:
         """Accepted by the lead unit, as most are; the ledger's 验收 columns filled in like a real one's."""
@@ -348,7 +351,7 @@ class Generator:
             return {}
         return {
             "accepted_by_unit": township_unit_name(self.world.township, sector.lead_unit.name),
-            "accepted_by_person": _person(self.rng),
+            "accepted_by_person": _person(self.acceptors),
             "accepted_on": timezone.localdate(verified_at),
         }
 
