@@ -42,6 +42,9 @@ SORTS = {
 DEFAULT_SORT = "-found"
 
 
+BRACKETS = str.maketrans("[]【】(){}（）［］", "〔〕〔〕〔〕〔〕〔〕〔〕")
+
+
 def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
 
@@ -140,8 +143,11 @@ class HazardFilter(django_filters.FilterSet):
         if not value:
             return qs
         code = normalise_credit_code(value)
+        # A number typed with the brackets at hand (某某隐[2026]0001, 【2026】) finds 某某隐〔2026〕0001.
+        number = value.translate(BRACKETS)
         return qs.filter(
-            Q(title__icontains=value)
+            Q(number__icontains=number)
+            | Q(title__icontains=value)
             | Q(description__icontains=value)
             | Q(enterprise__name__icontains=value)
             | Q(enterprise__credit_code__startswith=code)

@@ -304,8 +304,11 @@ class HazardEditForm(StyledFormMixin, forms.ModelForm):
         model = Hazard
         fields = ["title", "description", "location", "hazard_type", "is_major_fire", "fire_judged_by",
                   "fire_judgement_document", "fire_judged_on", "basis", "clause", "measures", "responsible_person",
-                  "responsible_phone", "funds", "contingency_plan"]  # fmt: skip
+                  "responsible_phone", "funds", "contingency_plan", "production_stopped", "progress_note",
+                  "remarks"]  # fmt: skip
         widgets = {
+            "progress_note": forms.Textarea(attrs={"rows": 2}),
+            "remarks": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 3}),
             "measures": forms.Textarea(attrs={"rows": 2}),
             "contingency_plan": forms.Textarea(attrs={"rows": 2}),

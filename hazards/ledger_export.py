@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any
 
 from django.core.files import File
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, Prefetch, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -28,17 +28,21 @@ from units.offices import filler_unit_name
 from .access import hazards_visible_to, hidden_source_fields, may_see_channels
 from .county_labels import CHANNEL_LABELS, LEVEL_LABELS, LISTING_LABELS, STATUS_LABELS, TYPE_LABELS
 from .filters import filtered_hazards
-from .models import ExportJob, Hazard, Level, Listing
+from .models import RECTIFIED_STATUSES, ExportJob, Hazard, Level, Listing
 
 logger = logging.getLogger(__name__)
 
 LEDGER_COLUMNS: tuple[Column, ...] = (
-    Column("number", "序号", width=6),
+    Column("row", "序号", width=6),
+    Column("hazard_number", "隐患编号", width=18),
     Column("title", "隐患标题", width=24),
+    Column("township", "乡镇", width=10),
     Column("description", "隐患描述", width=40),
     Column("location", "隐患位置", width=20),
     Column("enterprise", "企业（场所）名称", width=28),
     Column("credit_code", "统一社会信用代码", width=21),
+    Column("principal", "主要负责人", width=10),
+    Column("principal_phone", "主要负责人电话", width=14),
     Column("village", "所属村", width=10),
     Column("sector", "行业领域", width=14),
     Column("lead_unit", "牵头部门", width=12),
@@ -55,18 +59,30 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
     Column("funds", "整改资金（元）", width=12),
     Column("deadline", "整改时限", width=12),
     Column("contingency_plan", "应急预案", width=24),
+    Column("production_stopped", "是否停产停业整改", width=10, format=yes_no),
     Column("status", "状态", width=10),
+    Column("rectified", "是否整改完成", width=10, format=yes_no),
+    Column("completed_on", "整改完成日期", width=12),
+    Column("progress_note", "整改进展及未完成原因", width=28),
     Column("overdue", "是否逾期", width=8, format=yes_no),
-    Column("closed_on", "销号日期/整改完成日期", width=14),
+    Column("accepted_by_unit", "验收单位", width=16),
+    Column("accepted_by_person", "验收人", width=10),
+    Column("accepted_on", "验收日期", width=12),
+    Column("closed_on", "销号日期", width=12),
     Column("funds_spent", "实际投入资金（元）", width=12),
     Column("listing", "挂牌督办级别", width=10),
+    Column("listing_document", "挂牌督办文号", width=20),
+    Column("supervising_authority", "督办单位", width=16),
     Column("extension_count", "延期次数", width=8),
     Column("extension_days", "延期天数", width=8),
+    Column("remarks", "备注", width=24),
 )
 SHEET_TITLE = "隐患台账"
 PROGRESS_EVERY = 500
 CHUNK_SIZE = 2000
 RELATED = ("township", "enterprise", "village", "sector", "lead_unit")
+# The listing the ledger names: the active one, else the latest (a delisted hazard was still listed, by that document).
+LISTING_ORDER = (F("delisted_on").desc(nulls_first=True), "-listed_on", "-pk")
 
 Progress = Callable[[int], None]
 
@@ -84,9 +100,22 @@ def ledger_title(township_name: str, *, major_only: bool) -> str:
 
 
 def with_ledger_columns(qs: QuerySet[Hazard]) -> QuerySet[Hazard]:
-    """The related rows in the same query, and the active listing level as an annotation (no query per row)."""
-    active = Listing.objects.filter(hazard=OuterRef("pk"), delisted_on__isnull=True).values("level")[:1]
-    return qs.select_related(*RELATED).annotate(listing_level=Subquery(active))
+    """The related rows in the same query, the listings in one more per chunk (no query per row)."""
+    listings = Listing.objects.select_related(
+        "supervising_unit", "supervising_department", "listed_by_county"
+    ).order_by(*LISTING_ORDER)
+    return qs.select_related(*RELATED).prefetch_related(Prefetch("listings", queryset=listings))
+
+
+def ledger_listing(hazard: Hazard) -> Listing | None:
+    """The active listing, else the latest; from the prefetched ones when they are there."""
+    cache = getattr(hazard, "_prefetched_objects_cache", {})
+    if "listings" in cache:
+        listings = list(cache["listings"])
+        return listings[0] if listings else None
+    if hazard.pk is None:
+        return None
+    return hazard.listings.order_by(*LISTING_ORDER).first()
 
 
 def ledger_hazards(user: Any, data: Mapping[str, Any] | None, township: Township) -> QuerySet[Hazard]:
@@ -133,14 +162,18 @@ def ledger_row(number: int, hazard: Hazard, today: dt.date, viewer: Scope | None
 
 def _full_row(number: int, hazard: Hazard, today: dt.date) -> dict[str, Any]:
     enterprise = hazard.enterprise
-    listing = getattr(hazard, "listing_level", None)
+    listing = ledger_listing(hazard)
     return {
-        "number": number,
+        "row": number,
+        "hazard_number": hazard.number,
         "title": hazard.title,
+        "township": hazard.township.name,
         "description": hazard.description,
         "location": hazard.location,
         "enterprise": enterprise.name if enterprise else "",
         "credit_code": (enterprise.credit_code or "") if enterprise else "",
+        "principal": enterprise.principal_name if enterprise else "",
+        "principal_phone": enterprise.principal_phone if enterprise else "",
         "village": hazard.village.name,
         "sector": hazard.sector.name,
         "lead_unit": hazard.lead_unit.name if hazard.lead_unit else "",
@@ -157,13 +190,23 @@ def _full_row(number: int, hazard: Hazard, today: dt.date) -> dict[str, Any]:
         "funds": hazard.funds,
         "deadline": hazard.deadline,
         "contingency_plan": hazard.contingency_plan,
+        "production_stopped": hazard.production_stopped,
         "status": STATUS_LABELS.get(hazard.status, hazard.status),  # type: ignore[call-overload]
+        "rectified": hazard.status in RECTIFIED_STATUSES,
+        "completed_on": hazard.completed_on,
+        "progress_note": hazard.progress_note,
         "overdue": bool(hazard.days_overdue(today)),
-        "closed_on": _local_date(hazard.closed_at) or hazard.completed_on,
+        "accepted_by_unit": hazard.accepted_by_unit,
+        "accepted_by_person": hazard.accepted_by_person,
+        "accepted_on": hazard.accepted_on,
+        "closed_on": _local_date(hazard.closed_at),
         "funds_spent": hazard.funds_spent,
-        "listing": LISTING_LABELS.get(listing, "") if listing else "",  # type: ignore[call-overload]
+        "listing": LISTING_LABELS.get(listing.level, "") if listing else "",  # type: ignore[call-overload]
+        "listing_document": listing.document_number if listing else "",
+        "supervising_authority": listing.supervising_authority if listing else "",
         "extension_count": hazard.extension_count,
         "extension_days": hazard.extension_days,
+        "remarks": hazard.remarks,
     }
 
 
@@ -192,7 +235,7 @@ def write_ledger(
         title=ledger_title(township.name, major_only=_major_only(hazards_iterable)),
         line=filler_line(filler_unit_name(filler, township), filler.display_name, today),
         columns=ledger_columns(viewer),
-        frozen_columns=2,  # 序号 and 隐患标题 stay in view
+        frozen_columns=3,  # 序号, 隐患编号 and 隐患标题 stay in view
     )
     rows = (
         hazards_iterable.iterator(chunk_size=CHUNK_SIZE) if isinstance(hazards_iterable, QuerySet) else hazards_iterable

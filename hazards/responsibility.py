@@ -241,7 +241,7 @@ def stuck_items(township: Township) -> list[StuckItem]:
         StuckItem(
             _("extension request"),
             e,
-            e.hazard.title,
+            e.hazard.named,
             e.hazard.get_absolute_url(),
             _("decide the extension"),
             nobody_decides,
@@ -278,4 +278,4 @@ def _stuck_hazard(hazard: Hazard, people: People) -> list[StuckItem]:
 
 def _hazard_item(hazard: Hazard, step: str, reason: str, *, nobody: bool) -> StuckItem:
     label = TRANSITIONS[step].label
-    return StuckItem(_("hazard"), hazard, hazard.title, hazard.get_absolute_url(), label, reason, nobody=nobody)
+    return StuckItem(_("hazard"), hazard, hazard.named, hazard.get_absolute_url(), label, reason, nobody=nobody)

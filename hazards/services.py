@@ -22,9 +22,17 @@ from core.dates import local_today
 from core.errors import WorkflowError
 from core.files import CheckedFile
 from units.access import Scope, get_scope
-from units.models import Enterprise, Sector, SupervisionGroup, User, Village
+from units.models import Enterprise, Sector, SupervisionGroup, Unit, User, Village
+from units.offices import filler_unit_name, township_unit_name
 
-from .access import HazardRights, may_fix_on_the_spot, may_judge_major_fire, may_see_source, step_capacity
+from .access import (
+    HazardRights,
+    may_fix_on_the_spot,
+    may_judge_major_fire,
+    may_see_source,
+    step_capacity,
+    verifiers_for,
+)
 from .listeners import hazard_changed
 from .models import (
     DEADLINE_STATUSES,
@@ -37,6 +45,7 @@ from .models import (
     Level,
     Status,
 )
+from .numbering import next_number, number_for
 
 Action = HazardEvent.Action
 
@@ -134,6 +143,16 @@ def _move(
     )
     hazard_changed(hazard.pk)
     return hazard
+
+
+def acceptance_names(actor: User, hazard: Hazard) -> tuple[str, str]:
+    """Who accepts the rectification, for the ledger (验收单位, 验收人): the actor's unit among the hazard's
+    verifiers, else their own unit in the township (the office standing in, an inspector fixing on the spot)."""
+    unit_ids = get_scope(actor).unit_ids & verifiers_for(hazard).unit_ids
+    unit = Unit.objects.filter(pk__in=unit_ids).order_by("pk").first() if unit_ids else None
+    township = hazard.township
+    unit_name = township_unit_name(township, unit.name) if unit is not None else filler_unit_name(actor, township)
+    return unit_name, actor.display_name
 
 
 # -- reporting ----------------------------------------------------------------------------------------
@@ -305,6 +324,10 @@ def hazard_fix_on_the_spot(
         **fields,
     )
     hazard.found_by = hazard.found_by or actor.display_name
+    hazard.accepted_by_unit, hazard.accepted_by_person = acceptance_names(actor, hazard)
+    hazard.accepted_on = found_on
+    # Registered in the same step: numbered like any registration (the township's counter is locked till commit).
+    hazard.number = number_for(hazard)
     hazard._history_user = actor  # type: ignore[attr-defined]
     hazard.save()
     files = [(Evidence.Kind.PROBLEM, p) for p in before] + [(Evidence.Kind.RECTIFICATION, p) for p in after]
@@ -357,6 +380,11 @@ def hazard_confirm(
                     _("The checklist item suggests a major hazard: give the reason for the lower level in the note.")
                 )
 
+    def check_level_and_number(hazard: Hazard) -> None:
+        check_level(hazard)
+        # Last, once the step is allowed: the township row stays locked until the registration commits.
+        hazard.number = hazard.number or next_number(hazard)
+
     return _move(
         hazard_id,
         "confirm",
@@ -364,7 +392,7 @@ def hazard_confirm(
         note=note,
         expected_status=expected_status,
         changes=changes,
-        validate=check_level,
+        validate=check_level_and_number,
     )
 
 
@@ -449,6 +477,9 @@ def hazard_verify(
         # completed when the acceptance that now passes was asked for.
         request = _last_request(hazard)
         hazard.completed_on = timezone.localdate(request.created_at) if request else local_today()
+        # The acceptance as the ledger names it: the names as they are today, not as they may be renamed later.
+        hazard.accepted_by_unit, hazard.accepted_by_person = acceptance_names(actor, hazard)
+        hazard.accepted_on = timezone.localdate(hazard.verified_at) if hazard.verified_at else local_today()
 
     return _move(
         hazard_id,
@@ -500,7 +531,8 @@ def hazard_add_evidence(
 
 
 EDITABLE_FIELDS = ("title", "description", "location", "basis", "clause", "measures", "responsible_person",
-                   "responsible_phone", "funds", "contingency_plan", "hazard_type", *FIRE_FIELDS)  # fmt: skip
+                   "responsible_phone", "funds", "contingency_plan", "hazard_type", *FIRE_FIELDS,
+                   "production_stopped", "progress_note", "remarks")  # fmt: skip
 # A hazard turned major here must have its 五落实 when it is already being rectified (_require_five's rule).
 FIVE_REQUIRED_STATUSES = (Status.RECTIFYING, Status.PENDING_ACCEPTANCE)
 

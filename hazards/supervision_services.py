@@ -21,7 +21,7 @@ from core.errors import WorkflowError
 from core.files import CheckedFile, new_token, save_checked
 from units.access import get_scope
 from units.models import CountyDepartment, Enterprise, Township, Unit, User, Village
-from units.offices import safety_office_name, township_unit_name
+from units.offices import safety_office_name, township_short_name, township_unit_name
 
 from . import listing_notice
 from .access import REPORT_CHANNELS, HazardRights, may_escalate_in
@@ -521,8 +521,7 @@ def refusal_update(
 
 def notice_prefix(township: Township, year: int) -> str:
     """<short name>安隐改〔<year>〕第 — the township's name without 镇/乡/街道, the year, then the serial."""
-    short = re.sub(r"(镇|乡|街道)$", "", township.name) or township.name
-    return f"{short}安隐改〔{year}〕第"
+    return f"{township_short_name(township.name)}安隐改〔{year}〕第"
 
 
 def _next_notice_number(township: Township, year: int) -> str:

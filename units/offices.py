@@ -19,6 +19,13 @@ _DIVISION = re.compile(r"(镇|乡|街道)$")
 _UNIT_ROLES = (Role.OFFICE, Role.DEPARTMENT)
 
 
+def township_short_name(township_name: str) -> str:
+    """The township's name without 镇/乡/街道, as its document numbers begin: 某某安隐改〔2026〕第…, 某某隐〔2026〕0001.
+
+    A plain function of the name, so that a migration can number historical rows the same way."""
+    return _DIVISION.sub("", township_name) or township_name
+
+
 def township_unit_name(township: Township, unit_name: str) -> str:
     """A township unit's name as the county reads it, township first: 镇应急办 → 某某镇应急办, 住建所 → 某某镇住建所.
 

@@ -17,12 +17,12 @@ from units.credit_code import normalise_credit_code, validate_credit_code
 from units.importers import Names, unknown_sector
 from units.models import Enterprise, Sector, Township
 
-from ..models import Hazard, HazardType, Status
+from ..models import Hazard, HazardType, Level, Status
 from .read import LEDGER_SHEET, hazard_type_for, key_text, parse_ledger_date
 
 TITLE_LENGTH = 40
 # The cells the hazard's dates and state are read from: when one of them cannot be read, the others are not judged.
-_DATE_CELLS = frozenset({"found_on", "rectified", "completed_on"})
+_DATE_CELLS = frozenset({"found_on", "rectified", "completed_on", "deadline", "accepted_on", "closed_on"})
 _FIRE_CELLS = frozenset({"is_major_fire", "fire_judged_on"})
 
 
@@ -44,6 +44,8 @@ class NewEnterprise:
     credit_code: str
     village_id: int
     sector_id: int
+    principal_name: str = ""
+    principal_phone: str = ""
     instance: Enterprise | None = None
 
 
@@ -124,6 +126,7 @@ class RowPlan:
     values: dict[str, Any]
     enterprise: EnterpriseRef
     remark: str
+    number: str = ""  # the hazard number the row came with: kept if it is the township's and free
 
 
 @dataclass
@@ -164,14 +167,31 @@ class LedgerPlanner:
         if errors or values is None:
             return None, errors
         values["channel"] = parsed["method"]
+        values["level"] = parsed.get("level") or Level.MAJOR
+        values["production_stopped"] = bool(parsed.get("production_stopped"))
+        if values["status"] != Status.CLOSED:  # accepted by nobody yet, whatever the row says
+            values["accepted_by_unit"] = values["accepted_by_person"] = ""
+        if values.get("is_major_fire") and values["level"] != Level.MAJOR:
+            return None, [LEDGER_SHEET.error(row.number, "level", _("A major fire hazard is a major hazard."))]
         try:
             self._place(values, enterprise, village_id, sector)
             self._claim(row.number, values, enterprise)
         except CellError as exc:
             return None, [LEDGER_SHEET.error(row.number, exc.field, exc.message)]
-        return RowPlan(row.number, values, enterprise, row.get("remark")), []
+        return RowPlan(row.number, values, enterprise, row.get("remark"), number=row.get("hazard_number")), []
 
     # -- the enterprise -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _principal(cells: dict[str, str]) -> tuple[str, str]:
+        """主要负责人 and phone, recorded only on an enterprise the import registers (an existing one keeps its own)."""
+        name, phone = cells.get("principal", ""), cells.get("principal_phone", "")
+        cells_and_fields = ((name, "principal", "principal_name"), (phone, "principal_phone", "principal_phone"))
+        for text, column, field_name in cells_and_fields:
+            limit = getattr(Enterprise._meta.get_field(field_name), "max_length", None)
+            if limit and len(text) > limit:
+                raise CellError(_("At most %(n)d characters.") % {"n": limit}, column)
+        return name, phone
 
     def _enterprise(
         self, number: int, cells: dict[str, str], village_id: int | None, sector: Sector | None
@@ -180,7 +200,7 @@ class LedgerPlanner:
         name = cells.get("enterprise_name", "")
         if code:
             found: EnterpriseRef = self.lookups.by_code.get(code) or self.new_by_code.get(code)
-            return found or self._missing(number, code, name, village_id, sector)
+            return found or self._missing(number, code, name, village_id, sector, cells)
         if not name:
             return None  # a road, a self-built house without a licence: the hazard belongs to the village
         matches = [e for e in self.lookups.by_name.get(key_text(name), []) if village_id in (None, e.village_id)]
@@ -193,11 +213,11 @@ class LedgerPlanner:
         if matches:
             return matches[0]
         return self.new_by_name.get((key_text(name), village_id or 0)) or self._missing(
-            number, "", name, village_id, sector
+            number, "", name, village_id, sector, cells
         )
 
     def _missing(
-        self, number: int, code: str, name: str, village_id: int | None, sector: Sector | None
+        self, number: int, code: str, name: str, village_id: int | None, sector: Sector | None, cells: dict[str, str]
     ) -> NewEnterprise:
         if not self.create_missing:
             what = _("credit code %(code)s") % {"code": code} if code else f"“{name}”"
@@ -209,10 +229,10 @@ class LedgerPlanner:
                 % {"what": what, "township": self.lookups.township.name},
                 "credit_code" if code else "enterprise_name",
             )
-        return self._new_enterprise(number, code, name, village_id, sector)
+        return self._new_enterprise(number, code, name, village_id, sector, cells)
 
     def _new_enterprise(
-        self, number: int, code: str, name: str, village_id: int | None, sector: Sector | None
+        self, number: int, code: str, name: str, village_id: int | None, sector: Sector | None, cells: dict[str, str]
     ) -> NewEnterprise:
         if code:
             try:
@@ -227,7 +247,7 @@ class LedgerPlanner:
         if len(name) > (getattr(Enterprise._meta.get_field("name"), "max_length", None) or 100):
             raise CellError(_("The enterprise name is too long."), "enterprise_name")
         assert village_id is not None and sector is not None  # noqa: S101 - checked just above
-        new = NewEnterprise(number, name, code, village_id, sector.pk)
+        new = NewEnterprise(number, name, code, village_id, sector.pk, *self._principal(cells))
         if code:
             self.new_by_code[code] = new
         else:
@@ -245,28 +265,39 @@ class LedgerPlanner:
         done: dt.date | None = parsed.get("completed_on")
         if done is not None and done < found_on:
             raise CellError(_("The completion date lies before the inspection date."), "completed_on")
+        deadline: dt.date | None = parsed.get("deadline")
+        if deadline is not None and deadline < found_on:
+            raise CellError(_("The deadline lies before the inspection date."), "deadline")
         values: dict[str, Any] = {"found_on": found_on, "confirmed_at": _at_noon(found_on)}
         if parsed["rectified"]:
-            values.update(self._closed(done))
-        elif done is not None:
+            values.update(self._closed(done, parsed))
+            values["deadline"] = deadline or done
+        elif deadline or done:
             # The county sheet has no deadline column: a date on an open hazard is the date it must be done by.
-            values.update(status=Status.RECTIFYING, deadline=done)
+            values.update(status=Status.RECTIFYING, deadline=deadline or done)
         else:
             values.update(status=Status.CONFIRMED)
         return values
 
-    def _closed(self, done: dt.date | None) -> dict[str, Any]:
+    def _closed(self, done: dt.date | None, parsed: dict[str, Any]) -> dict[str, Any]:
+        """A rectified row is imported closed: accepted (验收) on its acceptance date, else the day it was done;
+        closed (销号) on its closing date, else the day it was accepted."""
         if done is None:
             raise CellError(_("A rectified hazard needs its completion date."), "completed_on")
         if done > self.today:
             raise CellError(_("The completion date of a rectified hazard cannot lie in the future."), "completed_on")
-        closed_at = _at_noon(done)
+        accepted: dt.date = parsed.get("accepted_on") or done
+        closed: dt.date = parsed.get("closed_on") or accepted
+        if not done <= accepted <= self.today:
+            raise CellError(_("The acceptance date lies between the completion date and today."), "accepted_on")
+        if not accepted <= closed <= self.today:
+            raise CellError(_("The closing date lies between the acceptance date and today."), "closed_on")
         return {
             "status": Status.CLOSED,
             "completed_on": done,
-            "deadline": done,
-            "verified_at": closed_at,
-            "closed_at": closed_at,
+            "accepted_on": accepted,
+            "verified_at": _at_noon(accepted),
+            "closed_at": _at_noon(closed),
         }
 
     def _text_fields(self, cells: dict[str, str], values: dict[str, Any] | None) -> None:
@@ -278,13 +309,17 @@ class LedgerPlanner:
         found_by = f"{unit}（{inspector}）" if unit and inspector else unit or inspector
         texts = {
             "description": description,
-            "title": description[:TITLE_LENGTH],
+            "title": cells.get("title") or description[:TITLE_LENGTH],
             "location": cells.get("location", ""),
             "found_by": found_by,
             "basis": cells.get("basis", ""),
             "clause": cells.get("clause", ""),
             "measures": cells.get("measures", ""),
             "responsible_person": cells.get("responsible_person", ""),
+            "progress_note": cells.get("progress_note", ""),
+            "remarks": cells.get("remark", ""),
+            "accepted_by_unit": cells.get("accepted_by_unit", ""),
+            "accepted_by_person": cells.get("accepted_by_person", ""),
         }
         for name, text in texts.items():
             limit = getattr(Hazard._meta.get_field(name), "max_length", None)

@@ -17,7 +17,8 @@ from openpyxl.utils.datetime import from_excel
 from core.spreadsheets import CellError, Column, SheetSpec, parse_bool
 from units.models import Sector
 
-from ..models import Channel, HazardType
+from ..county_labels import LEVEL_LABELS
+from ..models import Channel, HazardType, Level
 
 MAX_ROWS = 5000
 DATE_FORMAT = "yyyy-mm-dd"
@@ -124,6 +125,21 @@ def parse_rectified(text: str) -> bool:
     return parse_bool(_RECTIFIED_WORDS.get(key, key))
 
 
+def parse_level(text: str) -> Level | None:
+    """隐患等级 as the ledger writes it (重大事故隐患, 一般事故隐患, 重大事故隐患（重大火灾隐患）); empty: major, as the
+    county's detail sheet holds major hazards only."""
+    key = key_text(text)
+    if not key:
+        return None
+    for level, label in LEVEL_LABELS.items():
+        if key.startswith(label[:2]):
+            return level
+    raise CellError(
+        _("“%(value)s” is not a hazard level; use one of: %(values)s.")
+        % {"value": text, "values": "、".join(LEVEL_LABELS.values())}
+    )
+
+
 def hazard_type_for(sector: Sector) -> HazardType:
     for name in (sector.ref_key, sector.name):
         if name and name in SECTOR_TYPES:
@@ -151,6 +167,14 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
         note="发现隐患的单位，如“派出所”“镇应急办”。",
         example="示例：派出所（以“示例”开头的行不会导入）",
     ),
+    # The ledger export's own columns come back too (hazards.ledger_export): a file it wrote can be imported.
+    Column(
+        "hazard_number",
+        "隐患编号",
+        width=18,
+        note="选填。本镇格式（如“某某隐〔2026〕0001”）且未被占用的编号保留；否则导入时按登记年份重新编号。",
+    ),
+    Column("title", "隐患标题", note="选填；留空则取隐患描述的前40个字。"),
     Column(
         "sector", "行业领域", note="须为右侧“可选的行业领域”之一；留空则取企业的主行业领域。决定牵头部门和隐患类别。"
     ),
@@ -171,6 +195,12 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
         note="18位统一社会信用代码。系统中没有该代码的企业时报错，除非上传时勾选“自动登记缺失的企业”。",
         example="91341324MA2XXXXXXX",
     ),
+    Column(
+        "principal",
+        "主要负责人",
+        note="选填。只在导入时自动登记的新企业上记为其主要负责人；已登记企业的负责人不会被改动。",
+    ),
+    Column("principal_phone", "主要负责人电话", note="选填，同主要负责人。"),
     Column("village", "属地", aliases=("所属村",), note="须为右侧“可选的属地（村）”之一；留空则取企业所在村。"),
     Column(
         "description",
@@ -182,14 +212,22 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
     ),
     Column("location", "隐患位置", example="二楼东侧安全出口"),
     Column(
+        "level",
+        "隐患等级",
+        parse=parse_level,
+        choices=tuple(LEVEL_LABELS.values()),
+        note="选填“重大事故隐患/一般事故隐患”；留空为重大事故隐患。",
+    ),
+    Column(
         "method",
         "检查方式*",
+        aliases=("来源渠道",),
         required=True,
         parse=parse_method,
         note="必填。须为右侧“检查方式”之一，决定来源渠道。",
         example="部门检查",
     ),
-    Column("inspector", "检查人", example="张三、李四"),
+    Column("inspector", "检查人", aliases=("发现人",), example="张三、李四"),
     _date(
         "found_on",
         "检查时间*",
@@ -219,6 +257,19 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
         note="日期，写法同检查时间。",
         example=dt.date(2024, 3, 20),
     ),
+    _date("deadline", "整改时限", note="选填，写法同检查时间；留空时未整改隐患取整改完成时间为时限。"),
+    Column(
+        "production_stopped",
+        "是否停产停业整改",
+        parse=parse_bool,
+        choices=("是", "否"),
+        note="选填“是/否”：整改期间是否停产停业。",
+    ),
+    Column("progress_note", "整改进展及未完成原因", aliases=("整改进展",), width=28),
+    Column("accepted_by_unit", "验收单位", note="选填，已整改隐患的验收单位。"),
+    Column("accepted_by_person", "验收人"),
+    _date("accepted_on", "验收日期", note="选填，不早于整改完成时间；留空取整改完成时间。"),
+    _date("closed_on", "销号日期", note="选填，不早于验收日期；留空取验收日期。"),
     Column("responsible_person", "整改责任人", example="王五"),
     Column("measures", "整改措施", aliases=("整改措施及进展",), width=30, example="拆除锁具，清理通道内货物"),
     Column("remark", "备注"),

@@ -13,7 +13,8 @@ from core.dates import local_today
 from core.spreadsheets import ImportResult, RowError, SheetImport, SheetRow, strip_control
 from units.models import Enterprise, Township, User
 
-from ..models import Hazard, HazardEvent, Level
+from ..models import Hazard, HazardEvent
+from ..numbering import NumberBook, registration_year
 from .plan import LedgerPlanner, Lookups, NewEnterprise, RowPlan, found_dates
 from .read import LEDGER_SHEET
 
@@ -59,6 +60,7 @@ class LedgerImport(SheetImport[RowPlan, LedgerImportResult]):
         reason = _("Imported from the ledger file “%(file)s”") % {"file": self.filename}
         self._create_enterprises(self.planner.new_enterprises, reason)
         hazards = [self._hazard(plan) for plan in plans]
+        self._number(hazards, plans)
         # bulk_create writes no history rows; this writes them in bulk too, with who and why.
         hazards = bulk_create_with_history(
             hazards, Hazard, batch_size=BULK_BATCH, default_user=self.actor, default_change_reason=reason
@@ -75,6 +77,15 @@ class LedgerImport(SheetImport[RowPlan, LedgerImportResult]):
         ]
         HazardEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
 
+    def _number(self, hazards: list[Hazard], plans: list[RowPlan]) -> None:
+        """Every imported hazard is registered, so numbered: the number it came with when it is this township's
+        and free, else the next of its year of registration — the kept ones first, so a new one never takes a
+        number a later row keeps. The township row is locked since prepare()."""
+        book = NumberBook(self.township.pk)
+        kept = [book.keep(plan.number) for plan in plans]
+        for hazard, plan, keep in zip(hazards, plans, kept, strict=True):
+            hazard.number = plan.number if keep else book.take(registration_year(hazard.confirmed_at, hazard.found_on))
+
     def _create_enterprises(self, new: list[NewEnterprise], reason: str) -> None:
         for item in new:
             enterprise = Enterprise(
@@ -83,6 +94,8 @@ class LedgerImport(SheetImport[RowPlan, LedgerImportResult]):
                 credit_code=item.credit_code or None,
                 village_id=item.village_id,
                 primary_sector_id=item.sector_id,
+                principal_name=item.principal_name,
+                principal_phone=item.principal_phone,
             )
             enterprise._history_user = self.actor  # type: ignore[attr-defined]
             enterprise._change_reason = reason  # type: ignore[attr-defined]
@@ -94,7 +107,6 @@ class LedgerImport(SheetImport[RowPlan, LedgerImportResult]):
         return Hazard(
             township=self.township,
             enterprise=enterprise,
-            level=Level.MAJOR,  # the county sheet is the major-hazard detail sheet
             is_imported=True,
             reported_by=self.actor,
             **plan.values,

@@ -60,7 +60,7 @@ def fill_snapshots(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hazards', '0010_county_listing'),
+        ('hazards', '0011_hazard_number'),
         ('units', '0005_county'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

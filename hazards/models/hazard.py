@@ -182,6 +182,9 @@ class Hazard(models.Model):
     """事故隐患: one row of the township's hazard ledger."""
 
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("township"))
+    # 隐患编号 (某某隐〔2026〕0001): given at registration (hazards.numbering), unique per township; a report not yet
+    # registered and a dismissed one have none. The ledger's row number (序号) is something else.
+    number = models.CharField(_("hazard number"), max_length=40, blank=True, default="")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
     location = models.CharField(_("location"), max_length=200, blank=True)
@@ -239,6 +242,16 @@ class Hazard(models.Model):
     extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
     extension_days = models.PositiveIntegerField(_("days added by extensions"), default=0)
 
+    # The county ledger's columns beside the 五落实, edited by whoever may edit those (HazardRights.check_edit).
+    production_stopped = models.BooleanField(_("production stopped for rectification (停产停业整改)"), default=False)
+    progress_note = models.TextField(_("progress, and the reason when not completed"), blank=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+    # The acceptance as it was given (hazard_verify): the unit's and the person's names then, the local date. Kept
+    # apart from the closing (销号) date, and not rewritten when a unit or a person is renamed later.
+    accepted_by_unit = models.CharField(_("acceptance unit"), max_length=100, blank=True)
+    accepted_by_person = models.CharField(_("acceptance person"), max_length=100, blank=True)
+    accepted_on = models.DateField(_("acceptance date"), null=True, blank=True)
+
     is_fixed_on_the_spot = models.BooleanField(_("fixed on the spot (立查立改)"), default=False)
     is_imported = models.BooleanField(_("imported from a ledger"), default=False)
     confirmed_at = models.DateTimeField(_("registered at"), null=True, blank=True)
@@ -265,6 +278,10 @@ class Hazard(models.Model):
             # §7 / GB 35181: a 重大火灾隐患 is a major hazard (counted, listed, rectified with its 五落实 as one).
             models.CheckConstraint(
                 name="hazard_major_fire_is_major", condition=Q(is_major_fire=False) | Q(level="major")
+            ),
+            # Numbered per township (the year is part of the number); unnumbered rows are many.
+            models.UniqueConstraint(
+                fields=["township", "number"], condition=~Q(number=""), name="hazard_number_unique_per_township"
             ),
             # A rectifying hazard always has a deadline.
             models.CheckConstraint(
@@ -327,6 +344,11 @@ class Hazard(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("hazards:detail", args=[self.pk])
+
+    @property
+    def named(self) -> str:
+        """How staff name the hazard: its number, then its title (a report not yet registered has no number)."""
+        return f"{self.number} {self.title}" if self.number else self.title
 
     @property
     def is_major(self) -> bool:

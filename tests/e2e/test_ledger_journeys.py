@@ -14,6 +14,7 @@ from hazards.ledger_import import LEDGER_COLUMNS
 from hazards.models import ExportJob, Hazard
 from tests.conftest import World
 from tests.e2e.conftest import login
+from tests.factories import HazardFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,3 +76,25 @@ def test_it_updates_the_export_job_page_until_the_file_is_ready(page: Page, worl
     ExportJob.objects.filter(pk=job.pk).update(state="done", done=8000, file="exports/none.xlsx")
     expect(page.get_by_test_id("export-download")).to_be_visible(timeout=6_000)
     expect(page.get_by_test_id("export-job")).to_have_attribute("data-state", "done")
+
+
+def test_the_office_finds_a_hazard_by_its_number_on_a_phone(phone_page: Page, world: World):
+    here = {"village": world.village_a, "sector": world.sector_a, "enterprise": world.enterprise_a}
+    wanted = HazardFactory(**here, status="confirmed", number="刘圩隐〔2026〕0042", title="脚手架未设连墙件")
+    HazardFactory(**here, status="confirmed", number="刘圩隐〔2026〕0043", title="临边防护缺失")
+    page = phone_page
+    login(page, "office")
+    page.goto("/hazards/")
+    page.locator("input[name=q]").fill("刘圩隐[2026]0042")  # the brackets a phone keyboard has
+    page.locator("input[name=q]").press("Enter")
+    table = page.get_by_test_id("hazard-table")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    card_number = table.get_by_test_id("hazard-number")
+    expect(card_number).to_have_text("刘圩隐〔2026〕0042")
+    expect(card_number).to_be_in_viewport()
+    table.get_by_role("link", name="脚手架未设连墙件").click()
+    page.wait_for_url(f"**/hazards/{wanted.pk}/")
+    expect(page.get_by_test_id("hazard-number")).to_have_text("刘圩隐〔2026〕0042")
+    expect(page.get_by_test_id("hazard-number")).to_be_in_viewport()
+    # Nothing runs off the side of a 390 px screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from hazards.models import Hazard, HazardEvent
+from hazards.numbering import number_prefix, registration_year
 from units.demo import load_demo_data
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,23 @@ def test_it_creates_consistent_hazards_quickly(demo: None):
     assert any(h.days_overdue(today) for h in hazards)
     # Load-test data: bulk inserts without history rows, said so in the help.
     assert Hazard.history.count() == 0
+
+
+def test_every_registered_hazard_is_numbered_once_from_0001_per_year(demo: None):
+    generate("300", "--seed", "4", "--batch", "70")  # several batches: numbering continues across them
+    hazards = list(Hazard.objects.select_related("township"))
+    serials: dict[tuple[int, int], list[int]] = {}
+    for hazard in hazards:
+        if hazard.status in ("reported", "dismissed"):
+            assert hazard.number == ""
+            continue
+        year = registration_year(hazard.confirmed_at, hazard.found_on)
+        prefix = number_prefix(hazard.township.name, year)
+        assert hazard.number.startswith(prefix), hazard.number
+        serials.setdefault((hazard.township_id, year), []).append(int(hazard.number.removeprefix(prefix)))
+    assert len(serials) >= 3  # 2023 to this year
+    for key, taken in serials.items():
+        assert sorted(taken) == list(range(1, len(taken) + 1)), key  # unique and contiguous from 0001
 
 
 def test_it_is_deterministic_with_a_seed(demo: None):

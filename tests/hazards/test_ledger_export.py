@@ -182,9 +182,9 @@ def test_it_writes_chinese_headers_real_dates_and_numbers(client_for, world: Wor
 def test_it_freezes_the_header_and_sets_column_widths(client_for, world: World):
     hazard_in(world)
     sheet = export(client_for(world.office))
-    assert sheet.freeze_panes == f"C{HEADER_ROW + 1}"
-    assert sheet.column_dimensions["C"].width == {c.header: c.width for c in LEDGER_COLUMNS}["隐患描述"]
-    assert "A1:AC1" in {str(r) for r in sheet.merged_cells.ranges}  # 29 columns
+    assert sheet.freeze_panes == f"D{HEADER_ROW + 1}"  # 序号, 隐患编号 and 隐患标题 stay in view
+    assert sheet.column_dimensions["E"].width == {c.header: c.width for c in LEDGER_COLUMNS}["隐患描述"]
+    assert "A1:AQ1" in {str(r) for r in sheet.merged_cells.ranges}  # 43 columns
 
 
 def test_it_neutralises_formulas_and_control_characters(client_for, world: World):
@@ -242,7 +242,8 @@ def test_it_shows_the_closing_date_and_the_listing_level(client_for, world: Worl
         listed_by=world.office,
     )
     row = export(client_for(world.office))[HEADER_ROW + 1]
-    assert row[COLUMN["销号日期/整改完成日期"]].value.date() == dt.date(2024, 5, 21)
+    assert row[COLUMN["销号日期"]].value.date() == dt.date(2024, 5, 21)
+    assert row[COLUMN["整改完成日期"]].value.date() == dt.date(2024, 5, 18)
     assert row[COLUMN["挂牌督办级别"]].value == "县级"
     assert row[COLUMN["隐患等级"]].value == "重大事故隐患"
     assert row[COLUMN["是否逾期"]].value == "否"
@@ -256,7 +257,7 @@ def test_it_writes_the_extensions_granted_and_the_days_they_added(client_for, wo
     rows = {row[COLUMN["隐患标题"]]: row for row in data_rows(export(client_for(world.office)))}
     assert (rows["延期两次"][COLUMN["延期次数"]], rows["延期两次"][COLUMN["延期天数"]]) == (2, 30)
     assert (rows["未延期"][COLUMN["延期次数"]], rows["未延期"][COLUMN["延期天数"]]) == (0, 0)
-    assert HEADERS[-2:] == ["延期次数", "延期天数"]
+    assert HEADERS[-3:-1] == ["延期次数", "延期天数"]
 
 
 def test_it_reads_the_list_in_a_fixed_number_of_queries(client_for, world: World, django_assert_max_num_queries):

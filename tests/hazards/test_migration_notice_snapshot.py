@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.factories import HazardFactory
 
-BEFORE = [("hazards", "0010_county_listing")]
+BEFORE = [("hazards", "0011_hazard_number")]
 AFTER = [("hazards", "0012_notice_snapshot")]
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import re
 import time
 from argparse import ArgumentParser
 from collections.abc import Iterator
@@ -24,7 +23,9 @@ from django.utils.translation import gettext as _
 
 from hazards.ledger_import import hazard_type_for
 from hazards.models import Channel, Hazard, HazardEvent, HazardType, Level, Status
+from hazards.numbering import NumberBook, is_numbered_status, registration_year
 from units.models import Enterprise, Sector, Township, Village
+from units.offices import township_short_name, township_unit_name
 from units.reference import TOWNSHIP_CODE, township_named
 
 START = dt.date(2023, 1, 1)
@@ -193,7 +194,7 @@ class World:
 
     def __init__(self, township: Township) -> None:
         self.township = township
-        self.town = re.sub(r"(镇|乡|街道)$", "", township.name)  # the short name roads are signed with (…段)
+        self.town = township_short_name(township.name)  # the short name roads are signed with (…段)
         self.villages = list(Village.objects.filter(township=township, is_active=True).order_by("pk"))
         sectors = list(Sector.objects.filter(township=township, is_active=True).select_related("lead_unit"))
         self.sectors = {s.pk: s for s in sectors}
@@ -299,6 +300,8 @@ class Generator:
     def __init__(self, world: World, seed: int) -> None:
         self.world = world
         self.rng = random.Random(seed)  # noqa: S311 - load-test data, nothing secret
+        # The acceptors' names draw from their own stream: the hazards of a seed stay those of earlier versions.
+        self.acceptors = random.Random(seed + 1)  # noqa: S311 - load-test data, nothing secret
         self.clock = Clock(timezone.localdate(), timezone.now(), world.township.stock_cutoff)
         self.span = (self.clock.today - START).days
         self.channels = list(CHANNEL_WEIGHTS)
@@ -313,7 +316,7 @@ class Generator:
         major = rng.random() < MAJOR_SHARE
         # §7: a 重大火灾隐患 is major and carries the fire-rescue authority's judgement.
         major_fire = major and place.hazard_type == HazardType.FIRE and rng.random() < 0.5
-        return Hazard(
+        hazard = Hazard(
             township=self.world.township,
             title=problem.title,
             description=f"{place.name}{problem.description}",
@@ -338,11 +341,35 @@ class Generator:
             contingency_plan="落实专人看护，设置警示标志，整改期间停止相关作业" if major else "",
             **lifecycle(rng, found_on, self.clock),
         )
+        for field, value in self._acceptance(place.sector, hazard.verified_at).items():
+            setattr(hazard, field, value)
+        return hazard
+
+    def _acceptance(self, sector: Sector, verified_at: dt.datetime | None) -> dict[str, Any]:
+        """Accepted by the lead unit, as most are; the ledger's 验收 columns filled in like a real one's."""
+        if verified_at is None or sector.lead_unit is None:
+            return {}
+        return {
+            "accepted_by_unit": township_unit_name(self.world.township, sector.lead_unit.name),
+            "accepted_by_person": _person(self.acceptors),
+            "accepted_on": timezone.localdate(verified_at),
+        }
 
     def batches(self, total: int, size: int) -> Iterator[list[Hazard]]:
         # One batch in memory at a time: a million rows need no more memory than five thousand.
         for start in range(0, total, size):
             yield [self.hazard() for _ in range(min(size, total - start))]
+
+
+def _number(hazards: list[Hazard]) -> None:
+    """Registered hazards get their numbers as registration would give them: in the order they were registered,
+    after the township's numbers so far (its row locked for the batch)."""
+    registered = [h for h in hazards if is_numbered_status(h.status)]
+    if not registered:
+        return
+    book = NumberBook(registered[0].township_id)
+    for hazard in sorted(registered, key=lambda h: (h.confirmed_at is None, h.confirmed_at, h.found_on)):
+        hazard.number = book.take(registration_year(hazard.confirmed_at, hazard.found_on))
 
 
 def _event(hazard: Hazard, note: str) -> HazardEvent:
@@ -416,6 +443,7 @@ class Command(BaseCommand):
         for hazards in generator.batches(count, batch):
             # One transaction per batch: an interrupted run leaves whole batches, each hazard with its event.
             with transaction.atomic():
+                _number(hazards)
                 Hazard.objects.bulk_create(hazards)
                 HazardEvent.objects.bulk_create([_event(h, note) for h in hazards])
             created += len(hazards)
