@@ -14,9 +14,8 @@ from playwright.sync_api import Browser, Page, expect
 from hazards import supervision_services as services
 from tests.e2e.conftest import login, screenshot
 from tests.factories import HazardFactory
-from tests.pending_translations import listing_chinese  # noqa: F401  (a fixture)
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("listing_chinese")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DESK = {"width": 1280, "height": 900}
 

@@ -16,10 +16,9 @@ from hazards import supervision_services as services
 from hazards.models import Hazard, Listing
 from hazards.supervision_forms import ListingForm
 from tests.factories import HazardFactory
-from tests.pending_translations import listing_chinese  # noqa: F401  (a fixture)
 from units.models import Enterprise, Unit, User, Village
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("listing_chinese")]
+pytestmark = pytest.mark.django_db
 
 LISTED_ON = dt.date(2026, 3, 2)
 REQUIRED_BY = dt.date(2026, 6, 30)

@@ -9,7 +9,6 @@ import datetime as dt
 import pytest
 
 from tests.factories import HazardFactory
-from tests.pending_translations import listing_chinese  # noqa: F401  (a fixture)
 from units.models import User
 
 BEFORE = [("hazards", "0012_notice_snapshot")]
@@ -17,7 +16,7 @@ AFTER = [("hazards", "0013_listing_notice")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_fills_the_snapshot_of_existing_listings(world, migrator, listing_chinese):  # noqa: F811
+def test_it_fills_the_snapshot_of_existing_listings(world, migrator):
     User.objects.filter(pk=world.village_a_officer.pk).update(full_name="李村干", phone="13900000011")
     hazard = HazardFactory(
         village=world.village_a, sector=world.sector_a, enterprise=world.enterprise_a, level="major",
