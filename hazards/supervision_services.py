@@ -123,6 +123,7 @@ def _listing_snapshot(listing: Listing, hazard: Hazard, terms: ListingTerms) -> 
     listing.production = terms.production
     listing.safeguards = safeguards if terms.production == Production.SAFEGUARDED else ""
     listing.copy_to = terms.copy_to.strip() or listing_notice.default_copy_to(hazard, listing.level, by_county)
+    listing.hazard_number = hazard.number
     listing.hazard_title = hazard.title
     listing.hazard_location = listing_notice.hazard_location(hazard)
     listing.hazard_description = hazard.description
@@ -614,6 +615,7 @@ def notice_issue(*, hazard_id: int, actor: User, issued_on: dt.date, terms: Noti
         enterprise_name=enterprise.name,
         address=enterprise.address,
         location=hazard.location or enterprise.address,
+        hazard_number=hazard.number,
         hazard_title=hazard.title,
         description=hazard.description,
         level=hazard.level,

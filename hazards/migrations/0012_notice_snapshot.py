@@ -45,6 +45,7 @@ def fill_snapshots(apps, schema_editor):
         notice.address = enterprise.address if enterprise else ""
         notice.location = hazard.location or notice.address
         notice.hazard_title = hazard.title
+        notice.hazard_number = hazard.number
         notice.description = hazard.description
         notice.level = hazard.level
         notice.inspected_on = hazard.found_on
@@ -95,6 +96,11 @@ class Migration(migrations.Migration):
             model_name='notice',
             name='enterprise_name',
             field=models.CharField(blank=True, max_length=100, verbose_name='enterprise'),
+        ),
+        migrations.AddField(
+            model_name='notice',
+            name='hazard_number',
+            field=models.CharField(blank=True, max_length=40, verbose_name="hazard number"),
         ),
         migrations.AddField(
             model_name='notice',

@@ -117,6 +117,7 @@ def fill_snapshots(apps, schema_editor):
             listing.supervising_unit_name = supervising(listing, township, listing.office_name)
             listing.copy_to = copy_to(apps, listing, hazard, township)
             listing.hazard_title = hazard.title
+            listing.hazard_number = hazard.number
             listing.hazard_location = " ".join(p for p in (hazard.village.name, hazard.location.strip()) if p)
             listing.hazard_description = hazard.description
             listing.hazard_basis = " ".join(p for p in (hazard.basis.strip(), hazard.clause.strip()) if p)
@@ -161,6 +162,11 @@ class Migration(migrations.Migration):
             model_name='listing',
             name='hazard_location',
             field=models.CharField(blank=True, max_length=300, verbose_name='location'),
+        ),
+        migrations.AddField(
+            model_name='listing',
+            name='hazard_number',
+            field=models.CharField(blank=True, max_length=40, verbose_name="hazard number"),
         ),
         migrations.AddField(
             model_name='listing',

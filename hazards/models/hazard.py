@@ -351,6 +351,11 @@ class Hazard(models.Model):
         return f"{self.number} {self.title}" if self.number else self.title
 
     @property
+    def numbered_title(self) -> str:
+        """The hazard as messages name it: its number, then its title (a report not yet registered: the title)."""
+        return f"{self.number} {self.title}" if self.number else self.title
+
+    @property
     def is_major(self) -> bool:
         return self.level == Level.MAJOR
 

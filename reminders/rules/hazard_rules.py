@@ -52,11 +52,11 @@ class RectificationDeadline(Rule):
         for hazard in qs.select_related("enterprise").iterator(chunk_size=2000):
             deadline: dt.date = hazard.deadline  # type: ignore[assignment]
             if name == "overdue":
-                title = _("Overdue: “%(title)s” was due on %(day)s") % {"title": hazard.title, "day": deadline}
+                title = _("Overdue: “%(title)s” was due on %(day)s") % {"title": hazard.numbered_title, "day": deadline}
             else:
                 days = (deadline - today).days
                 title = _("“%(title)s” must be rectified within %(n)d days (by %(day)s)") % {
-                    "title": hazard.title, "n": days, "day": deadline,
+                    "title": hazard.numbered_title, "n": days, "day": deadline,
                 }  # fmt: skip
             people = [
                 directory.by_enterprise.get(hazard.enterprise_id or 0, []),
@@ -107,7 +107,7 @@ class HazardRegistered(Rule):
                 object_id=hazard.pk,
                 period="registered",
                 title=_("A hazard of %(enterprise)s was registered: %(title)s")
-                % {"enterprise": enterprise.name, "title": hazard.title},
+                % {"enterprise": enterprise.name, "title": hazard.numbered_title},
                 body=_("Level: %(level)s. Please rectify it as the rectification notice requires.")
                 % {"level": hazard.get_level_display()},
                 url=hazard.get_absolute_url(),
@@ -139,7 +139,7 @@ class ListingOverdue(Rule):
                 object_id=listing.pk,
                 period=f"overdue:{listing.required_by.isoformat()}",
                 title=_("Listed hazard past its required date: %(title)s (%(doc)s)")
-                % {"title": hazard.title, "doc": listing.document_number},
+                % {"title": hazard.numbered_title, "doc": listing.document_number},
                 body=_("Required by %(day)s; it is still “%(status)s”.")
                 % {"day": listing.required_by, "status": hazard.get_status_display()},
                 url=hazard.get_absolute_url(),

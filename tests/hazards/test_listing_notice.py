@@ -69,7 +69,7 @@ def hazard(world) -> Hazard:
         village=world.village_a, sector=world.sector_a, enterprise=world.enterprise_a, level="major",
         status="rectifying", title="液化气储罐区防火间距不足", description="储罐区与厂房间距不足十米",
         location="三号仓库东侧", basis="GB 50016", clause="第4.4.1条", found_on=dt.date(2026, 2, 20),
-        deadline=dt.date(2026, 6, 1),
+        deadline=dt.date(2026, 6, 1), number="刘圩隐〔2026〕0003",
     )  # fmt: skip
 
 
@@ -97,6 +97,7 @@ def test_it_prints_a_township_listing_in_the_townships_own_name(world, client_fo
         "notice-authority": "刘圩镇安全生产委员会",
         "listing-document": "刘安委〔2026〕7号",
         "notice-addressee": "刘圩建筑工程有限公司",
+        "notice-hazard-number": "刘圩隐〔2026〕0003",
         "notice-hazard": "液化气储罐区防火间距不足",
         "notice-location": "刘圩村 三号仓库东侧",
         "notice-description": "储罐区与厂房间距不足十米",

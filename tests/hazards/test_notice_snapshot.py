@@ -40,7 +40,7 @@ def hazard(world):  # type: ignore[no-untyped-def]
     return HazardFactory(
         village=world.village_a, sector=world.sector_a, enterprise=ent, level="general", status="rectifying",
         title="安全出口锁闭", description="二楼东侧安全出口被铁链锁闭", location="二号车间",
-        found_on=FOUND, found_by="王检查、李检查", basis="《中华人民共和国消防法》", clause="第二十八条",
+        found_on=FOUND, number="刘圩隐〔2026〕0012", found_by="王检查、李检查", basis="《中华人民共和国消防法》", clause="第二十八条",
         measures="拆除铁链，保持安全出口畅通", deadline=DEADLINE, channel="department",
     )  # fmt: skip
 
@@ -141,6 +141,7 @@ def test_it_prints_each_field_from_the_snapshot(world, hazard, client_for):
             "notice-enterprise",
             "notice-principal",
             "notice-controller",
+            "notice-hazard-number",
             "notice-title",
             "notice-location",
             "notice-description",
@@ -168,6 +169,7 @@ def test_it_prints_each_field_from_the_snapshot(world, hazard, client_for):
         "notice-enterprise": "刘圩木业有限公司",
         "notice-principal": "张主要",
         "notice-controller": "钱实控",
+        "notice-hazard-number": "刘圩隐〔2026〕0012",
         "notice-title": "安全出口锁闭",
         "notice-location": "二号车间",
         "notice-description": "二楼东侧安全出口被铁链锁闭",
