@@ -130,7 +130,7 @@ def test_it_exports_the_county_form_in_the_county_bureaus_name(client, world, ne
     assert [rows["邻镇"][column[h]] for h in picked] == [1, 2, 50, 0.03]
     assert [rows["合计"][column[h]] for h in picked] == [4, 6, 40, 2.18]
     assert rows["刘圩镇"][column["报送情况"]] == "未报送"
-    assert "整改率＝已整改（已验收或已销号）÷发现隐患" in ws.cell(ws.max_row, 1).value
+    assert "整改率＝已整改（已验收或已销号）÷发现隐患" in str(ws.cell(ws.max_row, 1).value)
 
 
 def test_it_names_a_county_department_as_the_filler(client, world, neighbour):

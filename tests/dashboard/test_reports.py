@@ -194,7 +194,7 @@ def test_it_exports_the_monthly_report_in_the_county_format(world, client_for, d
     assert ws.cell(last, 2).value == "合计"
     assert ws.cell(last, column["本月整改投入资金（万元）"] + 1).number_format == "0.00"
     assert ws.cell(last, column["本月一般隐患整改率（%）"] + 1).number_format == "0.0"
-    note = ws.cell(ws.max_row, 1).value
+    note = str(ws.cell(ws.max_row, 1).value)
     assert note.startswith("注：本月：本月发现的隐患；累计：当年1月1日至本月末发现的隐患")
     assert "整改率＝已整改（已验收或已销号）÷发现隐患" in note
 

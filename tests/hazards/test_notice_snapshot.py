@@ -40,8 +40,8 @@ def hazard(world):  # type: ignore[no-untyped-def]
     return HazardFactory(
         village=world.village_a, sector=world.sector_a, enterprise=ent, level="general", status="rectifying",
         title="安全出口锁闭", description="二楼东侧安全出口被铁链锁闭", location="二号车间",
-        found_on=FOUND, number="刘圩隐〔2026〕0012", found_by="王检查、李检查", basis="《中华人民共和国消防法》", clause="第二十八条",
-        measures="拆除铁链，保持安全出口畅通", deadline=DEADLINE, channel="department",
+        found_on=FOUND, found_by="王检查、李检查", basis="《中华人民共和国消防法》", clause="第二十八条",
+        measures="拆除铁链，保持安全出口畅通", deadline=DEADLINE, channel="department", number="刘圩隐〔2026〕0012",
     )  # fmt: skip
 
 
