@@ -156,6 +156,7 @@ def listing_create(
     3. Take the notice's snapshot (_notice_snapshot): the listing authority — required when the system cannot name
        it (city, province) —, the enterprise and its principal, 属地, the supervising contact, production during
        rectification (safeguards named when it continues), the copy-to list and the hazard as it stands.
+       A listing that stops production marks the hazard 停产停业整改 for the ledger.
     4. Create the listing — naming the county when its bureau made it, which makes it the county's to accept and
        delist — and record a LISTED event.
     """
@@ -190,6 +191,10 @@ def listing_create(
             listing.save()
     except IntegrityError as exc:
         raise WorkflowError(_("This hazard is already listed; delist it before listing it again.")) from exc
+    if listing.production == Production.STOPPED and not hazard.production_stopped:
+        # The listing orders production stopped: the hazard's ledger says so too (history keeps the change).
+        hazard.production_stopped = True
+        hazard.save(update_fields=["production_stopped", "updated_at"])
     note = f"{listing} · {listing.county_bureau}" if listing.is_the_countys else str(listing)
     _record(hazard, action=Action.LISTED, actor=actor, note=note)
     return listing

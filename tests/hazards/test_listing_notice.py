@@ -305,3 +305,17 @@ def test_it_prints_in_few_queries(world, client_for, hazard, django_assert_max_n
     printed(client, listing)
     with django_assert_max_num_queries(12):
         printed(client, listing)
+
+
+def test_a_listing_that_stops_production_marks_the_hazard_for_the_ledger(world, hazard):
+    assert not hazard.production_stopped
+    list_it(world, hazard, terms=services.ListingTerms(supervising_contact="王干事", production="stopped"))
+    hazard.refresh_from_db()
+    assert hazard.production_stopped
+    assert hazard.history.first().production_stopped  # the change is in the hazard's history
+
+
+def test_a_listing_with_safeguards_leaves_the_hazard_as_it_was(world, hazard):
+    list_it(world, hazard)  # production continues with safeguards
+    hazard.refresh_from_db()
+    assert not hazard.production_stopped
