@@ -3,10 +3,12 @@ county with its own people, the county bureau and a county department, and a per
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 import pytest
+from celery._state import _set_task_join_will_block, task_join_will_block
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
@@ -184,3 +186,13 @@ def migrator(transactional_db: None):  # type: ignore[no-untyped-def]
     moves = Migrator()
     yield moves
     moves.to_latest()
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_flag() -> Iterator[None]:
+    """Eager tasks run in two threads at once (the race tests) can leave Celery's process-wide "joining would block"
+    flag set; a later test that waits for a real worker's result would then be refused. Each test starts with it as
+    it found it."""
+    before = task_join_will_block()
+    yield
+    _set_task_join_will_block(before)
