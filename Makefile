@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL := postgres://postgres@127.0.0.1:5432/liuwei_safety
 MANAGE := $(BIN)/python manage.py
+# The quick start's port: `make run PORT=8001` when 8000 is taken.
+PORT ?= 8000
 
-.PHONY: run test install lint typecheck migrations-check deploy-check messages messages-check pytest worker beat
+.PHONY: run port-free test install lint typecheck migrations-check deploy-check messages messages-check pytest worker beat
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -15,9 +17,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 
 install: $(VENV)/.installed
 
-# Quick start: SQLite file, tasks run in-process, demo data, http://127.0.0.1:8000
+# Quick start: SQLite file, tasks run in-process, demo data, http://127.0.0.1:$(PORT)
 run: export DEBUG := true
-run: install
+run: port-free install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
 	$(MANAGE) load_demo_data
@@ -25,7 +27,13 @@ run: install
 	$(MANAGE) create_quarter_plans
 	$(MANAGE) generate_hazards 300 --seed 2024 --if-empty
 	$(MANAGE) generate_hazards 40 --seed 2025 --township 341324990 --if-empty
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) send_reminders
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Fails at once, before installing anything, when another program holds the quick start's port.
+port-free:
+	@$(PYTHON) -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); \
+	sys.exit(0 if s.connect_ex(("127.0.0.1", $(PORT))) else "Port $(PORT) on 127.0.0.1 is taken: stop what runs there or use make run PORT=8001")'
 
 # The whole suite on PostgreSQL (DATABASE_URL, default the local server), plus linters and checks.
 test: export DJANGO_SETTINGS_MODULE := liuwei_safety.settings.test

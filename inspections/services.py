@@ -10,6 +10,7 @@ waits for the lock, then finds the inspection moved and is told so; nothing is o
 from __future__ import annotations
 
 import base64
+import re
 import binascii
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
@@ -496,6 +497,25 @@ def _stored_photos(inspection: Inspection, item_id: int | None) -> list[CheckedF
     return photos
 
 
+# Where a checklist item's first statement ends: the rest of the item qualifies it (", or …", "; …").
+_FIRST_STATEMENT = re.compile(r"[，,；;。:：]")
+SHORT_TITLE_LENGTH = 40
+
+
+def short_title(item_text: str) -> str:
+    """A hazard's title from the checklist item it failed: the item's first statement, without the standard's
+    closing 的。 (未落实粉尘清理制度，造成作业现场积尘严重的。 → 未落实粉尘清理制度); the full text goes to the
+    description. A first statement still longer than the title field allows is cut at a word-neutral length with …"""
+    text = " ".join(item_text.split())
+    first = _FIRST_STATEMENT.split(text, maxsplit=1)[0].strip()
+    if first.endswith("的") and len(first) > 1:
+        first = first[:-1]
+    first = first or text
+    if len(first) > SHORT_TITLE_LENGTH:
+        first = first[: SHORT_TITLE_LENGTH - 1] + "…"
+    return first
+
+
 def finding_prefill(answer: InspectionAnswer) -> dict[str, Any]:
     """What a failed item fills in: enterprise, village, the item's sector (else the checklist's, else the
     enterprise's), its clause, suggested level, hazard type and the inspection's channel."""
@@ -504,7 +524,7 @@ def finding_prefill(answer: InspectionAnswer) -> dict[str, Any]:
         item.sector or inspection.sector or (inspection.enterprise.primary_sector if inspection.enterprise else None)
     )
     return {
-        "title": item.text[:60],
+        "title": short_title(item.text),
         "description": "；".join(filter(None, [item.text, answer.note])),
         "location": inspection.place.address if inspection.place else inspection.place_text,
         "village": inspection.village,

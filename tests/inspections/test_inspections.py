@@ -336,3 +336,20 @@ def test_it_offers_no_fix_on_the_spot_and_a_fixed_level_for_a_major_item(world, 
 
     general_form = client.get(reverse("inspections:finding", args=[planned.pk, general.pk])).context["form"]
     assert "fixed_on_the_spot" in general_form.fields and not general_form.fields["level"].disabled
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("未落实粉尘清理制度，造成作业现场积尘严重的。", "未落实粉尘清理制度"),
+        (
+            "除尘器、收尘仓等划分为20区的粉尘爆炸危险场所电气设备不符合防爆要求的。",
+            "除尘器、收尘仓等划分为20区的粉尘爆炸危险场所电气设备不符合防爆要求",
+        ),
+        ("安全出口锁闭", "安全出口锁闭"),
+        ("  ，只有限定语", "，只有限定语"),
+        ("甲" * 60, "甲" * 39 + "…"),
+    ],
+)
+def test_a_hazard_from_a_checklist_item_gets_a_short_title(text, title):
+    assert services.short_title(text) == title

@@ -438,7 +438,7 @@ class Command(BaseCommand):
         return world
 
     def _generate(self, generator: Generator, count: int, batch: int) -> int:
-        note = _("Generated load-test data (generate_hazards).")
+        note = _("Recorded as sample data (generate_hazards).")
         created = 0
         for hazards in generator.batches(count, batch):
             # One transaction per batch: an interrupted run leaves whole batches, each hazard with its event.
