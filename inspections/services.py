@@ -10,9 +10,9 @@ waits for the lock, then finds the inspection moved and is told so; nothing is o
 from __future__ import annotations
 
 import base64
-import re
 import binascii
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
