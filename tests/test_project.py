@@ -52,3 +52,22 @@ def test_it_speaks_chinese_by_default(settings):
     with translation.override("zh-hans"):
         assert translation.gettext("Enterprises") != "Enterprises"
         assert translation.gettext("Log in") == "登录"
+
+
+def test_the_quick_start_stops_at_once_when_its_port_is_taken():
+    import shutil
+    import socket
+    import subprocess
+    from pathlib import Path
+
+    make = shutil.which("make")
+    assert make is not None
+    root = Path(__file__).resolve().parents[1]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = subprocess.run([make, "-s", "port-free", f"PORT={port}"], cwd=root, capture_output=True, text=True)
+    assert busy.returncode != 0 and f"Port {port} on 127.0.0.1 is taken" in busy.stderr
+    free = subprocess.run([make, "-s", "port-free", f"PORT={port}"], cwd=root, capture_output=True, text=True)
+    assert free.returncode == 0, free.stderr
