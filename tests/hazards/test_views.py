@@ -173,3 +173,19 @@ def test_it_shows_on_the_hazard_how_often_and_how_far_its_deadline_was_extended(
     )  # fmt: skip
     page = client_for(world.office).get(hazard.get_absolute_url()).content.decode()
     assert 'data-testid="hazard-extensions"' in page and "17" in page
+
+
+def test_the_hazard_page_puts_what_the_user_can_do_first_and_hides_missing_items_from_who_cannot_fill_them(
+    world, client_for
+):
+    from tests.factories import HazardFactory
+
+    hazard = HazardFactory(
+        village=world.village_a, sector=world.sector_a, enterprise=world.enterprise_a, level="major",
+        status="confirmed", measures="", deadline=None,
+    )  # fmt: skip
+    office = client_for(world.office).get(hazard.get_absolute_url()).content.decode()
+    assert office.index('data-testid="steps"') < office.index('data-testid="next-turn"') < office.index("<dl")
+    assert "尚缺：" in office  # the office fills the 五落实
+    enterprise = client_for(world.ent_a).get(hazard.get_absolute_url()).content.decode()
+    assert "尚缺：" not in enterprise
