@@ -51,14 +51,16 @@ def test_the_office_filters_the_overdue_list_and_pages_through_it_on_a_phone(pho
 def test_the_hazard_list_filters_fold_on_a_phone_and_show_on_a_computer(phone_page: Page, page: Page, world: World):
     login(phone_page, "office")
     phone_page.goto("/hazards/")
-    expect(phone_page.get_by_test_id("hazard-filters")).to_be_hidden()
+    expect(phone_page.locator("#id_q")).to_be_visible()  # the search stays at hand
+    expect(phone_page.get_by_test_id("filter-panel")).to_be_hidden()
     phone_page.get_by_test_id("filter-toggle").click()
-    expect(phone_page.get_by_test_id("hazard-filters")).to_be_visible()
+    expect(phone_page.get_by_test_id("filter-panel")).to_be_visible()
+    expect(phone_page.get_by_label("隐患等级", exact=True)).to_be_visible()
     expect(phone_page.locator("#id_level option").first).to_have_text("全部等级")
     assert fits(phone_page)
     login(page, "office")
     page.goto("/hazards/")
-    expect(page.get_by_test_id("hazard-filters")).to_be_visible()
+    expect(page.get_by_test_id("filter-panel")).to_be_visible()
     expect(page.get_by_test_id("filter-toggle")).to_be_hidden()
 
 
