@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.management import call_command
 from django.urls import Resolver404, resolve, reverse
+
+from units.demo import load_demo_data
+from units.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -63,11 +68,9 @@ def _opens(response) -> bool:  # type: ignore[no-untyped-def]
     return response.status_code == 200 and not urlsplit(last).path.startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("who", ROLES)
-def test_it_opens_every_link_of_the_menu_and_the_home_page(client, world, who):
+def broken_links(client) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """The home page and the menu (in base.html, on every page), then every link and GET form of the pages they
-    open: the buttons of each list. A route is followed once per role (one hazard's page stands for all)."""
-    client.force_login(getattr(world, who))
+    open: the buttons of each list. A route is followed once (one hazard's page stands for all)."""
     home = client.get(reverse("home"))
     assert home.status_code == 200
     first = [u for u in links_of(home.content.decode()) if not u.startswith(SKIP)]
@@ -90,7 +93,25 @@ def test_it_opens_every_link_of_the_menu_and_the_home_page(client, world, who):
                 followed = client.get(link, follow=True)
                 if not _opens(followed):
                     broken[f"{url} -> {link}"] = followed.status_code
-    assert broken == {}
+    return broken
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_it_opens_every_link_of_the_menu_and_the_home_page(client, world, who):
+    client.force_login(getattr(world, who))
+    assert broken_links(client) == {}
+
+
+def test_every_demo_login_opens_every_link_of_its_menu_and_home_page(client):
+    """The quick start's people (make run), with generated hazards: what a first-time visitor clicks."""
+    result = load_demo_data()
+    call_command("generate_hazards", "60", "--seed", "14", "--force", stdout=StringIO())
+    broken = {}
+    for username, _role, _description in result.logins:
+        client.force_login(User.objects.get(username=username))
+        broken[username] = broken_links(client)
+    assert {user: links for user, links in broken.items() if links} == {}
+    assert len(broken) > 5
 
 
 def test_a_department_officer_sees_no_places_at_risk_entry(client, world):
