@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import F, Q, QuerySet
+from django.forms import NullBooleanSelect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,9 @@ SORTS = {
 DEFAULT_SORT = "-found"
 
 
+# A yes/no filter left empty shows every row: "all", not Django's "unknown". The values are NullBooleanSelect's.
+YES_NO_ALL = [("unknown", _("all")), ("true", _("yes")), ("false", _("no"))]
+
 BRACKETS = str.maketrans("[]【】(){}（）［］", "〔〕〔〕〔〕〔〕〔〕〔〕")
 
 
@@ -55,20 +59,32 @@ class HazardFilter(django_filters.FilterSet):
     township = django_filters.ModelChoiceFilter(
         label=_("township"), queryset=Township.objects.none(), empty_label=_("all townships")
     )
-    village = django_filters.ModelChoiceFilter(label=_("village"), queryset=Village.objects.none())
-    sector = django_filters.ModelChoiceFilter(label=_("sector"), queryset=Sector.objects.none())
-    lead_unit = django_filters.ModelChoiceFilter(label=_("lead unit"), queryset=Unit.objects.none())
-    level = django_filters.ChoiceFilter(label=_("level"), choices=Level.choices)
-    hazard_type = django_filters.ChoiceFilter(label=_("hazard type"), choices=HazardType.choices)
+    # Each empty choice says what it means ("all villages"), not "---------" (issue 14).
+    village = django_filters.ModelChoiceFilter(
+        label=_("village"), queryset=Village.objects.none(), empty_label=_("all villages")
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label=_("sector"), queryset=Sector.objects.none(), empty_label=_("all sectors")
+    )
+    lead_unit = django_filters.ModelChoiceFilter(
+        label=_("lead unit"), queryset=Unit.objects.none(), empty_label=_("all lead units")
+    )
+    level = django_filters.ChoiceFilter(label=_("level"), choices=Level.choices, empty_label=_("all levels"))
+    hazard_type = django_filters.ChoiceFilter(
+        label=_("hazard type"), choices=HazardType.choices, empty_label=_("all hazard types")
+    )
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=Status.choices)
     open = django_filters.BooleanFilter(label=_("open"), method="filter_open")
-    channel = django_filters.ChoiceFilter(label=_("source channel"), choices=Channel.choices)
+    channel = django_filters.ChoiceFilter(
+        label=_("source channel"), choices=Channel.choices, empty_label=_("all channels")
+    )
     overdue = django_filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
     listed = django_filters.BooleanFilter(label=_("listed for supervision"), method="filter_listed")
     stock = django_filters.ChoiceFilter(
         label=_("stock / increment"),
         choices=[("stock", _("stock (found before the cut-off)")), ("increment", _("increment"))],
         method="filter_stock",
+        empty_label=_("stock and increment"),
     )
     enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id")
     found_from = django_filters.DateFilter(label=_("found from"), field_name="found_on", lookup_expr="gte")
@@ -82,6 +98,7 @@ class HazardFilter(django_filters.FilterSet):
         label=_("listing level"),
         choices=[*ListingLevel.choices, ("county_plus", _("county level and above"))],
         method="filter_listing_level",
+        empty_label=_("all listing levels"),
     )
     dismissed = django_filters.BooleanFilter(label=_("dismissed"), method="filter_dismissed")
     on_time = django_filters.BooleanFilter(label=_("rectified by the deadline"), method="filter_on_time")
@@ -130,6 +147,8 @@ class HazardFilter(django_filters.FilterSet):
             field.widget.attrs["class"] = css
             if name.endswith(("_from", "_to")):
                 field.widget.input_type = "date"
+            if isinstance(field.widget, NullBooleanSelect):
+                field.widget.choices = YES_NO_ALL  # its empty choice would read "unknown"
 
     @property
     def qs(self) -> QuerySet[Hazard]:
@@ -223,6 +242,35 @@ class HazardFilter(django_filters.FilterSet):
 
     def filter_sort(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
         return qs.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT]))
+
+
+class OverdueFilter(django_filters.FilterSet):
+    """The overdue page's filters: where, who leads and how serious; the same choices as the ledger's."""
+
+    village = django_filters.ModelChoiceFilter(
+        label=_("village"), queryset=Village.objects.none(), empty_label=_("all villages")
+    )
+    lead_unit = django_filters.ModelChoiceFilter(
+        label=_("lead unit"), queryset=Unit.objects.none(), empty_label=_("all lead units")
+    )
+    level = django_filters.ChoiceFilter(label=_("level"), choices=Level.choices, empty_label=_("all levels"))
+
+    class Meta:
+        model = Hazard
+        fields: list[str] = []
+        form = BoundedForm
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ledger = HazardFilter(scope=scope)
+        for name in ("village", "lead_unit"):
+            self.filters[name].queryset = ledger.filters[name].queryset  # type: ignore[attr-defined]
+        for field in self.form.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+    @property
+    def active(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.filters)
 
 
 def filtered_hazards(data: Any, base: QuerySet[Hazard], scope: Scope) -> tuple[HazardFilter, QuerySet[Hazard]]:

@@ -14,24 +14,25 @@ from core import menu, panels, work_queue
 from core.dates import local_today
 from core.work_queue import QueueEntry, Urgency, Waiting
 from units.models import Role
-from units.navigation import ALL_ROLES, FIELD, OFFICE, READERS, seen_by
+from units.navigation import ALL_ROLES, FIELD, OFFICE, by_scope, seen_by
 
-from .access import hazards_visible_to
+from .access import ESCALATION_READERS, hazards_visible_to, may_see_hazard_list
 from .models import DEADLINE_STATUSES, Status
 
 HAZARDS = menu.groups.add(menu.MenuGroup("hazards", _("Hazards"), order=20))
-for order, (label, url_name, roles) in enumerate(
+# Where a page has its own rule of who may open it, its entry asks that rule (units.navigation.by_scope).
+for order, (label, url_name, visible) in enumerate(
     (
-        (_("Hazard ledger"), "hazards:list", ALL_ROLES),
-        (_("Overdue"), "hazards:overdue", FIELD),
-        (_("Listed supervision"), "hazards:listings", FIELD),
-        (_("County-level listings"), "hazards:county_listings", (Role.COUNTY, Role.COUNTY_DEPARTMENT)),
-        (_("Escalations"), "hazards:escalations", READERS),
-        (_("Import ledger"), "hazards:ledger_import", OFFICE),
-        (_("Nobody can act"), "hazards:stuck", OFFICE),
+        (_("Hazard ledger"), "hazards:list", by_scope(may_see_hazard_list)),
+        (_("Overdue"), "hazards:overdue", seen_by(*FIELD)),
+        (_("Listed supervision"), "hazards:listings", seen_by(*FIELD)),
+        (_("County-level listings"), "hazards:county_listings", seen_by(Role.COUNTY, Role.COUNTY_DEPARTMENT)),
+        (_("Escalations"), "hazards:escalations", seen_by(*ESCALATION_READERS)),
+        (_("Import ledger"), "hazards:ledger_import", seen_by(*OFFICE)),
+        (_("Nobody can act"), "hazards:stuck", seen_by(*OFFICE)),
     )
 ):
-    menu.entries.add(menu.MenuEntry(HAZARDS.key, label, url_name, seen_by(*roles), order=order))
+    menu.entries.add(menu.MenuEntry(HAZARDS.key, label, url_name, visible, order=order))
 
 
 def _enterprise_hazards(request: HttpRequest, enterprise: Any) -> dict[str, Any]:

@@ -54,6 +54,7 @@ from .access import (
     typical_fire_entries_visible_to,
 )
 from .evidence import hazard_file_label
+from .filters import OverdueFilter
 from .models import (
     OPEN_STATUSES,
     RUNG_ORDER,
@@ -85,6 +86,7 @@ from .supervision_forms import (
 )
 
 PAGE_SIZE = 50
+OVERDUE_PAGE_SIZE = 20
 # The enterprise's list (清单制管理, §18) keeps a hazard until it is closed.
 ENTERPRISE_LIST_STATUSES = (*OPEN_STATUSES, Status.VERIFIED)
 
@@ -354,7 +356,10 @@ def overdue_hazards(user: Any) -> QuerySet[Hazard]:
 @login_required
 def overdue(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
-    page = Paginator(overdue_hazards(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Twenty to a page: a phone shows each hazard as a card (issue 14). An invalid filter shows nothing.
+    flt = OverdueFilter(request.GET or None, queryset=overdue_hazards(request.user), scope=scope)
+    rows = flt.qs if not flt.is_bound or flt.is_valid() else flt.queryset.none()
+    page = Paginator(rows, OVERDUE_PAGE_SIZE).get_page(request.GET.get("page"))
     today = local_today()
     for hazard in page:
         hazard.overdue_days = hazard.days_overdue(today)  # type: ignore[attr-defined]
@@ -367,6 +372,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     # Reports past the township's time limit for confirmation have no deadline yet but are overdue all the same.
     unconfirmed = cast(HazardQuerySet, hazards_visible_to(request.user)).confirmation_overdue().count()
     context = {
+        "filter": flt,
         "page_obj": page,
         "querystring": _querystring(request),
         "next": request.get_full_path(),

@@ -273,6 +273,13 @@ def places_visible_to(user: Any) -> QuerySet[PlaceAtRisk]:
     return PlaceAtRisk.objects.filter(get_scope(user).q(township="township", village="village"))
 
 
+def may_see_places(user: Any) -> bool:
+    """The list of places at risk is the office's, leadership's and the village officers' (§13); a department has
+    no places of its own, so neither the page nor its menu entry is theirs."""
+    scope = get_scope(user)
+    return bool(scope.all_townships or scope.village_ids)
+
+
 def may_manage_places_of(user: Any, village: Village) -> bool:
     """The office registers places anywhere in its township, a village officer in their own villages."""
     scope = get_scope(user)

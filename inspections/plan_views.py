@@ -366,7 +366,7 @@ def _place_for(request: HttpRequest, pk: int, *, manage: bool = False) -> PlaceA
 def place_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     scope = get_scope(user)
-    if not (scope.all_townships or scope.village_ids):
+    if not access.may_see_places(user):
         raise Http404
     form = PlaceFilterForm(request.GET or None, scope=scope)
     data = _cleaned(form)

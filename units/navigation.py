@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from core.menu import Visible
 
-from .access import get_scope
+from .access import Scope, get_scope
 from .models import Role
 
 READERS = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
@@ -22,5 +23,15 @@ def seen_by(*roles: str) -> Visible:
 
     def visible(user: Any) -> bool:
         return get_scope(user).has_role(*roles)
+
+    return visible
+
+
+def by_scope(rule: Callable[[Scope], bool]) -> Visible:
+    """Visible to whom the page's own rule lets in: the view and its menu entry ask the same function, so the menu
+    never offers a page that answers 404 (issue 14)."""
+
+    def visible(user: Any) -> bool:
+        return rule(get_scope(user))
 
     return visible

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Only with DEBUG (the quick start): the Chinese 404/403/500 pages instead of Django's debug page.
+    "core.middleware.FriendlyErrorPagesMiddleware",
     # Must be last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

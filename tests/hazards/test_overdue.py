@@ -141,14 +141,6 @@ def test_it_runs_a_constant_number_of_queries(world, client_for):
     assert few == many
 
 
-def test_it_pages_fifty_at_a_time(world, client_for):
-    for i in range(51):
-        overdue_hazard(world, late=i + 1)
-    client = client_for(world.office)
-    assert client.get(reverse("hazards:overdue")).content.decode().count('data-testid="overdue-row"') == 50
-    assert client.get(reverse("hazards:overdue"), {"page": 2}).content.decode().count('data-testid="overdue-row"') == 1
-
-
 def test_it_shows_reports_waiting_past_the_confirmation_limit_and_links_to_them(world, client_for):
     import time_machine
     from django.utils import timezone
