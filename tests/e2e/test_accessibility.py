@@ -27,10 +27,12 @@ PAGES = {
     "inspection-form": "/inspections/new/",
     "dashboard": "/dashboard/",
     "overdue": "/hazards/overdue/",
+    # Pages found failing once: filters without a label, wide tables that scroll without a keyboard.
+    "enterprise-list": "/units/enterprises/",
+    "monthly-report": "/dashboard/reports/monthly/",
+    "statistics": "/dashboard/reports/statistics/",
 }
-OFFICE_PAGES = list(PAGES)
-# The village officer has no dashboard; the rest are the village's own.
-VILLAGE_PAGES = [name for name in PAGES if name != "dashboard"]
+MAIN_PAGES = ["home", "hazard-list", "hazard-detail", "report-form", "inspection-form", "dashboard", "overdue"]
 
 
 def _hazards(world: Any) -> Hazard:
@@ -78,11 +80,15 @@ def _check(page: Page, username: str, names: list[str], hazard: Hazard) -> None:
 
 
 def test_it_finds_no_serious_violation_on_the_offices_pages(page: Page, world):
-    _check(page, "office", OFFICE_PAGES, _hazards(world))
+    _check(page, "office", MAIN_PAGES, _hazards(world))
 
 
 def test_it_finds_no_serious_violation_on_the_village_officers_pages_on_a_phone(phone_page: Page, world):
-    _check(phone_page, "village_a", VILLAGE_PAGES, _hazards(world))
+    _check(phone_page, "village_a", MAIN_PAGES, _hazards(world))
+
+
+def test_it_finds_no_serious_violation_on_the_reports_and_the_enterprise_list_on_a_phone(phone_page: Page, world):
+    _check(phone_page, "office", ["enterprise-list", "monthly-report", "statistics"], _hazards(world))
 
 
 def test_it_reports_a_violation_readably(page: Page, live_server):
