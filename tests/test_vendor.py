@@ -12,7 +12,7 @@ VENDOR = ROOT / "static" / "vendor"
 SUMS = VENDOR / "SHA256SUMS"
 VENDOR_MD = VENDOR / "VENDOR.md"
 NOT_LISTED = {"SHA256SUMS", "VENDOR.md"}
-PACKAGES = ("bootstrap", "htmx", "echarts")
+PACKAGES = ("bootstrap", "htmx", "echarts", "axe-core")
 SUM_LINE = re.compile(r"^([0-9a-f]{64})  (\S+)$")
 SOURCE_MAP = re.compile(r"sourceMappingURL=(\S+?)\s*(?:\*/)?\s*$", re.MULTILINE)
 
@@ -79,23 +79,30 @@ def shipped_versions():
     bundle = read_text("bootstrap/js/bootstrap.bundle.min.js")
     htmx = read_text("htmx/htmx.min.js")
     echarts = read_text("echarts/echarts.min.js")
+    axe = read_text("axe-core/axe.min.js")
 
     css_version = re.search(r"\* Bootstrap\s+v(\d+\.\d+\.\d+) ", css)
     js_version = re.search(r"\* Bootstrap v(\d+\.\d+\.\d+) ", bundle)
     htmx_version = re.search(r'\bversion:"(\d+\.\d+\.\d+)"', htmx)
     echarts_version = re.search(r'\.version="(\d+\.\d+\.\d+)"', echarts)
+    axe_banner = re.match(r"/\*! axe v(\d+\.\d+\.\d+)\n", axe)
+    axe_version = re.search(r'\baxe\.version="(\d+\.\d+\.\d+)"', axe)
     for label, match in [
         ("bootstrap css banner", css_version),
         ("bootstrap js banner", js_version),
         ("htmx version", htmx_version),
         ("echarts version", echarts_version),
+        ("axe-core banner", axe_banner),
+        ("axe-core version", axe_version),
     ]:
         assert match, f"could not find the {label} in the shipped file"
     assert css_version.group(1) == js_version.group(1), "bootstrap css and js versions differ"
+    assert axe_banner.group(1) == axe_version.group(1), "axe-core banner and version differ"
     return {
         "bootstrap": css_version.group(1),
         "htmx.org": htmx_version.group(1),
         "echarts": echarts_version.group(1),
+        "axe-core": axe_version.group(1),
     }
 
 
