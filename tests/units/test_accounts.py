@@ -350,3 +350,23 @@ def test_it_shows_the_people_menu_entry_to_the_office_only(client, world):
     assert reverse("units:people") in client.get(reverse("home")).content.decode()
     client.force_login(world.village_a_officer)
     assert reverse("units:people") not in client.get(reverse("home")).content.decode()
+
+
+def test_it_shows_a_deactivated_persons_open_work_as_nobodys(world):
+    from django.utils import timezone
+
+    from hazards.responsibility import stuck_items
+    from inspections.models import Inspection, WorkProblem
+
+    inspection = Inspection.objects.create(
+        township=world.township, kind="supervision", channel="supervision", village=world.village_b,
+        created_by=world.office,
+    )  # fmt: skip
+    problem = WorkProblem.objects.create(
+        township=world.township, inspection=inspection, description="未建立隐患台账", village=world.village_b,
+        deadline=timezone.localdate(), created_by=world.office,
+    )  # fmt: skip
+    assert [i.obj for i in stuck_items(world.township) if i.nobody] == []
+    person = world.village_b_officer
+    services.person_set_active(actor=world.office, township=world.township, person=person, active=False)
+    assert [i.obj for i in stuck_items(world.township) if i.nobody] == [problem]
