@@ -127,7 +127,7 @@ def test_it_lists_the_people_in_a_fixed_number_of_queries(client, world, django_
         )
     client.force_login(world.office)
     client.get(reverse("units:people"))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("units:people"), {"page": 2})
     assert response.status_code == 200
 
