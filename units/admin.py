@@ -127,5 +127,5 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "full_name", "phone")
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        (_("Contact"), {"fields": ("full_name", "phone", "email_notifications")}),
+        (_("Contact"), {"fields": ("full_name", "phone", "email_notifications", "must_change_password")}),
     )

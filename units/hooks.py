@@ -26,6 +26,7 @@ for order, (label, url_name, roles) in enumerate(
         (_("Supervision groups"), "units:group_list", (*READERS, Role.COUNTY)),
         (_("Import enterprises"), "units:enterprise_import", OFFICE),
         (_("Township settings"), "units:township_settings", OFFICE),
+        (_("People and roles"), "units:people", OFFICE),
     )
 ):
     menu.entries.add(menu.MenuEntry(ORGANISATION.key, label, url_name, seen_by(*roles), order=order))

@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect
 from django.template import loader
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .access import current_township_id
@@ -106,4 +108,22 @@ class CurrentTownshipMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         current_township_id(request)
+        return self.get_response(request)
+
+
+class MustChangePasswordMiddleware:
+    """A person given a temporary password by the office (User.must_change_password) reaches no page but the password
+    change page (and logging out) until they have chosen their own."""
+
+    ALLOWED = ("password_change", "password_change_done", "logout")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and getattr(user, "must_change_password", False):
+            allowed = {reverse(name) for name in self.ALLOWED}
+            if request.path_info not in allowed:
+                return redirect("password_change")
         return self.get_response(request)

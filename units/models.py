@@ -371,6 +371,9 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=30, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     email_notifications = models.BooleanField(_("receive reminders by e-mail"), default=True)
+    # Set when the office gives a temporary password: until the person chooses their own, every page sends them to
+    # the password change page (units.middleware.MustChangePasswordMiddleware).
+    must_change_password = models.BooleanField(_("must change password at next login"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -554,3 +557,44 @@ class SupervisionGroup(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("units:group_detail", args=[self.pk])
+
+
+class AccountEvent(models.Model):
+    """Who did what to a person's account and when: created, a role given or taken, deactivated, password reset.
+
+    Role changes are also in the assignment's own history; this row keeps the account's story in one list.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("account created")
+        ROLE_GIVEN = "role_given", _("role given")
+        ROLE_TAKEN = "role_taken", _("role taken away")
+        DEACTIVATED = "deactivated", _("account deactivated")
+        REACTIVATED = "reactivated", _("account reactivated")
+        PASSWORD_RESET = "password_reset", _("temporary password set")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_events", verbose_name=_("user"))
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township"))
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by"))
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("role")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="account_event_action_valid",
+                condition=Q(
+                    action__in=["created", "role_given", "role_taken", "deactivated", "reactivated", "password_reset"]
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.user}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import imports, views
+from . import account_views, imports, views
 
 app_name = "units"
 
@@ -30,4 +30,12 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("enterprises/<int:pk>/active/", views.enterprise_toggle, name="enterprise_toggle"),
+    path("people/", account_views.people, name="people"),
+    path("people/new/", account_views.person_new, name="person_new"),
+    path("people/<int:pk>/", account_views.person_detail, name="person_detail"),
+    path("people/<int:pk>/roles/", account_views.person_roles, name="person_roles"),
+    path("people/<int:pk>/roles/<int:assignment_pk>/end/", account_views.person_role_end, name="person_role_end"),
+    path("people/<int:pk>/deactivate/", account_views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", account_views.person_reactivate, name="person_reactivate"),
+    path("people/<int:pk>/password/", account_views.person_reset_password, name="person_reset_password"),
 ]

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The township a user of several acts in, settled before any scope is computed.
     "units.middleware.CurrentTownshipMiddleware",
+    # Issue 14: a temporary password set by the office must be changed before anything else.
+    "units.middleware.MustChangePasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Issue 10: NUL characters and lone surrogates answer 400 before any view reads them.
     "units.middleware.RefuseUnstorableInput",

@@ -88,7 +88,7 @@ from tests.robustness.walker import (
     urlencoded,
 )
 from units.middleware import unstorable
-from units.models import Enterprise, Sector, SupervisionGroup, Township, Unit, Village
+from units.models import Assignment, Enterprise, Sector, SupervisionGroup, Township, Unit, User, Village
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +167,11 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     "units:group_detail": {"pk": _rows(SupervisionGroup)},
     "units:township_settings_save": {"pk": _rows(Township)},
     **{f"units:enterprise_{v}": {"pk": _rows(Enterprise)} for v in ("detail", "edit", "toggle")},
+    **{
+        f"units:person_{v}": {"pk": _rows(User)}
+        for v in ("detail", "roles", "deactivate", "reactivate", "reset_password")
+    },
+    "units:person_role_end": {"pk": _rows(User), "assignment_pk": _rows(Assignment)},
     **{
         f"hazards:{v}": {"pk": _rows(Hazard)}
         for v in (
