@@ -283,11 +283,11 @@ def test_it_keeps_the_last_office_account(world):
     AssignmentFactory(user=second, role=Role.OFFICE, township=world.township)
     services.person_set_active(actor=world.office, township=world.township, person=second, active=False)
     # office2 deactivated: office is the last one; nobody (here: the administrator) may deactivate it
-    with pytest.raises(WorkflowError, match="last active office"):
+    with pytest.raises(WorkflowError, match="最后一个在用的安委办账号"):
         services.person_set_active(actor=world.admin, township=world.township, person=world.office, active=False)
     office_role = world.office.assignments.get(role=Role.OFFICE)
     AssignmentFactory(user=world.office, role=Role.LEADERSHIP, township=world.township)
-    with pytest.raises(WorkflowError, match="last active office"):
+    with pytest.raises(WorkflowError, match="最后一个在用的安委办账号"):
         services.person_role_take(actor=world.admin, township=world.township, assignment=office_role)
     world.office.refresh_from_db()
     assert world.office.is_active
@@ -301,7 +301,7 @@ def test_it_refuses_the_administrators_account(world):
 
 
 def test_it_refuses_a_person_who_also_works_in_another_township(world):
-    with pytest.raises(WorkflowError, match="another township"):
+    with pytest.raises(WorkflowError, match="还在其他乡镇或县里任职"):
         services.person_password_reset(actor=world.office, township=world.township, person=world.two_townships)
 
 
