@@ -68,6 +68,38 @@ def hazards_visible_to(user: Any) -> QuerySet[Hazard]:
     return Hazard.objects.filter(hazard_scope_q(get_scope(user)))
 
 
+def verifiable_q(scope: Scope) -> Q:
+    """The hazards pending acceptance that the user may accept: `verifiers_for()` and `hazard_roles()` written as one
+    query, for the work queue and the list it links to. The office of the township accepts any (in its own right or
+    as the verifier of last resort); a unit's staff those whose verifiers include their unit."""
+    q = Q(township__in=scope.office_townships)
+    if scope.unit_ids:
+        units = Unit.objects.filter(pk__in=scope.unit_ids, is_active=True, is_safety_office=False)
+        leading = units.filter(duty_kind__in=[DutyKind.SUPERVISION, DutyKind.SECTOR])
+        general = Q(level=Level.GENERAL, lead_unit__in=leading)
+        supervising = units.filter(duty_kind=DutyKind.SUPERVISION)
+        major = Q(level=Level.MAJOR) & (
+            Q(lead_unit__in=supervising)
+            | Q(sector__in=Sector.participating_units.through.objects.filter(unit__in=supervising).values("sector"))
+        )
+        # Never the unit that operates the place (§3): its own staff do not accept its own hazard.
+        own_place = Q(enterprise__operated_by__in=scope.unit_ids)
+        q |= (general | major) & ~own_place
+    return Q(status=Status.PENDING_ACCEPTANCE) & q
+
+
+def extension_deciders_q(scope: Scope) -> Q:
+    """The hazards with an extension request the user may decide (`HazardRights.check_decide_extension`): the office
+    of the township any, the lead or participating unit a general hazard's — never their own request."""
+    q = Q(township__in=scope.office_townships)
+    if scope.unit_ids:
+        q |= Q(level=Level.GENERAL) & (Q(lead_unit__in=scope.unit_ids) | Q(sector__in=scope.sector_ids))
+    pending = DeadlineExtension.objects.filter(decision=DeadlineExtension.Decision.PENDING)
+    if scope.user_id is not None:
+        pending = pending.exclude(requested_by=scope.user_id)
+    return Q(pk__in=pending.values("hazard")) & q
+
+
 def get_hazard_for_user(user: Any, pk: Any) -> Hazard:
     qs = hazards_visible_to(user).select_related(
         "township", "enterprise", "village", "sector", "lead_unit", "reported_by"

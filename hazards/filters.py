@@ -17,7 +17,7 @@ from units.credit_code import normalise_credit_code
 from units.forms import BoundedForm
 from units.models import Sector, Township, Unit, Village
 
-from .access import may_see_channels
+from .access import extension_deciders_q, may_see_channels, verifiable_q
 from .models import (
     DEADLINE_STATUSES,
     RECTIFIED_STATUSES,
@@ -106,6 +106,11 @@ class HazardFilter(django_filters.FilterSet):
         label=_("overdue for confirmation"), method="filter_confirmation_overdue"
     )
     extended = django_filters.BooleanFilter(label=_("deadline extended"), method="filter_extended")
+    # What waits for the user (the home page's queue links here): the acceptances and extensions they decide.
+    to_verify = django_filters.BooleanFilter(label=_("awaiting my acceptance"), method="filter_to_verify")
+    extension_to_decide = django_filters.BooleanFilter(
+        label=_("extension request awaiting my decision"), method="filter_extension_to_decide"
+    )
     sort = django_filters.ChoiceFilter(
         label=_("sort"),
         choices=[
@@ -127,6 +132,7 @@ class HazardFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.scope = scope
         towns = scope.township_ids
         self.filters["township"].queryset = Township.objects.filter(pk__in=towns).order_by("code")  # type: ignore[attr-defined]
         self.several_townships = len(towns) > 1
@@ -239,6 +245,18 @@ class HazardFilter(django_filters.FilterSet):
         if value is None:
             return qs
         return qs.filter(extension_count__gt=0) if value else qs.filter(extension_count=0)
+
+    def filter_to_verify(self, qs: QuerySet[Hazard], name: str, value: bool | None) -> QuerySet[Hazard]:
+        if value is None:
+            return qs
+        mine = verifiable_q(self.scope)
+        return qs.filter(mine) if value else qs.exclude(mine)
+
+    def filter_extension_to_decide(self, qs: QuerySet[Hazard], name: str, value: bool | None) -> QuerySet[Hazard]:
+        if value is None:
+            return qs
+        mine = extension_deciders_q(self.scope)
+        return qs.filter(mine) if value else qs.exclude(mine)
 
     def filter_sort(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
         return qs.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT]))

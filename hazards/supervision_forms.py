@@ -228,8 +228,15 @@ class TypicalFireRemoveForm(StyledFormMixin, forms.Form):
 
 
 class ListingFilterForm(BoundedFormMixin, forms.Form):
+    SOON, PAST = "soon", "past"
     level = forms.ChoiceField(
         label=_("listing level"), choices=[("", _("All levels")), *ListingLevel.choices], required=False
+    )
+    # The home page's queue links here: the hazards still under rectification whose required date is near or past.
+    due = forms.ChoiceField(
+        label=_("required date"),
+        choices=[("", _("any required date")), (SOON, _("required within 15 days")), (PAST, _("required date past"))],
+        required=False,
     )
 
 

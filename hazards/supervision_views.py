@@ -68,6 +68,7 @@ from .models import (
     Status,
     next_rung,
 )
+from .models.supervision import listing_due_q
 from .supervision_forms import (
     CountyListingFilterForm,
     DelistForm,
@@ -198,15 +199,20 @@ def listings(request: HttpRequest) -> HttpResponse:
         "hazard__village", "hazard__enterprise", "supervising_unit", "supervising_department", "listed_by_county"
     )
     form = ListingFilterForm(request.GET or None)
-    level = form.cleaned_data["level"] if form.is_valid() else ""
+    valid = form.is_valid()
+    level = form.cleaned_data["level"] if valid else ""
     if level:
         qs = qs.filter(level=level)
+    due = form.cleaned_data["due"] if valid else ""
+    if due:
+        qs = qs.filter(listing_due_q(due, local_today()))
     qs = qs.filter(delisted_on__isnull=True).order_by("required_by", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
         "levels": ListingLevel.choices,
         "level": level,
+        "due": due,
         "today": local_today(),
         "querystring": _querystring(request),
     }

@@ -13,14 +13,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import menu, panels, work_queue
+from core.dates import local_today, quarter_of
 from core.work_queue import QueueEntry, Urgency, Waiting
 from hazards.responsibility import register_stuck_source
 from units.access import enterprises_visible_to
-from units.models import Enterprise
+from units.models import Enterprise, Role
 from units.navigation import ALL_ROLES, FIELD, READERS, seen_by
 
 from . import plans
-from .access import may_see_places, problems_visible_to
+from .access import may_see_places, own_enterprises, problems_visible_to
 from .models import InspectionHazard, WorkProblem
 from .stuck import stuck_problems
 
@@ -87,6 +88,19 @@ def _problems_overdue(user: Any) -> Waiting:
     return Waiting(count, _url("inspections:problems", state=WorkProblem.State.OPEN, overdue="on"))
 
 
+def _visits_to_do(user: Any) -> Waiting:
+    year, quarter = quarter_of(local_today())
+    count = plans.visits_to_do(user, year=year, quarter=quarter).count()
+    return Waiting(count, _url("inspections:quarter_board", year=str(year), quarter=str(quarter), todo="on"))
+
+
+def _own_self_inspections_due(user: Any) -> Waiting:
+    """An enterprise contact's own enterprises whose self-inspection of this period is not yet done (§4)."""
+    own = plans.with_self_inspection_state(own_enterprises(user).filter(is_active=True))
+    due = own.filter(si_state__in=(plans.DUE, plans.OVERDUE))  # type: ignore[misc]
+    return Waiting(due.count(), reverse("inspections:self_inspections"))
+
+
 def _self_inspections_overdue(user: Any) -> Waiting:
     enterprises = enterprises_visible_to(user).filter(is_active=True)
     count = plans.with_self_inspection_state(enterprises).filter(Q(si_state=plans.OVERDUE)).count()
@@ -109,6 +123,22 @@ for entry in (
         seen_by(*FIELD),
         _problems_open,
         order=40,
+    ),
+    QueueEntry(
+        "inspections.visits_to_do",
+        _("Supervision visits of this quarter still to do"),
+        Urgency.DUE,
+        seen_by(*FIELD),
+        _visits_to_do,
+        order=35,
+    ),
+    QueueEntry(
+        "inspections.own_self_inspection_due",
+        _("Your enterprise's self-inspection of this period"),
+        Urgency.DUE,
+        seen_by(Role.ENTERPRISE),
+        _own_self_inspections_due,
+        order=45,
     ),
     QueueEntry(
         "inspections.self_inspections_overdue",

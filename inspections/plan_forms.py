@@ -29,6 +29,11 @@ def villages_for(scope: Scope, *, manage: bool = False) -> QuerySet[Village]:
 class QuarterForm(StyledFormMixin, forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(label=_("quarter"), choices=QUARTERS, coerce=int)
+    # The home page's queue links here: only the visits still to make by the groups the user leads or belongs to.
+    todo = forms.BooleanField(label=_("only my group's visits still to do"), required=False)
+
+    def only_todo(self) -> bool:
+        return self.is_bound and self.is_valid() and self.cleaned_data["todo"]
 
     def period(self) -> tuple[int, int]:
         """The chosen quarter, or the current one (Asia/Shanghai) when nothing valid was chosen."""

@@ -92,7 +92,8 @@ def quarter_board(request: HttpRequest) -> HttpResponse:
     year, quarter = form.period()
     # The county's users narrow the board to one of their townships (its dashboard links each township's here).
     township = chosen_township(request.GET, townships_visible_to(user))
-    boards = plans.quarter_board(user, year=year, quarter=quarter, township=township)
+    todo = form.only_todo()
+    boards = plans.quarter_board(user, year=year, quarter=quarter, township=township, todo=todo)
     context = {
         "form": form if form.is_bound else QuarterForm(initial={"year": year, "quarter": quarter}),
         "boards": boards,
@@ -105,6 +106,7 @@ def quarter_board(request: HttpRequest) -> HttpResponse:
         "next": _shift(year, quarter, 1),
         "may_plan": scope.is_office,
         "township": township,
+        "todo": todo,
         "record_ids": record_ids,  # the groups whose record page the user may open
     }
     return render(request, T + "quarter_board.html", context)

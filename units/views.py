@@ -21,6 +21,8 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 
+from core.work_queue import work_queue_for
+
 from .access import (
     CURRENT_TOWNSHIP_KEY,
     Scope,
@@ -60,8 +62,11 @@ PAGE_SIZE = 25
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The user's work queue (待办): what waits for them, most urgent first, each entry linking to the list that
+    shows exactly those records. The apps register the entries (core.work_queue); this page names none of them."""
     scope = get_scope(request.user)
-    return render(request, "units/home.html", {"scope": scope, "roles": _role_labels(scope)})
+    context = {"scope": scope, "roles": _role_labels(scope), "queue": work_queue_for(request.user)}
+    return render(request, "units/home.html", context)
 
 
 def _role_labels(scope: Scope) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,7 +15,19 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import County, CountyDepartment, Enterprise, Township, Unit, Village
 
-from .hazard import Hazard, Level
+from .hazard import DEADLINE_STATUSES, Hazard, Level
+
+# A listing's required date (整改完成时限) is "near" this many days ahead: the home page's queue warns of it.
+DUE_SOON_DAYS = 15
+
+
+def listing_due_q(due: str, today: dt.date) -> Q:
+    """Active listings of hazards still under rectification whose required date is near ("soon": from today up to
+    DUE_SOON_DAYS ahead) or gone ("past")."""
+    q = Q(delisted_on__isnull=True, hazard__status__in=DEADLINE_STATUSES)
+    if due == "past":
+        return q & Q(required_by__lt=today)
+    return q & Q(required_by__gte=today, required_by__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
 
 
 class ListingLevel(models.TextChoices):

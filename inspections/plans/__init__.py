@@ -22,7 +22,14 @@ from .self_inspections import (
     status_from_annotations,
     with_self_inspection_state,
 )
-from .visits import GroupBoard, quarter_board, quarter_plan_create, quarter_plans_create_all, visit_order
+from .visits import (
+    GroupBoard,
+    quarter_board,
+    quarter_plan_create,
+    quarter_plans_create_all,
+    visit_order,
+    visits_to_do,
+)
 
 __all__ = [
     "DONE",
@@ -54,5 +61,6 @@ __all__ = [
     "self_inspection_status",
     "status_from_annotations",
     "visit_order",
+    "visits_to_do",
     "with_self_inspection_state",
 ]

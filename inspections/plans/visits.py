@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.dates import local_today, quarter_bounds, quarter_of
@@ -14,7 +15,7 @@ from units.access import get_scope
 from units.models import SupervisionGroup, Township, Unit, User, Village
 
 from ..access import visits_visible_to
-from ..models import Kind, SupervisionVisit
+from ..models import Kind, Status, SupervisionVisit
 from ..services import inspection_plan
 
 
@@ -105,10 +106,21 @@ class GroupBoard:
         return self.total - self.done
 
 
-def quarter_board(user: Any, *, year: int, quarter: int, township: Township | None = None) -> list[GroupBoard]:
+def visits_to_do(user: Any, *, year: int, quarter: int) -> QuerySet[SupervisionVisit]:
+    """The visits of the quarter the user's groups (as leader or member) have still to make: not yet submitted."""
+    mine = Q(group__leader=user.pk) | Q(group__members=user.pk)
+    done = Q(inspection__status=Status.SUBMITTED)
+    return visits_visible_to(user).filter(mine, year=year, quarter=quarter).exclude(done).distinct()
+
+
+def quarter_board(
+    user: Any, *, year: int, quarter: int, township: Township | None = None, todo: bool = False
+) -> list[GroupBoard]:
     """The visits of a quarter the user may see (of one township, when given), per group; a visit is done once its
-    inspection is submitted (a cancelled one is not done)."""
+    inspection is submitted (a cancelled one is not done). `todo`: only those of visits_to_do()."""
     visits = visits_visible_to(user).filter(year=year, quarter=quarter)
+    if todo:
+        visits = visits.filter(pk__in=visits_to_do(user, year=year, quarter=quarter).values("pk"))
     if township is not None:
         visits = visits.filter(township=township)
     visits = visits.select_related("group__leader", "village", "unit", "inspection").order_by(
