@@ -17,7 +17,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_it_lets_the_office_create_a_village_officer_who_must_change_the_password(page: Page, phone_page: Page, world):
     login(page, "office")
     page.goto("/")
-    page.get_by_test_id("home-links").locator('a[href="/units/people/"]').click()
+    # From the menu: the group that holds the people page, then the page.
+    nav = page.get_by_test_id("nav")
+    nav.locator('li.dropdown:has(a[href="/units/people/"]) > a.dropdown-toggle').click()
+    nav.locator('a[href="/units/people/"]').click()
     expect(page.get_by_test_id("people")).to_be_visible()
     page.get_by_test_id("person-new").click()
     page.fill("#id_username", "xincun_ganbu")
