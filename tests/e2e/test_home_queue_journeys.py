@@ -42,3 +42,36 @@ def test_the_office_sees_counts_and_follows_to_verify(page: Page, world):
     to_verify.click()
     page.wait_for_url("**/hazards/?to_verify=true")
     expect(page.get_by_test_id("hazard-table").locator("tbody tr")).to_have_count(3)
+
+
+def test_the_enterprise_goes_from_its_queue_to_the_notice_and_asks_for_acceptance_on_a_phone(
+    phone_page: Page, world, tmp_path
+):
+    from hazards.supervision_services import NoticeTerms, notice_issue
+    from tests.e2e.test_hazard_journey import photo
+
+    today = timezone.localdate()
+    hazard = HazardFactory(
+        village=world.village_a, sector=world.sector_a, enterprise=world.enterprise_a,
+        status="rectifying", deadline=today + dt.timedelta(days=10), title="配电箱无防护",
+    )  # fmt: skip
+    notice = notice_issue(hazard_id=hazard.pk, actor=world.office, issued_on=today, terms=NoticeTerms())
+    page = phone_page
+    login(page, "ent_a")
+    page.goto("/")
+    entry = page.locator('[data-testid="queue-item"][data-key="hazards.to_rectify"]')
+    expect(entry).to_have_attribute("data-count", "1")
+    entry.click()
+    expect(page.get_by_test_id("hazard-table").locator("tbody tr")).to_have_count(1)
+    page.get_by_test_id("hazard-table").get_by_role("link", name="配电箱无防护").click()
+    # What it must do, and by when, comes first.
+    expect(page.get_by_test_id("steps-deadline")).to_contain_text((today + dt.timedelta(days=10)).isoformat())
+    with page.expect_navigation():
+        page.locator(f'a[href$="/notices/{notice.pk}/print/"]').first.click()
+    expect(page.get_by_test_id("notice-number")).to_have_text(notice.number)
+    page.go_back()
+    form = page.get_by_test_id("form-request_acceptance")
+    form.locator("input[type=file]").set_input_files(photo(tmp_path, "after.jpg", "green"))
+    form.get_by_role("button", name="申请验收").click()
+    expect(page.get_by_test_id("hazard-status")).to_have_text("待验收")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
