@@ -42,6 +42,22 @@ def test_the_office_sees_counts_and_follows_to_verify(page: Page, world):
     to_verify.click()
     page.wait_for_url("**/hazards/?to_verify=true")
     expect(page.get_by_test_id("hazard-table").locator("tbody tr")).to_have_count(3)
+    # Accept the first, then back home: one fewer to accept, one more to close; close it from the queue.
+    page.get_by_test_id("hazard-table").locator("tbody tr").first.locator("a").first.click()
+    page.get_by_test_id("form-verify").get_by_role("button", name="验收通过").click()
+    expect(page.get_by_test_id("hazard-status")).to_have_text("已验收")
+    page.goto("/")
+    expect(to_verify.get_by_test_id("queue-count")).to_have_text("2")
+    to_close = page.locator('[data-testid="queue-item"][data-key="hazards.to_close"]')
+    expect(to_close).to_have_attribute("data-count", "2")
+    to_close.click()
+    expect(page.get_by_test_id("hazard-table").locator("tbody tr")).to_have_count(2)
+    page.get_by_test_id("hazard-table").locator("tbody tr").first.locator("a").first.click()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("form-close").get_by_role("button", name="销号").click()
+    expect(page.get_by_test_id("hazard-status")).to_have_text("已销号")
+    page.goto("/")
+    expect(to_close).to_have_attribute("data-count", "1")
 
 
 def test_the_enterprise_goes_from_its_queue_to_the_notice_and_asks_for_acceptance_on_a_phone(
