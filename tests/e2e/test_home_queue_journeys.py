@@ -91,3 +91,41 @@ def test_the_enterprise_goes_from_its_queue_to_the_notice_and_asks_for_acceptanc
     form.get_by_role("button", name="申请验收").click()
     expect(page.get_by_test_id("hazard-status")).to_have_text("待验收")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_village_officer_goes_from_its_queue_to_the_visit_due_and_records_it_on_a_phone(phone_page: Page, world):
+    from core.dates import local_today, quarter_of
+    from inspections.models import SupervisionVisit
+    from inspections.plans.visits import quarter_plan_create
+    from tests.e2e.test_inspection_journey import sign
+    from tests.factories import SupervisionGroupFactory
+
+    # The officer of village A sits in the group that visits village B this quarter (§1: never its own village).
+    group = SupervisionGroupFactory(township=world.township, leader=world.leader, name="第二督导组")
+    group.members.add(world.village_a_officer)
+    group.villages.add(world.village_b)
+    year, quarter = quarter_of(local_today())
+    quarter_plan_create(township=world.township, year=year, quarter=quarter, actor=world.office)
+    visit = SupervisionVisit.objects.get(group=group, village=world.village_b)
+    page = phone_page
+    login(page, "village_a")
+    page.goto("/")
+    entry = page.locator('[data-testid="queue-item"][data-key="inspections.visits_to_do"]')
+    expect(entry).to_have_attribute("data-count", "1")
+    entry.click()
+    page.locator(f'[data-testid="group-board"][data-group="{group.pk}"]').get_by_test_id("visit-inspection").click()
+    page.get_by_test_id("fill-inspection").click()
+    page.wait_for_load_state("load")
+    page.fill("#id_conclusion", "未发现问题")
+    page.fill("#id_signer_name", "村主任王五")
+    if page.locator("#id_no_findings").count():
+        page.check("#id_no_findings")
+    sign(page, "signature-pad")
+    sign(page, "leader-signature-pad")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_test_id("submit-inspection").click()
+    expect(page.get_by_test_id("inspection-status")).to_have_attribute("class", "badge text-bg-success")
+    visit.refresh_from_db()
+    assert visit.inspection is not None and visit.inspection.status == "submitted"
+    page.goto("/")
+    expect(entry).to_have_count(0)  # nothing left to visit this quarter
