@@ -82,6 +82,14 @@ def _to_register(user: Any) -> Waiting:
     return Waiting(count, _list(status=Status.REPORTED, confirmation_overdue="false"))
 
 
+def _to_rectify(user: Any) -> Waiting:
+    """The enterprise's own hazards it is rectifying and not yet overdue (those are the overdue entry): each needs its
+    rectification done and acceptance asked for by the deadline."""
+    rectifying = hazards_visible_to(user).filter(status=Status.RECTIFYING)
+    count = rectifying.exclude(deadline__lt=local_today()).count()
+    return Waiting(count, _list(status=Status.RECTIFYING, overdue="false"))
+
+
 def _to_verify(user: Any) -> Waiting:
     count = hazards_visible_to(user).filter(verifiable_q(get_scope(user))).count()
     return Waiting(count, _list(to_verify="true"))
@@ -148,6 +156,14 @@ for entry in (
         seen_by(Role.OFFICE, Role.DEPARTMENT),
         _to_verify,
         order=21,
+    ),
+    QueueEntry(
+        "hazards.to_rectify",
+        _("Hazards to rectify and ask acceptance for"),
+        Urgency.DUE,
+        seen_by(Role.ENTERPRISE),
+        _to_rectify,
+        order=24,
     ),
     QueueEntry("hazards.to_close", _("Hazards to close"), Urgency.WAITING, seen_by(Role.OFFICE), _to_close, order=22),
     QueueEntry(

@@ -10,125 +10,13 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import WorkflowError
 from hazards.forms import HazardReportForm, PhotoField
-from hazards.models import Channel, Level
+from hazards.models import Level
 from units.access import Scope
 from units.forms import DateInput, StyledFormMixin
-from units.models import Enterprise, SupervisionGroup, Unit, Village
+from units.models import Village
 
-from .models import ChecklistTemplate, InspectionAnswer, Inspector, Kind, PlaceAtRisk, Status
-from .services import check_law_enforcement
-
-
-class EnterpriseChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.village.name}）"
-
-
-class InspectionCreateForm(StyledFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("kind"), choices=[c for c in Kind.choices if c[0] != Kind.SELF])
-    enterprise = EnterpriseChoiceField(label=_("enterprise"), queryset=Enterprise.objects.none(), required=False)
-    place = forms.ModelChoiceField(label=_("place at risk"), queryset=PlaceAtRisk.objects.none(), required=False)
-    village = forms.ModelChoiceField(label=_("village"), queryset=Village.objects.none(), required=False)
-    place_text = forms.CharField(label=_("place"), max_length=200, required=False)
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
-    checklist = forms.ModelChoiceField(label=_("checklist"), queryset=ChecklistTemplate.objects.none(), required=False)
-    planned_on = forms.DateField(label=_("planned for"), widget=DateInput())
-    inspectors = forms.ModelMultipleChoiceField(
-        label=_("inspectors"), queryset=Inspector.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    channel = forms.ChoiceField(
-        label=_("hazard channel"),
-        choices=[("", _("default for the kind")), *Channel.choices],
-        required=False,
-        help_text=_("Where hazards found in this inspection come from; each kind has its default."),
-    )
-    group = forms.ModelChoiceField(
-        label=_("supervision group"),
-        queryset=SupervisionGroup.objects.none(),
-        required=False,
-        help_text=_("A supervision inspection (督导检查) is carried out by a supervision group (§1)."),
-    )
-    inspecting_unit = forms.ModelChoiceField(
-        label=_("inspecting unit"),
-        queryset=Unit.objects.none(),
-        required=False,
-        help_text=_("The unit that carries the inspection out. Empty: your own unit."),
-    )
-    is_law_enforcement = forms.BooleanField(
-        label=_("law-enforcement inspection (执法检查)"),
-        required=False,
-        help_text=_(
-            "Only an inspection of an enterprise by a unit holding administrative enforcement power (执法权), "
-            "whatever its method (双随机, 四不两直, 明查暗访, 专项)."
-        ),
-    )
-
-    def __init__(self, *args: Any, scope: Scope, groups: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        towns = set(scope.township_ids)
-        self._setup_group_and_unit(scope, groups)
-        group_only = (scope.is_read_only or not scope.roles) and groups is not None
-        if group_only:
-            # A group's leader or member with no other working role: the group's township, supervision only.
-            towns |= set(groups.values_list("township_id", flat=True))
-        if scope.is_office or scope.unit_ids or group_only:
-            villages = Village.objects.filter(township_id__in=towns, is_active=True)
-            enterprises = Enterprise.objects.filter(township_id__in=towns, is_active=True)
-        else:
-            villages = Village.objects.filter(pk__in=scope.village_ids, is_active=True)
-            enterprises = Enterprise.objects.filter(village_id__in=scope.village_ids, is_active=True)
-        self.fields["village"].queryset = villages  # type: ignore[attr-defined]
-        self.fields["enterprise"].queryset = enterprises.select_related("village").order_by("name")  # type: ignore[attr-defined]
-        self.fields["place"].queryset = PlaceAtRisk.objects.filter(village__in=villages, is_active=True)  # type: ignore[attr-defined]
-        self.fields["unit"].queryset = Unit.objects.filter(township_id__in=towns, is_active=True)  # type: ignore[attr-defined]
-        self.fields["checklist"].queryset = ChecklistTemplate.objects.filter(  # type: ignore[attr-defined]
-            township_id__in=towns, is_active=True, versions__published_at__isnull=False
-        ).distinct()
-        self.fields["inspectors"].queryset = Inspector.objects.filter(township_id__in=towns, is_active=True)  # type: ignore[attr-defined]
-
-    def _setup_group_and_unit(self, scope: Scope, groups: Any) -> None:
-        """Supervision only with a group the user may plan for (§1); the inspecting unit among the user's own
-        (any of the township for the office); a group-only user (a leader who otherwise reads) plans supervision."""
-        if groups is not None and groups.exists():
-            self.fields["group"].queryset = groups  # type: ignore[attr-defined]
-        else:
-            del self.fields["group"]
-            self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0] != Kind.SUPERVISION]  # type: ignore[attr-defined]
-        if scope.is_read_only or not scope.roles:
-            self.fields["kind"].choices = [c for c in Kind.choices if c[0] == Kind.SUPERVISION]  # type: ignore[attr-defined]
-        if scope.is_office:
-            units = Unit.objects.filter(township_id__in=scope.office_townships, is_active=True)
-        else:
-            units = Unit.objects.filter(pk__in=scope.unit_ids, is_active=True)
-        if units.exists() and not scope.is_read_only:
-            self.fields["inspecting_unit"].queryset = units  # type: ignore[attr-defined]
-        else:
-            del self.fields["inspecting_unit"]
-            del self.fields["is_law_enforcement"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        targets = [data.get(f) for f in ("enterprise", "place", "unit")]
-        if sum(t is not None for t in targets) > 1:
-            raise forms.ValidationError(_("Choose one target: an enterprise, a place at risk or a unit."))
-        if not any(targets) and not data.get("village"):
-            raise forms.ValidationError(
-                _("Choose what is inspected: an enterprise, a place at risk, a unit or a village.")
-            )
-        if data.get("kind") == Kind.SUPERVISION and not data.get("group"):
-            self.add_error("group", _("A supervision inspection is carried out by a supervision group: choose it."))
-        if data.get("kind") != Kind.SUPERVISION:
-            data["group"] = None
-        if data.get("is_law_enforcement") and data.get("kind"):
-            try:
-                check_law_enforcement(
-                    kind=data["kind"], enterprise=data.get("enterprise"), inspecting_unit=data.get("inspecting_unit")
-                )
-            except WorkflowError as exc:
-                self.add_error("is_law_enforcement", exc.message)
-        return data
+from .models import InspectionAnswer, Kind, Status
 
 
 class CancelForm(StyledFormMixin, forms.Form):

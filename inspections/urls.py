@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import checklist_urls, draw_urls, plan_urls, views
+from . import checklist_urls, create_views, draw_urls, plan_urls, views
 
 app_name = "inspections"
 
 urlpatterns = [
     path("", views.inspection_list, name="list"),
-    path("new/", views.inspection_create, name="create"),
+    path("new/", create_views.inspection_create, name="create"),
+    path("new/enterprises/", create_views.enterprise_search, name="enterprise_search"),
     path("<int:pk>/", views.inspection_detail, name="detail"),
     path("<int:pk>/fill/", views.inspection_fill, name="fill"),
     path("<int:pk>/answer/", views.answer_save, name="answer"),

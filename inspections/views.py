@@ -25,14 +25,13 @@ from hazards.models import Hazard
 from units.access import current_township, current_user, get_or_404, get_scope
 
 from . import services
-from .access import get_inspection_for_user, groups_plannable_by, inspections_visible_to, may_plan_inspections
+from .access import get_inspection_for_user, inspections_visible_to, may_plan_inspections
 from .exports import inspections_workbook
 from .forms import (
     ANSWER_MAX_BYTES,
     AnswerForm,
     CancelForm,
     FindingForm,
-    InspectionCreateForm,
     InspectionFilterForm,
     PhotoForm,
     SubmitForm,
@@ -86,42 +85,6 @@ def inspection_export(request: HttpRequest) -> HttpResponse:
     township = current_township(request)
     content = inspections_workbook(qs.filter(township=township)[:20000], township=township, filler=user)
     return xlsx_response(content, f"检查记录-{local_today():%Y-%m-%d}.xlsx")
-
-
-@login_required
-def inspection_create(request: HttpRequest) -> HttpResponse:
-    if not may_plan_inspections(request.user):
-        raise Http404
-    scope = get_scope(request.user)
-    groups = groups_plannable_by(request.user).order_by("name")
-    form = InspectionCreateForm(request.POST or None, scope=scope, groups=groups, initial={"planned_on": local_today()})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        target = d["enterprise"] or d["place"] or d["unit"] or d["village"]
-        try:
-            inspection = services.inspection_plan(
-                actor=current_user(request),
-                township=target.township,
-                kind=d["kind"],
-                planned_on=d["planned_on"],
-                enterprise=d["enterprise"],
-                place=d["place"],
-                unit=d["unit"],
-                village=d["village"],
-                place_text=d["place_text"],
-                checklist=d["checklist"],
-                inspectors=d["inspectors"],
-                channel=d["channel"] or None,
-                group=d.get("group"),
-                inspecting_unit=d.get("inspecting_unit"),
-                is_law_enforcement=bool(d.get("is_law_enforcement")),
-            )
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The inspection was planned."))
-            return redirect("inspections:fill", pk=inspection.pk)
-    return render(request, "inspections/inspection_form.html", {"form": form})
 
 
 def _answers_by_item(inspection: Any) -> dict[int, InspectionAnswer]:

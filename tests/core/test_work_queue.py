@@ -115,7 +115,11 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
         "inspections.self_inspections_overdue": 1,
         "reminders.unread": 1,
     }
-    assert counts(world.ent_a) == {"hazards.overdue": 2, "inspections.own_self_inspection_due": 1}
+    assert counts(world.ent_a) == {
+        "hazards.overdue": 2,
+        "hazards.to_rectify": 2,  # rectifying within their deadlines: the extended one and the one listed for 10 days
+        "inspections.own_self_inspection_due": 1,
+    }
     # The lead unit accepts the general hazard and decides the extension it did not ask for; the other unit nothing.
     assert {"hazards.to_verify": 1, "hazards.extensions": 1}.items() <= counts(world.dept_a).items()
     assert "hazards.to_verify" not in counts(world.dept_b) and "hazards.extensions" not in counts(world.dept_b)

@@ -189,3 +189,24 @@ def test_the_hazard_page_puts_what_the_user_can_do_first_and_hides_missing_items
     assert "尚缺：" in office  # the office fills the 五落实
     enterprise = client_for(world.ent_a).get(hazard.get_absolute_url()).content.decode()
     assert "尚缺：" not in enterprise
+
+
+def test_panels_with_nothing_recorded_and_nothing_to_do_stay_folded(world, client_for):
+    import re
+
+    from tests.factories import HazardFactory
+
+    hazard = HazardFactory(
+        village=world.village_a, sector=world.sector_a, enterprise=world.enterprise_a, level="major",
+        status="rectifying", deadline=dt.date(2099, 1, 1),
+    )  # fmt: skip
+
+    def panels(user) -> dict[str, bool]:
+        page = client_for(user).get(hazard.get_absolute_url()).content.decode()
+        found = re.findall(r'<details class="card mb-3 panel-fold"(?: data-testid="([\w-]+)")?( open)?>', page)
+        return {name or "panel-extensions": bool(opened) for name, opened in found}
+
+    leader = panels(world.leader)  # reads only: nothing recorded, nothing to do
+    assert leader and not any(leader.values())
+    office = panels(world.office)  # lists, issues notices, escalates, records refusals
+    assert office["panel-listings"] and office["panel-notices"] and office["panel-escalations"]

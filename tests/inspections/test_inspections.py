@@ -247,7 +247,12 @@ def test_it_exports_the_inspections_of_the_township_the_user_acts_in_and_in_its_
 
 def test_it_never_lets_a_village_officer_plan_outside_its_villages(world, client_for):
     client = client_for(world.village_a_officer)
-    data = {"kind": "grid_patrol", "village": world.village_b.pk, "planned_on": timezone.localdate().isoformat()}
+    data = {
+        "kind": "grid_patrol",
+        "target": "village",
+        "village": world.village_b.pk,
+        "planned_on": timezone.localdate().isoformat(),
+    }
     client.post(reverse("inspections:create"), data)
     assert not Inspection.objects.exists()
     data["village"] = world.village_a.pk

@@ -84,6 +84,7 @@ def test_it_keeps_the_rule_in_the_database(world, police):
 def test_it_validates_the_flag_on_the_new_inspection_page(world, police, client_for):
     data = {
         "kind": "unannounced",
+        "target": "enterprise",
         "enterprise": world.enterprise_a.pk,
         "planned_on": "2026-04-10",
         "inspecting_unit": world.unit_b.pk,
@@ -93,7 +94,9 @@ def test_it_validates_the_flag_on_the_new_inspection_page(world, police, client_
     response = client.post(reverse("inspections:create"), data)
     assert response.status_code == 200
     assert "is_law_enforcement" in response.context["form"].errors
-    response = client.post(reverse("inspections:create"), {**data, "enterprise": "", "village": world.village_a.pk})
+    response = client.post(
+        reverse("inspections:create"), {**data, "target": "village", "enterprise": "", "village": world.village_a.pk}
+    )
     assert "is_law_enforcement" in response.context["form"].errors
     assert not Inspection.objects.exists()
 

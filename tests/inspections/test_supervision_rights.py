@@ -121,7 +121,7 @@ def test_it_offers_supervision_on_the_new_inspection_page_only_with_a_group(worl
     form = officer.get(reverse("inspections:create")).context["form"]
     assert "group" not in form.fields
     assert "supervision" not in dict(form.fields["kind"].choices)
-    data = {"kind": "supervision", "village": world.village_b.pk, "planned_on": "2026-04-10"}
+    data = {"kind": "supervision", "target": "village", "village": world.village_b.pk, "planned_on": "2026-04-10"}
     assert officer.post(reverse("inspections:create"), data).status_code == 200
     assert not Inspection.objects.filter(village=world.village_b, created_by=world.village_b_officer).exists()
 
