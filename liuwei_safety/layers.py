@@ -2,7 +2,7 @@
 
 Layers, low → high (an app may use any lower layer, never a higher one, nor an app beside it in its own layer):
 
-    core ← units ← hazards ← {inspections, reports} ← {reminders, dashboard, readiness, plan} ← api
+    core ← units ← hazards ← {inspections, reports} ← readiness ← plan ← {reminders, dashboard} ← api
 
 `liuwei_safety` (the configuration) may use every app and no app uses it; tests may use anything. A lower layer learns
 of a higher one only through what the higher one registers with it at start-up (`<app>/hooks.py`, loaded by its
@@ -33,7 +33,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("units",),
     ("hazards",),
     ("inspections", "reports"),
-    ("reminders", "dashboard", "readiness", "plan"),
+    # Readiness (training, drills, monthly reports …) and the plan's tracked work sit below the reminder engine and the
+    # dashboard: their due dates are reminder rules, their records columns of the monthly report and the scoreboard.
+    ("readiness",),
+    ("plan",),
+    ("reminders", "dashboard"),
     ("api",),
 )
 CONFIG = "liuwei_safety"  # may use everything; nothing uses it

@@ -131,7 +131,7 @@ def test_it_lets_an_app_use_the_layers_below_it(tree: Path, path: str, source: s
 def test_it_declares_the_apps_to_come_in_their_places():
     level = layers.Contract().level
     assert level["core"] < level["units"] < level["hazards"] < level["inspections"] == level["reports"]
-    assert level["inspections"] < level["reminders"] == level["dashboard"] == level["readiness"] == level["plan"]
+    assert level["inspections"] < level["readiness"] < level["plan"] < level["reminders"] == level["dashboard"]
     assert level["api"] == max(level.values()) > level["dashboard"]
 
 

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "units",
     "hazards",
     "inspections",
+    "reports",
+    "readiness",
     "reminders",
     "dashboard",
 ]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReadinessConfig(AppConfig):
+    name = "readiness"
+    verbose_name = _("Readiness")
+
+    def ready(self) -> None:
+        from . import hooks  # noqa: F401

@@ -1,0 +1,7 @@
+"""Readiness pages (/readiness/): training and certificates, drills, enforcement, work plans, monthly reports."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "readiness"
+
+urlpatterns: list[URLPattern | URLResolver] = []
