@@ -1,0 +1,2 @@
+"""Readiness records, one module per topic (training and certificates, drills and plans, enforcement, work plans,
+monthly reports); each is imported here so Django finds its models."""
