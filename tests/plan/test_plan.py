@@ -30,7 +30,7 @@ from plan.targets import SOURCES, figure_of, status_of, target_rows
 from reminders.engine import RULES
 from tests.factories import EnterpriseFactory, HazardFactory
 from tests.hazards.conftest import image_bytes
-from tests.plan.builders import build_plan_world, load_world_plan, measure, photo
+from tests.plan.builders import build_plan_world, load_world_plan, measure
 
 pytestmark = pytest.mark.django_db
 
@@ -274,7 +274,7 @@ SCOPE = {
             "measure_edit",
         ),
         200,
-    ),  # fmt: skip
+    ),
     "leader": {"overview": 200, "unit_task": 200, "report": 200, "export": 200, "measure_edit": 404},
     "county": {"overview": 200, "unit_task": 200, "target": 200, "measure_edit": 404},
     "dept_a": {
@@ -287,7 +287,7 @@ SCOPE = {
         "target": 404,
         "export": 404,
         "measure_edit": 404,
-    },  # fmt: skip
+    },
     "dept_b": {"measure": 404, "unit_task": 404, "report": 404, "tasks": 200},
     "village_a_officer": {"village_task": 200, "unit_task": 404, "report": 404, "overview": 404},
     "village_b_officer": {"village_task": 404},
@@ -423,8 +423,10 @@ def test_someone_can_act_on_every_pending_item_and_the_queue_agrees_with_its_lis
 def test_reminders_for_overdue_tasks_and_missing_reports(world: Any) -> None:
     plan = load_world_plan(world.township)
     with time_machine.travel(dt.datetime(2026, 1, 2, 9, tzinfo=dt.UTC)):
-        task = services.task_create(measure=measure(plan, 31), actor=world.office, title="敲门", village=world.village_a,
-                                    starts_on=dt.date(2025, 12, 1), deadline=dt.date(2026, 3, 31))  # fmt: skip
+        task = services.task_create(
+            measure=measure(plan, 31), actor=world.office, title="敲门", village=world.village_a,
+            starts_on=dt.date(2025, 12, 1), deadline=dt.date(2026, 3, 31),
+        )  # fmt: skip
     missing = RULES["plan_report_missing"]
     overdue = RULES["plan_task_overdue"]
     at = lambda day: dt.datetime.combine(day, dt.time(8), tzinfo=dt.UTC)  # noqa: E731
