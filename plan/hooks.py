@@ -20,7 +20,7 @@ from .access import may_read_plan, may_see_tasks, reports_visible_to, tasks_visi
 from .models import ProgressReport
 from .progress import late_task_ids, to_report_ids
 
-PLAN = menu.groups.add(menu.MenuGroup("plan", _("Three-year plan"), order=15))
+PLAN = menu.groups.add(menu.MenuGroup("plan", _("Three-year plan"), order=35))
 for order, (label, url_name, visible) in enumerate(
     (
         (_("Measures and targets"), "plan:overview", by_scope(may_read_plan)),
