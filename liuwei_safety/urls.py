@@ -26,6 +26,7 @@ urlpatterns = [
     path("report/", include("reports.public_urls")),
     path("reports/", include("reports.urls")),
     path("readiness/", include("readiness.urls")),
+    path("plan/", include("plan.urls")),
     path("reminders/", include("reminders.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "inspections",
     "reports",
     "readiness",
+    "plan",
     "reminders",
     "dashboard",
 ]

@@ -18,6 +18,7 @@ from inspections import plans
 from inspections.models import SupervisionVisit, WorkProblem
 from reminders.models import Delivery, Reminder
 from tests.factories import HazardFactory, SupervisionGroupFactory
+from tests.plan.builders import build_plan_world
 from units.access import get_scope
 from units.models import Enterprise
 
@@ -60,6 +61,7 @@ def waiting(world, planned):
         Reminder.objects.create(rule="rectification_deadline", object_key="hazard:1", period="d-7", user=user,
                                 recipient_key=f"user:{user.pk}", township=world.township, title="整改期限将到",
                                 sms_state=state)  # fmt: skip
+    build_plan_world(world)  # plan tasks: a report to review, one returned, a quarter to report on and one missing
 
 
 def listed(response: Any) -> int:
@@ -104,6 +106,8 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
         "inspections.self_inspections_overdue": 1,
         "reminders.to_check": 1,
         "reminders.unread": 1,
+        "plan.late": 1,  # the village's plan task misses last quarter's report
+        "plan.to_review": 1,
     }
     assert counts(world.village_a_officer) == {
         "hazards.overdue": 2,
@@ -114,6 +118,8 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
         "inspections.visits_to_do": 1,
         "inspections.self_inspections_overdue": 1,
         "reminders.unread": 1,
+        "plan.late": 1,
+        "plan.to_report": 1,
     }
     assert counts(world.ent_a) == {
         "hazards.overdue": 2,
@@ -122,6 +128,7 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
     }
     # The lead unit accepts the general hazard and decides the extension it did not ask for; the other unit nothing.
     assert {"hazards.to_verify": 1, "hazards.extensions": 1}.items() <= counts(world.dept_a).items()
+    assert {"plan.returned": 1, "plan.to_report": 1}.items() <= counts(world.dept_a).items()
     assert "hazards.to_verify" not in counts(world.dept_b) and "hazards.extensions" not in counts(world.dept_b)
 
 

@@ -66,6 +66,7 @@ from inspections.models import (
     RandomDraw,
     WorkProblem,
 )
+from plan.models import Measure, ProgressReport, ReportAttachment, Target, Task
 from reminders.engine import RULES
 from reminders.models import Reminder
 from tests.hazards.conftest import image_bytes
@@ -243,6 +244,14 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     "reminders:check_resolve": {"pk": _rows(Reminder)},
     "reminders:rule_toggle": {"key": _listed(list(RULES))},
     **{f"dashboard:accident_{v}": {"pk": _rows(Accident)} for v in ("detail", "edit")},
+    **{f"plan:{v}": {"pk": _rows(Measure)} for v in ("measure", "measure_edit", "task_create", "tasks_per_village")},
+    **{f"plan:{v}": {"pk": _rows(Task)} for v in ("task", "task_edit", "report_file")},
+    **{
+        f"plan:{v}": {"pk": _rows(ProgressReport)}
+        for v in ("report", "report_accept", "report_return", "report_resubmit")
+    },
+    "plan:attachment": {"token": _rows(ReportAttachment, "token")},
+    "plan:target": {"pk": _rows(Target)},
 }
 
 

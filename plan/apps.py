@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanConfig(AppConfig):
+    name = "plan"
+    verbose_name = _("Three-year plan")
+
+    def ready(self) -> None:
+        from . import hooks  # noqa: F401
