@@ -674,12 +674,13 @@ def may_see_source(scope: Scope, hazard: Hazard) -> bool:
 
 
 def may_see_finder(scope: Scope, hazard: Hazard) -> bool:
-    """The free-text finder (发现人): of a reported hazard, only the office; otherwise whoever sees the source.
+    """The free-text finder (发现人): of a reported hazard, only the township's confidential-report officer (举报保密员,
+    §27); otherwise whoever sees the source.
 
     The enterprise never sees it either: a blank finder beside a filled one would tell it which hazard was reported.
     """
     if hazard.channel in REPORT_CHANNELS:
-        return scope.is_office_for(hazard.township_id)
+        return scope.is_custodian_for(hazard.township_id)
     return may_see_source(scope, hazard)
 
 
