@@ -1,5 +1,6 @@
 """§27: the reporter is never exposed. The enterprise never sees a hazard's source channel; the finder of a
-reported hazard (群众举报查实) is seen by the confidential-report officer (举报保密员) only — on every page, print, export, filter and history."""
+reported hazard (群众举报查实) is seen by the confidential-report officer (举报保密员) only — on every page, print,
+export, filter and history."""
 
 from __future__ import annotations
 
