@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import WorkflowError
 from units.access import Scope, get_or_404, get_scope
-from units.models import DutyKind, Sector, Unit
+from units.models import READING_ROLES, DutyKind, Sector, Unit
 from units.models import Role as UnitRole
 
 from .models import (
@@ -161,8 +161,10 @@ def may_see_hazard_list(scope: Scope) -> bool:
 
 
 def may_report(scope: Scope) -> bool:
-    """Everyone with a role reports what they find, except leadership alone, who only reads."""
-    return bool(scope.roles) and not scope.is_read_only
+    """Everyone with a role reports what they find, except leadership alone, who only reads, and the
+    confidential-report officer alone (举报保密员), whose role gives the township's public reports and nothing else."""
+    roles = scope.roles - {UnitRole.REPORT_CUSTODIAN}
+    return bool(roles) and not roles <= READING_ROLES
 
 
 def may_fix_on_the_spot(scope: Scope) -> bool:

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.files import StoredFile, stored_path
 from hazards.models import Hazard
@@ -30,7 +31,7 @@ FEEDBACK_DAYS = 10
 class Status(models.TextChoices):
     RECEIVED = "received", _("received, to be checked")
     CHECKING = "checking", _("being checked")
-    VERIFIED = "verified", _("verified")
+    VERIFIED = "verified", pgettext_lazy("public report", "verified")
     MERGED = "merged", _("merged into an existing hazard")
     DISMISSED = "dismissed", _("not accepted / not verified")
 

@@ -172,9 +172,11 @@ def world(db: None) -> World:
 
 @pytest.fixture
 def client_for(client: Client):  # type: ignore[no-untyped-def]
-    """client_for(user) -> a test client logged in as that user."""
+    """client_for(user) -> a test client logged in as that user, in a fresh session: nothing of the previous user's
+    session (the current township, messages) carries over to the next one."""
 
     def login(user: User) -> Client:
+        client.logout()
         client.force_login(user)
         return client
 

@@ -26,6 +26,7 @@ from inspections.models import ChecklistItem, ChecklistTemplate, ChecklistVersio
 from reminders.models import Reminder
 from tests.factories import HazardFactory, SupervisionGroupFactory
 from tests.hazards.conftest import image_bytes
+from tests.reports import data as report_data
 
 STATUSES = ("reported", "confirmed", "rectifying", "pending_acceptance", "verified", "closed", "dismissed")
 
@@ -211,4 +212,5 @@ def build(world: Any) -> dict[str, Any]:
     made.update(_draw(world))
     made.update(_dashboard(world))
     made.update(_reminders_and_jobs(world, hazards["rectifying"]))
+    made["reports"] = report_data.build(world)
     return made
