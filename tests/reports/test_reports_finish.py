@@ -329,3 +329,22 @@ def test_the_limit_holds_across_processes_sharing_redis(monkeypatch):
         assert 0 < client.ttl(keys[0]) <= limits.TRACK_LIMIT[1]
     finally:
         client.delete(*keys)
+
+
+# -- the public pages in a real browser's terms ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_public_forms_take_a_post_with_a_null_origin_and_set_no_cookie(world):
+    """Under Referrer-Policy: no-referrer browsers send `Origin: null` with a form's POST: the public pages must take
+    it (no CSRF check, no session there), and leave no cookie behind."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(reverse("report:form"))
+    assert page.status_code == 200 and not page.cookies
+    data_ = {"township": world.township.pk, "content": "仓库住人"}
+    response = client.post(reverse("report:form"), data_, HTTP_ORIGIN="null")
+    assert response.status_code == 200 and "code" in response.context and not response.cookies
+    tracked = client.post(reverse("report:track"), {"code": response.context["code"]}, HTTP_ORIGIN="null")
+    assert tracked.status_code == 200 and tracked.context["report"] is not None and not tracked.cookies
