@@ -157,7 +157,8 @@ def may_escalate_in(scope: Scope, township_id: int | None) -> bool:
 
 
 def may_see_hazard_list(scope: Scope) -> bool:
-    return bool(scope.roles)
+    """Everyone with a role but the confidential-report officer alone (its role gives the public reports only)."""
+    return bool(scope.roles - {UnitRole.REPORT_CUSTODIAN})
 
 
 def may_report(scope: Scope) -> bool:

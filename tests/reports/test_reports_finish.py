@@ -269,7 +269,11 @@ def test_the_list_and_the_report_page_take_a_constant_number_of_queries(
 def test_a_custodian_alone_reports_no_hazard_and_sees_no_report_a_hazard_button(world, client_for):
     assert not may_report(get_scope(world.custodian))
     assert may_report(get_scope(world.office_custodian))
-    assert client_for(world.custodian).get(reverse("hazards:report")).status_code in (403, 404)
+    client = client_for(world.custodian)
+    assert client.get(reverse("hazards:report")).status_code in (403, 404)
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("reports:list") in home
+    assert reverse("hazards:report") not in home and f'href="{reverse("hazards:list")}"' not in home
     leader_custodian = User.objects.create(username="leader_custodian")
     Assignment.objects.create(user=leader_custodian, role=Role.LEADERSHIP, township=world.township)
     Assignment.objects.create(user=leader_custodian, role=Role.REPORT_CUSTODIAN, township=world.township)
