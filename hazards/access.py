@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import WorkflowError
 from units.access import Scope, get_or_404, get_scope
-from units.models import DutyKind, Sector, Unit
+from units.models import READING_ROLES, DutyKind, Sector, Unit
 from units.models import Role as UnitRole
 
 from .models import (
@@ -157,12 +157,15 @@ def may_escalate_in(scope: Scope, township_id: int | None) -> bool:
 
 
 def may_see_hazard_list(scope: Scope) -> bool:
-    return bool(scope.roles)
+    """Everyone with a role but the confidential-report officer alone (its role gives the public reports only)."""
+    return bool(scope.roles - {UnitRole.REPORT_CUSTODIAN})
 
 
 def may_report(scope: Scope) -> bool:
-    """Everyone with a role reports what they find, except leadership alone, who only reads."""
-    return bool(scope.roles) and not scope.is_read_only
+    """Everyone with a role reports what they find, except leadership alone, who only reads, and the
+    confidential-report officer alone (举报保密员), whose role gives the township's public reports and nothing else."""
+    roles = scope.roles - {UnitRole.REPORT_CUSTODIAN}
+    return bool(roles) and not roles <= READING_ROLES
 
 
 def may_fix_on_the_spot(scope: Scope) -> bool:
@@ -674,12 +677,13 @@ def may_see_source(scope: Scope, hazard: Hazard) -> bool:
 
 
 def may_see_finder(scope: Scope, hazard: Hazard) -> bool:
-    """The free-text finder (发现人): of a reported hazard, only the office; otherwise whoever sees the source.
+    """The free-text finder (发现人): of a reported hazard, only the township's confidential-report officer (举报保密员,
+    §27); otherwise whoever sees the source.
 
     The enterprise never sees it either: a blank finder beside a filled one would tell it which hazard was reported.
     """
     if hazard.channel in REPORT_CHANNELS:
-        return scope.is_office_for(hazard.township_id)
+        return scope.is_custodian_for(hazard.township_id)
     return may_see_source(scope, hazard)
 
 

@@ -123,10 +123,11 @@ class HazardReportForm(StyledFormMixin, forms.ModelForm):
             township_id__in=scope.township_ids, is_active=True
         )
         self.fields["found_on"].initial = local_today()
-        self.fields["channel"].initial = Channel.DEPARTMENT
+        if "channel" in self.fields:  # a form built on this one may leave the channel out (reports.forms.VerifyForm)
+            self.fields["channel"].initial = Channel.DEPARTMENT
         if scope.enterprise_ids and not (scope.is_office or scope.unit_ids or scope.village_ids):
             # §27: the enterprise neither sees nor chooses source channels; its reports are self-reports.
-            del self.fields["channel"]
+            self.fields.pop("channel", None)
             self.fields["enterprise"].required = True
 
     def clean_found_on(self) -> Any:

@@ -76,6 +76,25 @@ class World:
         AssignmentFactory(user=user, role=Role.VILLAGE, township=self.other_township, village=self.other_village)
         return user
 
+    @cached_property
+    def custodian(self) -> User:
+        """The township's confidential-report officer (举报保密员): that role alone."""
+        return _user("custodian", Role.REPORT_CUSTODIAN, self.township)
+
+    @cached_property
+    def office_custodian(self) -> User:
+        """An office member who is also the confidential-report officer (the usual case)."""
+        user = _user("office_custodian", Role.OFFICE, self.township)
+        AssignmentFactory(user=user, role=Role.REPORT_CUSTODIAN, township=self.township)
+        return user
+
+    @cached_property
+    def other_custodian(self) -> User:
+        """The other township's confidential-report officer, also in its office."""
+        user = _user("other_custodian", Role.OFFICE, self.other_township)
+        AssignmentFactory(user=user, role=Role.REPORT_CUSTODIAN, township=self.other_township)
+        return user
+
     def users_by_role(self) -> dict[str, User]:
         return {
             "office": self.office,
@@ -153,9 +172,11 @@ def world(db: None) -> World:
 
 @pytest.fixture
 def client_for(client: Client):  # type: ignore[no-untyped-def]
-    """client_for(user) -> a test client logged in as that user."""
+    """client_for(user) -> a test client logged in as that user, in a fresh session: nothing of the previous user's
+    session (the current township, messages) carries over to the next one."""
 
     def login(user: User) -> Client:
+        client.logout()
         client.force_login(user)
         return client
 

@@ -8,7 +8,9 @@ Every list, detail, export, chart and API query narrows its queryset through a
 * village — records of their villages;
 * enterprise — their own enterprise;
 * county (县应急管理局) — everything of every township of their county, read only;
-* county department — the records of its sectors in every township of the county, read only.
+* county department — the records of its sectors in every township of the county, read only;
+* confidential-report officer (举报保密员) — nothing by itself; the reports app lets it read its township's public
+  reports with the reporters' identities (reports.access).
 
 A user acts in one township at a time (the current township, chosen in the session): their scope is built from
 their assignments in that township alone, plus their county roles, so every page, list, export and figure follows
@@ -62,6 +64,8 @@ class Scope:
     township_ids: frozenset[int] = field(default=frozenset())
     # Counties the user works for (county bureau or county department): they list hazards at county level.
     county_ids: frozenset[int] = frozenset()
+    # Townships whose public reporters' identities the user keeps (举报保密员, §27); gives nothing else.
+    custodian_townships: frozenset[int] = frozenset()
 
     # -- roles ---------------------------------------------------------------
     def has_role(self, *roles: str) -> bool:
@@ -88,6 +92,9 @@ class Scope:
 
     def is_office_for(self, township_id: int | None) -> bool:
         return township_id in self.office_townships
+
+    def is_custodian_for(self, township_id: int | None) -> bool:
+        return township_id in self.custodian_townships
 
     def sees_all_of(self, township_id: int | None) -> bool:
         return township_id in self.all_townships
@@ -216,6 +223,7 @@ def build_scope(user: User | AnonymousUser) -> Scope:
         enterprise_ids=frozenset(r.enterprise_id for r in rows if r.role == Role.ENTERPRISE and r.enterprise_id),
         township_ids=frozenset(r.township_id for r in rows if r.township_id) | _county_township_ids(rows),
         county_ids=county_ids,
+        custodian_townships=frozenset(r.township_id for r in rows if r.role == Role.REPORT_CUSTODIAN and r.township_id),
     )
 
 

@@ -25,7 +25,8 @@ from .access import get_scope
 from .models import AccountEvent, Assignment, Enterprise, Role, Township, Unit, User, Village
 
 # The roles a township office may give: those of its own township. Never the county's, never the administrator's.
-GIVABLE_ROLES = (Role.OFFICE, Role.DEPARTMENT, Role.VILLAGE, Role.ENTERPRISE, Role.LEADERSHIP)
+# The confidential-report officer (举报保密员, §27) is given and taken here too, like any other township role.
+GIVABLE_ROLES = (Role.OFFICE, Role.DEPARTMENT, Role.VILLAGE, Role.ENTERPRISE, Role.LEADERSHIP, Role.REPORT_CUSTODIAN)
 # Letters and digits that cannot be mistaken for one another when read aloud or copied from a screen.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
 TEMPORARY_PASSWORD_LENGTH = 12

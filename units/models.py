@@ -396,10 +396,20 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("system administrator")
     COUNTY = "county", _("county emergency management bureau")
     COUNTY_DEPARTMENT = "county_department", _("county department")
+    # 举报保密员 (§27): sees who reported what (the identity of public reporters) in its township, nothing else.
+    REPORT_CUSTODIAN = "report_custodian", _("confidential-report officer")
 
 
 # Roles held in one township (they name it); the county's roles name a county instead and act in no township.
-TOWNSHIP_ROLES = (Role.OFFICE, Role.DEPARTMENT, Role.VILLAGE, Role.ENTERPRISE, Role.LEADERSHIP, Role.ADMIN)
+TOWNSHIP_ROLES = (
+    Role.OFFICE,
+    Role.DEPARTMENT,
+    Role.VILLAGE,
+    Role.ENTERPRISE,
+    Role.LEADERSHIP,
+    Role.ADMIN,
+    Role.REPORT_CUSTODIAN,
+)
 COUNTY_ROLES = (Role.COUNTY, Role.COUNTY_DEPARTMENT)
 # Roles that read and never write what a township writes.
 READING_ROLES = frozenset({Role.LEADERSHIP, Role.COUNTY, Role.COUNTY_DEPARTMENT})
@@ -490,7 +500,7 @@ class Assignment(models.Model):
                         | Q(role="village", unit__isnull=True, village__isnull=False, enterprise__isnull=True)
                         | Q(role="enterprise", unit__isnull=True, village__isnull=True, enterprise__isnull=False)
                         | Q(
-                            role__in=["office", "leadership", "admin"],
+                            role__in=["office", "leadership", "admin", "report_custodian"],
                             village__isnull=True,
                             enterprise__isnull=True,
                         )

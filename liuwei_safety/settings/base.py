@@ -262,6 +262,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery. Without REDIS_URL tasks run eagerly in the web process (quick start only).
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache is shared by every gunicorn worker and host through Redis, so that a limit counted in the cache (the
+# public report form's, reports.limits) holds across processes; without REDIS_URL (the quick start's single process)
+# it is local memory. It holds only short-lived counters under keyed hashes, never a client's address.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "cache"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -19,4 +19,8 @@ MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"
 # Tests run tasks in-process, except the worker that the Celery integration test starts with this set to false.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 WHITENOISE_USE_FINDERS = True
+# The suite runs in one process (the browser tests' live server is a thread of it) and clears the cache between
+# tests: local memory, so that clearing never flushes the Redis database Celery's broker shares. The production
+# setting (Redis with REDIS_URL) is tested in tests/reports/test_limits.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WHITENOISE_AUTOREFRESH = True

@@ -51,6 +51,7 @@ ROLES = [
     "admin",
     "county",
     "county_dept",
+    "custodian",
 ]
 SKIP = ("/accounts/logout",)
 

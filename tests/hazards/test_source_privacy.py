@@ -1,5 +1,6 @@
 """§27: the reporter is never exposed. The enterprise never sees a hazard's source channel; the finder of a
-reported hazard (群众举报查实) is seen by the office only — on every page, print, export, filter and history."""
+reported hazard (群众举报查实) is seen by the confidential-report officer (举报保密员) only — on every page, print,
+export, filter and history."""
 
 from __future__ import annotations
 
@@ -74,8 +75,8 @@ def test_report_channels_are_channels():
     assert set(REPORT_CHANNELS) <= set(Channel.values)
 
 
-@pytest.mark.parametrize("who", ["ent_a", "village_a_officer", "dept_a"])
-def test_it_never_shows_the_finder_of_a_reported_hazard_outside_the_office(world, client_for, reported, who):
+@pytest.mark.parametrize("who", ["ent_a", "village_a_officer", "dept_a", "office", "leader"])
+def test_it_never_shows_the_finder_of_a_reported_hazard_but_to_the_custodian(world, client_for, reported, who):
     client = client_for(getattr(world, who))
     for url in pages(reported):
         response = client.get(url)
@@ -87,12 +88,15 @@ def test_it_never_shows_the_finder_of_a_reported_hazard_outside_the_office(world
     assert SENTINEL not in export_text(client)
 
 
-def test_it_shows_the_finder_and_the_channel_to_the_office(world, client_for, reported):
+def test_it_shows_the_channel_to_the_office_and_the_finder_to_its_custodian(world, client_for, reported):
     client = client_for(world.office)
     page = client.get(reported.get_absolute_url()).content.decode()
-    assert SENTINEL in page and 'data-testid="hazard-channel"' in page
+    assert SENTINEL not in page and 'data-testid="hazard-channel"' in page
     text = export_text(client)
-    assert SENTINEL in text and "群众举报查实" in text
+    assert SENTINEL not in text and "群众举报查实" in text
+    client = client_for(world.office_custodian)
+    assert SENTINEL in client.get(reported.get_absolute_url()).content.decode()
+    assert SENTINEL in export_text(client)
 
 
 def test_it_never_shows_the_channel_to_the_enterprise(world, client_for, reported):
@@ -149,7 +153,8 @@ def test_it_leaves_the_source_out_of_a_background_export(world, reported):
 
 def test_it_names_the_fields_a_history_must_leave_out(world, reported):
     # For any field history of a hazard (simple-history keeps found_by and channel changes).
-    assert hidden_source_fields(get_scope(world.office), reported) == frozenset()
+    assert hidden_source_fields(get_scope(world.office_custodian), reported) == frozenset()
+    assert hidden_source_fields(get_scope(world.office), reported) == {"found_by"}
     assert hidden_source_fields(get_scope(world.ent_a), reported) == {"channel", "found_by"}
     assert hidden_source_fields(get_scope(world.village_a_officer), reported) == {"found_by"}
     assert hidden_source_fields(get_scope(world.leader), reported) == {"found_by"}

@@ -27,6 +27,7 @@ from reminders.models import Reminder
 from tests.factories import HazardFactory, SupervisionGroupFactory
 from tests.hazards.conftest import image_bytes
 from tests.plan.builders import build_plan_world
+from tests.reports import data as report_data
 
 STATUSES = ("reported", "confirmed", "rectifying", "pending_acceptance", "verified", "closed", "dismissed")
 
@@ -213,4 +214,5 @@ def build(world: Any) -> dict[str, Any]:
     made.update(_dashboard(world))
     made.update(_reminders_and_jobs(world, hazards["rectifying"]))
     made["plan"] = build_plan_world(world)
+    made["reports"] = report_data.build(world)
     return made

@@ -69,6 +69,7 @@ from inspections.models import (
 from plan.models import Measure, ProgressReport, ReportAttachment, Target, Task
 from reminders.engine import RULES
 from reminders.models import Reminder
+from reports.models import Report, ReportPhoto
 from tests.hazards.conftest import image_bytes
 from tests.robustness import rich_world
 from tests.robustness.walker import (
@@ -102,6 +103,7 @@ ROLES = (
     "admin",
     "other_office",
     "county",
+    "custodian",
     "anonymous",
 )
 # Parameters pages read by hand (or used to): sent to every page whatever its forms declare.
@@ -252,6 +254,9 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     },
     "plan:attachment": {"token": _rows(ReportAttachment, "token")},
     "plan:target": {"pk": _rows(Target)},
+    **{f"reports:{v}": {"pk": _rows(Report)} for v in ("detail", "verify", "merge", "identity")},
+    "reports:step": {"pk": _rows(Report), "step": _listed(["start_check", "dismiss", "reply", "set_enterprise"])},
+    "reports:photo": {"token": _rows(ReportPhoto, "token")},
 }
 
 
@@ -494,7 +499,12 @@ class Walk:
 
 
 def _clients(world: Any) -> dict[str, Client]:
-    users = {**world.users_by_role(), "other_office": world.other_office, "county": world.county}
+    users = {
+        **world.users_by_role(),
+        "other_office": world.other_office,
+        "county": world.county,
+        "custodian": world.custodian,
+    }
     clients = {"anonymous": Client(raise_request_exception=False)}
     for role, user in users.items():
         client = Client(raise_request_exception=False)

@@ -32,7 +32,7 @@ from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RoutePattern
 
 CORPUS_FILE = Path(__file__).resolve().parent.parent / "data" / "bad_values.json"
-PROJECT_APPS = ("units", "hazards", "inspections", "reminders", "dashboard")
+PROJECT_APPS = ("units", "hazards", "inspections", "reports", "reminders", "dashboard")
 # Writes these tables may take on an error response, legitimately: a failed login is recorded (django-axes), and a
 # session is saved with the messages of a refused request.
 WRITES_ALLOWED_ON_ERROR = ("django_session", "axes_")
