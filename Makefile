@@ -23,6 +23,7 @@ run: port-free install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
 	$(MANAGE) load_demo_data
+	$(MANAGE) load_reward_tiers
 	$(MANAGE) load_checklists
 	$(MANAGE) create_quarter_plans
 	$(MANAGE) generate_hazards 300 --seed 2024 --if-empty
