@@ -318,6 +318,7 @@ DEMO_USERS = [
     DemoUser("leader3", "周海峰", Role.LEADERSHIP, "镇领导，第三督导组组长"),
     DemoUser("jiwei", "马丽", Role.DEPARTMENT, "镇纪委工作人员，各督导组成员", unit="镇纪委"),
     DemoUser("admin", "徐磊", Role.ADMIN, "系统管理员（含 Django 后台）", superuser=True),
+    DemoUser("custodian", "陈静", Role.REPORT_CUSTODIAN, "举报保密员：群众举报及举报人身份（仅此）"),
 ]
 
 
