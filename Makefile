@@ -30,6 +30,7 @@ run: port-free install
 	$(MANAGE) generate_hazards 300 --seed 2024 --if-empty
 	$(MANAGE) generate_hazards 40 --seed 2025 --township 341324990 --if-empty
 	$(MANAGE) load_demo_reports
+	$(MANAGE) load_reward_tiers
 	$(MANAGE) send_reminders
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

@@ -7,4 +7,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Public reports")
 
     def ready(self) -> None:
-        from . import hooks  # noqa: F401
+        from . import hooks, reward_hooks  # noqa: F401

@@ -227,6 +227,12 @@ class ReportEvent(models.Model):
         ENTERPRISE_SET = "enterprise_set", _("enterprise identified")
         IDENTITY_OPENED = "identity_opened", _("reporter identity opened")
         NOTE = "note", _("note")
+        # The reward (reports.rewards).
+        REWARD_PROPOSED = "reward_proposed", _("reward proposed")
+        REWARD_APPROVED = "reward_approved", _("reward approved")
+        REWARD_REFUSED = "reward_refused", _("reward refused")
+        REWARD_CLAIMED = "reward_claimed", _("reward claimed with the tracking code")
+        REWARD_PAID = "reward_paid", _("reward paid")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("report"))
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
@@ -269,3 +275,7 @@ class ReportPhoto(StoredFile):
         verbose_name = _("report photo")
         verbose_name_plural = _("report photos")
         ordering = ["uploaded_at", "pk"]
+
+
+# The rewards' models (reports.reward_models), registered with this app.
+from .reward_models import PaymentMethod, Reward, RewardStatus, RewardTier  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import public_views
+from . import public_views, reward_urls
 
 app_name = "report"
 
@@ -10,3 +10,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", public_views.report_form, name="form"),
     path("track/", public_views.track, name="track"),
 ]
+
+# Rewards and posters (reports.reward_urls).
+urlpatterns += reward_urls.public_urlpatterns

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import views
+from . import reward_urls, views
 
 app_name = "reports"
 
@@ -16,3 +16,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/step/<slug:step>/", views.report_step, name="step"),
     path("photos/<str:token>/", views.report_photo, name="photo"),
 ]
+
+# Rewards and posters (reports.reward_urls).
+urlpatterns += reward_urls.office_urlpatterns

@@ -291,6 +291,11 @@ REMINDER_RETRY_BACKOFF = env_int("REMINDER_RETRY_BACKOFF", 30)
 SMS_BACKEND = env.str("SMS_BACKEND", default="reminders.sms.RecordingBackend")
 # The address used in e-mail links to the system.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The public address of the site as the public reaches it (the report form on the village posters and their QR
+# codes, e.g. https://aq.liuwei.gov.cn). Empty: the address the office's browser used to open the poster.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
+# The telephone lines the posters name for reports: 12345 (the service hotline) and 12350 where it still runs.
+PUBLIC_REPORT_LINES = env.list("PUBLIC_REPORT_LINES", default=["12345", "12350"])
 
 # §17/§18: hazards found before this date are stock (存量); after it, increment (增量).
 STOCK_CUTOFF_DATE = env.str("STOCK_CUTOFF_DATE", default="2024-01-01")

@@ -69,7 +69,7 @@ from inspections.models import (
 from plan.models import Measure, ProgressReport, ReportAttachment, Target, Task
 from reminders.engine import RULES
 from reminders.models import Reminder
-from reports.models import Report, ReportPhoto
+from reports.models import Report, ReportPhoto, RewardTier
 from tests.hazards.conftest import image_bytes
 from tests.robustness import rich_world
 from tests.robustness.walker import (
@@ -198,6 +198,10 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     "hazards:refusal_update": {"pk": _rows(Refusal)},
     **{f"hazards:{v}": {"pk": _rows(Notice)} for v in ("notice_print", "notice_service", "notice_void")},
     "hazards:enterprise_list": {"pk": _rows(Enterprise)},
+    # Report rewards and posters (reports.reward_urls).
+    "reports:reward_step": {"pk": _rows(Report), "step": _listed(["propose", "approve", "refuse", "pay", "nope"])},
+    "reports:reward_tier_edit": {"pk": _rows(RewardTier)},
+    "reports:poster": {"pk": _rows(Village)},
     **{f"hazards:{v}": {"pk": _rows(ExportJob)} for v in ("export_job", "export_download")},
     **{
         f"inspections:{v}": {"pk": _rows(Inspection)}
