@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.dates import local_today
@@ -115,6 +116,7 @@ def track_panel(request: HttpRequest, report: Any) -> dict[str, Any] | None:
 # -- the reporter's claim ----------------------------------------------------------------------------------------------
 
 
+@csrf_exempt  # a public page: see reports.public_views (Origin: null under no-referrer; no session to protect)
 @public_page
 @require_POST
 def claim(request: HttpRequest) -> HttpResponse:

@@ -30,7 +30,7 @@ def no_sideways_scroll(page: Page) -> bool:
 
 
 def test_office_approves_custodian_pays_and_the_reporter_sees_it_paid(
-    browser: Browser, live_server, world, phone_page, settings
+    browser: Browser, live_server, world, phone_page
 ):
     rewards.ensure_default_tiers(world.township)
     report, code = services.submit_web_report(
@@ -59,10 +59,6 @@ def test_office_approves_custodian_pays_and_the_reporter_sees_it_paid(
     custodian.goto(reverse("reports:rewards"))
     expect(custodian.get_by_test_id("total-paid")).to_have_text(str(tier.amount))
 
-    # KNOWN BUG (the public pages, reported to the lead): with Referrer-Policy no-referrer Chromium posts the
-    # tracking form with "Origin: null", which Django's CSRF check refuses (403). Until the public pages are fixed,
-    # this test trusts that origin so the rest of the reporter's journey is checked.
-    settings.CSRF_TRUSTED_ORIGINS = ["null"]
     phone_page.goto(reverse("report:track"))
     phone_page.locator("#id_code").fill(code)
     phone_page.get_by_test_id("track-form").locator("button[type=submit]").click()
