@@ -29,9 +29,7 @@ def no_sideways_scroll(page: Page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
 
-def test_office_approves_custodian_pays_and_the_reporter_sees_it_paid(
-    browser: Browser, live_server, world, phone_page
-):
+def test_office_approves_custodian_pays_and_the_reporter_sees_it_paid(browser: Browser, live_server, world, phone_page):
     rewards.ensure_default_tiers(world.township)
     report, code = services.submit_web_report(
         township=world.township,

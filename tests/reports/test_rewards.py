@@ -115,7 +115,7 @@ def test_only_the_first_valid_report_of_a_hazard_is_rewarded(world, tiers):
     first, _code = verified(world)
     second, _code2 = merged(world, first.hazard)  # the same hazard, reported again
     third, _code3 = merged(world, first.hazard)
-    with pytest.raises(WorkflowError, match="first valid report|首个有效举报"):
+    with pytest.raises(WorkflowError, match=r"first valid report|首个有效举报"):
         rewards.propose(actor=world.office, report_id=second.pk, tier=tiers["general"])
     assert rewards.allowed_steps(rewards.get_scope(world.office), second, None) == []
     rewards.propose(actor=world.office, report_id=first.pk, tier=tiers["general"])
@@ -148,7 +148,7 @@ def test_two_merged_reports_of_a_known_hazard_reward_the_earlier_one(world, tier
 def test_four_eyes_the_proposer_does_not_approve_and_the_custodian_records_payment(world, tiers, client_for):
     report, _code = merged(world, hazard_of(world))
     rewards.propose(actor=world.office_custodian, report_id=report.pk, tier=tiers["general"])
-    with pytest.raises(WorkflowError, match="another member|其他人员"):
+    with pytest.raises(WorkflowError, match=r"another member|其他人员"):
         rewards.approve(actor=world.office_custodian, report_id=report.pk)
     scope = rewards.get_scope(world.office_custodian)
     assert "approve" not in {s.name for s in rewards.allowed_steps(scope, report, report.reward)}
