@@ -6,8 +6,8 @@ import datetime as dt
 import io
 
 import pytest
-from openpyxl import load_workbook
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from readiness.training_coverage import coverage
 from tests.factories import AttendeeFactory, EnterpriseFactory, SectorFactory, TrainingSessionFactory
@@ -80,7 +80,9 @@ def test_it_computes_each_focus_group_as_recounted_by_hand(world, data):
 def test_it_counts_only_what_the_user_sees(world, data):
     from units.access import enterprises_visible_to
 
-    groups = _by_key(coverage(enterprises=enterprises_visible_to(world.village_a_officer), township_id=world.township.pk, year=2024))
+    groups = _by_key(
+        coverage(enterprises=enterprises_visible_to(world.village_a_officer), township_id=world.township.pk, year=2024)
+    )
     # village_a holds lpg_business and lpg_sector; lpg_user is of village_b.
     assert (groups["lpg"].total, groups["lpg"].covered) == (2, 1)
 
