@@ -66,6 +66,7 @@ from inspections.models import (
     RandomDraw,
     WorkProblem,
 )
+from readiness.models import Attendee, Certificate, TrainingSession
 from reminders.engine import RULES
 from reminders.models import Reminder
 from tests.hazards.conftest import image_bytes
@@ -243,6 +244,12 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     "reminders:check_resolve": {"pk": _rows(Reminder)},
     "reminders:rule_toggle": {"key": _listed(list(RULES))},
     **{f"dashboard:accident_{v}": {"pk": _rows(Accident)} for v in ("detail", "edit")},
+    **{
+        f"readiness:{v}": {"pk": _rows(TrainingSession)}
+        for v in ("training_detail", "training_edit", "attendee_import", "attendee_import_template")
+    },
+    "readiness:attendee_remove": {"pk": _rows(TrainingSession), "attendee_pk": _rows(Attendee)},
+    **{f"readiness:certificate_{v}": {"pk": _rows(Certificate)} for v in ("edit", "review")},
 }
 
 
