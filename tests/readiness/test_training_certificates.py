@@ -12,7 +12,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import Workbook
 
-from readiness.models import Certificate
+from readiness.models import Attendee, Certificate, TrainingSession
 from readiness.models.training import add_years
 from reminders import engine
 from reminders.models import Reminder
@@ -201,3 +201,15 @@ def test_the_roster_import_checks_then_imports_and_lists_errors(world, client_fo
     assert response.status_code == 200 and Certificate.objects.count() == 2
     assert "单位名称" in html and "作业类别" in html and "有效期至" in html
     assert client_for(world.ent_a).get(url).status_code == 404
+
+
+def test_the_demo_command_is_idempotent_and_every_demo_certificate_has_its_deadline(world):
+    from django.core.management import call_command
+
+    call_command("load_demo_readiness_training")
+    counts = (Certificate.objects.count(), TrainingSession.objects.count(), Attendee.objects.count())
+    call_command("load_demo_readiness_training")
+    assert counts == (Certificate.objects.count(), TrainingSession.objects.count(), Attendee.objects.count())
+    assert counts[0] > 0
+    for certificate in Certificate.objects.all():
+        assert certificate.next_due_on == (certificate.review_due_on or certificate.expires_on)
