@@ -67,6 +67,7 @@ from inspections.models import (
     WorkProblem,
 )
 from plan.models import Measure, ProgressReport, ReportAttachment, Target, Task
+from readiness.models import Attendee, Certificate, TrainingSession
 from reminders.engine import RULES
 from reminders.models import Reminder
 from reports.models import Report, ReportPhoto, RewardTier
@@ -261,6 +262,12 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     **{f"reports:{v}": {"pk": _rows(Report)} for v in ("detail", "verify", "merge", "identity")},
     "reports:step": {"pk": _rows(Report), "step": _listed(["start_check", "dismiss", "reply", "set_enterprise"])},
     "reports:photo": {"token": _rows(ReportPhoto, "token")},
+    **{
+        f"readiness:{v}": {"pk": _rows(TrainingSession)}
+        for v in ("training_detail", "training_edit", "training_delete", "attendee_import", "attendee_import_template")
+    },
+    "readiness:attendee_remove": {"pk": _rows(TrainingSession), "attendee_pk": _rows(Attendee)},
+    **{f"readiness:certificate_{v}": {"pk": _rows(Certificate)} for v in ("edit", "review", "delete")},
 }
 
 
