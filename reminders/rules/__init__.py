@@ -1,5 +1,9 @@
 """The rule set. Each module registers its rules with the engine when imported (see apps.ReminderConfig.ready)."""
 
-from . import hazard_rules, inspection_rules
+from . import (
+    hazard_rules,
+    inspection_rules,
+    readiness_drills_rules,  # noqa: F401
+)
 
 __all__ = ["hazard_rules", "inspection_rules"]
