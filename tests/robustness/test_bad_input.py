@@ -69,6 +69,7 @@ from inspections.models import (
 from reminders.engine import RULES
 from reminders.models import Reminder
 from tests.hazards.conftest import image_bytes
+from readiness.models import Drill, DrillFile, Penalty
 from tests.robustness import rich_world
 from tests.robustness.walker import (
     PROJECT_APPS,
@@ -243,6 +244,13 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     "reminders:check_resolve": {"pk": _rows(Reminder)},
     "reminders:rule_toggle": {"key": _listed(list(RULES))},
     **{f"dashboard:accident_{v}": {"pk": _rows(Accident)} for v in ("detail", "edit")},
+    **{
+        f"readiness:{v}": {"pk": _rows(Enterprise)}
+        for v in ("enterprise_drills", "drill_create", "plan_create", "drill_key_unit")
+    },
+    "readiness:drill_detail": {"pk": _rows(Drill)},
+    "readiness:drill_file": {"pk": _rows(Drill), "token": _rows(DrillFile, "token")},
+    "readiness:penalty_detail": {"pk": _rows(Penalty)},
 }
 
 
