@@ -110,7 +110,8 @@ def test_scope_across_roles_and_townships(client_for, world, records):  # type: 
             assert f'data-enterprise="{world.enterprise_a.pk}"' in rows
         client.logout()
     # Only the office records for an enterprise; leadership reads.
-    assert client_for(world.leader).get(reverse("readiness:drill_create", args=[world.enterprise_a.pk])).status_code == 404
+    record = reverse("readiness:drill_create", args=[world.enterprise_a.pk])
+    assert client_for(world.leader).get(record).status_code == 404
     for user, sees in [(world.office, True), (world.leader, True), (world.county, True), (world.dept_a, False)]:
         assert (client_for(user).get(reverse("readiness:zero_penalty")).status_code == 200) is sees
 
@@ -174,9 +175,11 @@ def test_zero_penalty_units_against_a_fixed_data_set(client_for, world, records)
     rows = enforcement_counts(frozenset({world.township.pk}), dt.date(2025, 1, 1), dt.date(2025, 3, 31))
     counts = {r.unit.name: (r.inspections, r.penalties, r.zero_penalty) for r in rows}
     assert counts == {"镇应急办": (2, 1, False), "派出所": (3, 0, True), "市场监管所": (0, 0, False)}
-    html = client_for(world.office).get(
-        reverse("readiness:zero_penalty"), {"period": "quarter", "year": "2025", "number": "1"}
-    ).content.decode()
+    html = (
+        client_for(world.office)
+        .get(reverse("readiness:zero_penalty"), {"period": "quarter", "year": "2025", "number": "1"})
+        .content.decode()
+    )
     assert html.count('data-testid="zero-row"') == 1 and f'data-unit="{police.pk}"' in html
     year = enforcement_counts(frozenset({world.township.pk}), dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     assert {r.unit.name for r in year if r.zero_penalty} == {"市场监管所"}

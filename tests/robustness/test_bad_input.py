@@ -66,10 +66,10 @@ from inspections.models import (
     RandomDraw,
     WorkProblem,
 )
+from readiness.models import Drill, DrillFile, Penalty
 from reminders.engine import RULES
 from reminders.models import Reminder
 from tests.hazards.conftest import image_bytes
-from readiness.models import Drill, DrillFile, Penalty
 from tests.robustness import rich_world
 from tests.robustness.walker import (
     PROJECT_APPS,
