@@ -54,6 +54,16 @@ class DrillForm(StyledFormMixin, forms.ModelForm):
         plan.help_text = _("When a plan is chosen, the drill is of its kind.")
         self.fields["held_on"].initial = local_today()
         self.fields["participants"].min_value = 1  # type: ignore[attr-defined]
+        self.fields["kind"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        plan = data.get("plan")
+        if plan is not None:
+            data["kind"] = plan.kind
+        elif not data.get("kind") and "kind" not in self.errors:
+            self.add_error("kind", _("Choose the plan drilled or the kind of plan."))
+        return data
 
 
 class KeyUnitForm(StyledFormMixin, forms.Form):
