@@ -25,6 +25,11 @@ def reads_drills(scope: Scope) -> bool:
     return bool(scope.all_townships or scope.village_ids or scope.sector_ids)
 
 
+def may_open_drill_list(scope: Scope) -> bool:
+    """The list page (and its menu entry): readers, and enterprise contacts (sent on to their own page)."""
+    return reads_drills(scope) or bool(scope.enterprise_ids)
+
+
 def drills_visible_to(user: Any) -> QuerySet[Drill]:
     return Drill.objects.filter(enterprise__in=enterprises_visible_to(user).values("pk"))
 

@@ -20,7 +20,9 @@ from . import access, due
 # The group "readiness" is shared by the readiness topics; at merge only one creation stays.
 READINESS = menu.groups.add(menu.MenuGroup("readiness", _("Readiness"), order=45))
 menu.entries.add(
-    menu.MenuEntry(READINESS.key, _("Emergency drills"), "readiness:drill_list", seen_by(*ALL_ROLES), order=30)
+    menu.MenuEntry(
+        READINESS.key, _("Emergency drills"), "readiness:drill_list", by_scope(access.may_open_drill_list), order=30
+    )
 )
 menu.entries.add(menu.MenuEntry(READINESS.key, _("Penalties"), "readiness:penalty_list", seen_by(*ALL_ROLES), order=40))
 menu.entries.add(

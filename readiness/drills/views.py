@@ -79,10 +79,10 @@ def _filtered_enterprises(request: HttpRequest) -> tuple[DrillFilterForm, QueryS
 def drill_list(request: HttpRequest) -> HttpResponse:
     """Readers: the enterprises in their scope with their drills' state; an enterprise contact goes to its own."""
     scope = get_scope(current_user(request))
-    if not access.reads_drills(scope):
-        if len(scope.enterprise_ids) >= 1:
-            return redirect("readiness:enterprise_drills", min(scope.enterprise_ids))
+    if not access.may_open_drill_list(scope):
         raise Http404
+    if not access.reads_drills(scope):
+        return redirect("readiness:enterprise_drills", min(scope.enterprise_ids))
     form, qs = _filtered_enterprises(request)
     page, querystring = _page(request, qs)
     rows = [(e, due.status_from_annotations(e)) for e in page]
