@@ -27,7 +27,7 @@ from django.db.models import Case, CharField, Exists, Min, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.dates import local_midnight, local_today, year_bounds
+from core.dates import half_bounds, local_midnight, local_today, previous_half_bounds, year_bounds
 from units.models import Enterprise
 
 from ..models import Drill, DrillKeyUnit, EmergencyPlan, PlanKind
@@ -54,17 +54,6 @@ DANGEROUS_GOODS_SECTORS = ("危化品", "烟花爆竹", "成品油流通", "废�
 CONSTRUCTION_SECTORS = ("建筑施工",)
 
 
-def half_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
-    if day.month <= 6:
-        return dt.date(day.year, 1, 1), dt.date(day.year, 6, 30)
-    return dt.date(day.year, 7, 1), dt.date(day.year, 12, 31)
-
-
-def half_key(day: dt.date) -> str:
-    """A half-year as stored on reminders: "2026H1"."""
-    return f"{day.year}H{1 if day.month <= 6 else 2}"
-
-
 def half_label(day: dt.date) -> str:
     if day.month <= 6:
         return _("first half of %(year)d") % {"year": day.year}
@@ -86,7 +75,7 @@ def periods_of(today: dt.date) -> Periods:
         year=year_bounds(today.year),
         prev_year=year_bounds(today.year - 1),
         half=half,
-        prev_half=half_bounds(half[0] - dt.timedelta(days=1)),
+        prev_half=previous_half_bounds(today),
         next_half_end=half_bounds(half[1] + dt.timedelta(days=1))[1],
     )
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import half_bounds, half_key, previous_half_bounds
 from readiness.drills import due as drills
 from units.models import Enterprise
 
@@ -68,7 +69,7 @@ class DrillDueSoon(_DrillRule):
         if hazard_ids is not None:
             return
         today = timezone.localdate(now)
-        half_end = drills.half_bounds(today)[1]
+        half_end = half_bounds(today)[1]
         if (half_end - today).days > drills.DUE_SOON_DAYS:
             return
         directory = Directory()
@@ -80,7 +81,7 @@ class DrillDueSoon(_DrillRule):
             item = self.item(
                 enterprise,
                 directory,
-                f"due:{drills.half_key(today)}",
+                f"due:{half_key(today)}",
                 _("Emergency drill due by %(day)s: %(enterprise)s") % {"day": half_end, "enterprise": enterprise.name},
                 _("Still to hold: %(owed)s.") % {"owed": _owed(status, drills.DUE)},
             )
@@ -100,14 +101,14 @@ class DrillOverdue(_DrillRule):
         if hazard_ids is not None:
             return
         today = timezone.localdate(now)
-        previous = drills.half_bounds(drills.half_bounds(today)[0] - dt.timedelta(days=1))[0]
+        previous = previous_half_bounds(today)[0]
         directory = Directory()
         for enterprise in self.enterprises(today).iterator(chunk_size=2000):
             status = drills.status_from_annotations(enterprise, today)
             item = self.item(
                 enterprise,
                 directory,
-                f"overdue:{drills.half_key(previous)}",
+                f"overdue:{half_key(previous)}",
                 _("Emergency drill overdue: %(enterprise)s") % {"enterprise": enterprise.name},
                 _("Not held in time: %(owed)s. Last drill: %(day)s.")
                 % {"owed": _owed(status, drills.OVERDUE), "day": status.last_drill_on or "—"},
