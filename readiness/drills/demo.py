@@ -141,7 +141,7 @@ def _enforcement(
             },
         )
         result.inspections += created
-    penalties = [
+    penalties: list[tuple[str, str, Enterprise, dict[str, object]]] = [
         ("刘圩应急罚〔%d〕1号", PenaltyKind.FINE, enterprises[0], {"amount": Decimal("5000")}),
         (
             "刘圩应急罚〔%d〕2号",
@@ -152,7 +152,7 @@ def _enforcement(
         ("刘圩应急罚〔%d〕3号", PenaltyKind.SUSPEND, enterprises[4], {}),
     ]
     for number, kind, enterprise, extra in penalties:
-        _obj, created = Penalty.objects.get_or_create(
+        _penalty, created = Penalty.objects.get_or_create(
             unit=office_unit,
             document_number=number % quarter_start.year,
             defaults={
