@@ -251,6 +251,7 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     "readiness:drill_detail": {"pk": _rows(Drill)},
     "readiness:drill_file": {"pk": _rows(Drill), "token": _rows(DrillFile, "token")},
     "readiness:penalty_detail": {"pk": _rows(Penalty)},
+    "readiness:penalty_void": {"pk": _rows(Penalty)},
 }
 
 
