@@ -15,11 +15,11 @@ from core.dates import local_today
 from core.work_queue import QueueEntry, Urgency, Waiting
 from units.navigation import by_scope
 
+from .menu_group import READINESS
 from .training_access import certificates_visible_to, may_read_coverage, may_read_training
 from .training_forms import DUE, OVERDUE
 from .training_views import DUE_DAYS
 
-READINESS = menu.groups.add(menu.MenuGroup("readiness", _("Readiness"), order=45))
 menu.entries.add(
     menu.MenuEntry(
         READINESS.key, _("Training sessions"), "readiness:training_list", by_scope(may_read_training), order=10
