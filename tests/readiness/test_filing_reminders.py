@@ -38,3 +38,15 @@ def test_it_reminds_decembers_report_in_january(world) -> None:
     created = scan(at(2025, 1, 6), rules=["monthly_report_overdue"]).created
     assert {r.user.username for r in Reminder.objects.filter(pk__in=created)} == {"village_b", "dept_a"}
     assert all("2024-12" in r.title for r in Reminder.objects.filter(pk__in=created))
+
+
+def test_the_demo_command_is_idempotent(world) -> None:
+    from django.core.management import call_command
+
+    from readiness.models.filing import FilingRound, MonthlyReport, WorkPlan
+
+    call_command("load_demo_readiness_filing")
+    counts = (FilingRound.objects.count(), WorkPlan.objects.count(), MonthlyReport.objects.count())
+    call_command("load_demo_readiness_filing")
+    assert (FilingRound.objects.count(), WorkPlan.objects.count(), MonthlyReport.objects.count()) == counts
+    assert FilingRound.objects.filter(deadline=dt.date(2024, 3, 10)).count() == 2
