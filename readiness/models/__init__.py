@@ -1,4 +1,12 @@
 """Readiness records, one module per topic (training and certificates, drills and plans, enforcement, work plans,
 monthly reports); each is imported here so Django finds its models."""
 
-from .filing import FilingRound, FilingSettings, MonthlyReport, WorkPlan, WorkPlanEvent, WorkPlanFile  # noqa: F401
+from .filing import (  # noqa: F401
+    FilingRound,
+    FilingSettings,
+    MonthlyReport,
+    MonthlyReportEvent,
+    WorkPlan,
+    WorkPlanEvent,
+    WorkPlanFile,
+)

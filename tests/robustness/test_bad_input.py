@@ -66,7 +66,7 @@ from inspections.models import (
     RandomDraw,
     WorkProblem,
 )
-from readiness.models.filing import FilingRound, WorkPlan, WorkPlanFile
+from readiness.models.filing import FilingRound, MonthlyReport, WorkPlan, WorkPlanFile
 from reminders.engine import RULES
 from reminders.models import Reminder
 from tests.hazards.conftest import image_bytes
@@ -244,6 +244,7 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     "reminders:check_resolve": {"pk": _rows(Reminder)},
     "reminders:rule_toggle": {"key": _listed(list(RULES))},
     **{f"dashboard:accident_{v}": {"pk": _rows(Accident)} for v in ("detail", "edit")},
+    "readiness:monthly_report_correct": {"pk": _rows(MonthlyReport)},
     **{f"readiness:{v}": {"pk": _rows(FilingRound)} for v in ("filing_round", "work_plan_file")},
     **{f"readiness:work_plan{v}": {"pk": _rows(WorkPlan)} for v in ("", "_approve", "_return", "_refile")},
     "readiness:work_plan_document": {"pk": _rows(WorkPlanFile)},
