@@ -7,17 +7,21 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from core import work_queue
 from core.dates import quarter_of
+from core.files import check_upload
 from core.work_queue import Urgency
 from hazards.access import extension_deciders_q, hazard_actions, hazards_visible_to, verifiable_q
 from hazards.models import DeadlineExtension, Hazard, Listing
 from inspections import plans
 from inspections.models import SupervisionVisit, WorkProblem
+from readiness.filing_services import filing_round_create, work_plan_file
 from reminders.models import Delivery, Reminder
 from tests.factories import HazardFactory, SupervisionGroupFactory
+from tests.readiness.backdate import date_back_creation
 from units.access import get_scope
 from units.models import Enterprise
 
@@ -60,12 +64,23 @@ def waiting(world, planned):
         Reminder.objects.create(rule="rectification_deadline", object_key="hazard:1", period="d-7", user=user,
                                 recipient_key=f"user:{user.pk}", township=world.township, title="整改期限将到",
                                 sms_state=state)  # fmt: skip
+    # Work plans and monthly reports: a round for villages and units in which village_b filed (the office reviews
+    # it); last month nobody reported (the villages and units existed then).
+    date_back_creation()
+    round_ = filing_round_create(township=world.township, actor=world.office, title="工作计划",
+                                 deadline=today + dt.timedelta(days=10), for_villages=True, for_units=True)  # fmt: skip
+    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\ntrailer<<>>\n%%EOF\n")
+    work_plan_file(round=round_, target=world.village_b, actor=world.village_b_officer, files=[check_upload(pdf)])
 
 
 def listed(response: Any) -> int:
     """How many records the linked page lists: its paginator's count, the quarter board's visits, or an enterprise
     contact's own enterprises whose self-inspection is not done."""
     context = response.context
+    if "rounds" in context:  # work plans: the user's own to file, else the plans awaiting the office's review
+        return int(context["to_file"]) or sum(r.submitted for r in context["rounds"])
+    if "lines" in context and "month" in context:  # monthly reports: the user's own lines not reported
+        return sum(1 for line in context["lines"] if line.target.key in context["own"] and line.report is None)
     if "boards" in context:
         return int(context["total"])
     if "page_obj" in context:
@@ -104,6 +119,7 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
         "inspections.self_inspections_overdue": 1,
         "reminders.to_check": 1,
         "reminders.unread": 1,
+        "readiness.plans_to_review": 1,
     }
     assert counts(world.village_a_officer) == {
         "hazards.overdue": 2,
@@ -114,6 +130,8 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
         "inspections.visits_to_do": 1,
         "inspections.self_inspections_overdue": 1,
         "reminders.unread": 1,
+        "readiness.plans_to_file": 1,
+        "readiness.monthly_to_file": 1,
     }
     assert counts(world.ent_a) == {
         "hazards.overdue": 2,
@@ -123,6 +141,11 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
     # The lead unit accepts the general hazard and decides the extension it did not ask for; the other unit nothing.
     assert {"hazards.to_verify": 1, "hazards.extensions": 1}.items() <= counts(world.dept_a).items()
     assert "hazards.to_verify" not in counts(world.dept_b) and "hazards.extensions" not in counts(world.dept_b)
+    # Both units file a plan; only unit_a (supervision duties) reports monthly.
+    assert {"readiness.plans_to_file": 1, "readiness.monthly_to_file": 1}.items() <= counts(world.dept_a).items()
+    assert counts(world.dept_b).get("readiness.plans_to_file") == 1 and "readiness.monthly_to_file" not in counts(
+        world.dept_b
+    )
 
 
 def test_what_it_counts_is_what_the_hazard_page_offers_to_accept_and_decide(world, waiting):
