@@ -5,6 +5,7 @@ from . import (
     inspection_rules,
     plan_rules,
     readiness_drills_rules,
+    readiness_filing_rules,
     readiness_training_rules,
     report_rules,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "inspection_rules",
     "plan_rules",
     "readiness_drills_rules",
+    "readiness_filing_rules",
     "readiness_training_rules",
     "report_rules",
 ]
