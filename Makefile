@@ -75,9 +75,12 @@ messages-check: messages
 	echo "$$po: $$missing untranslated, $$fuzzy fuzzy"; \
 	if [ "$$missing$$fuzzy" != "00" ]; then msgattrib --untranslated --only-fuzzy $$po | head -n 40; exit 1; fi
 
-# In PYTEST_WORKERS processes at once (pytest-xdist), each with a test database and a Redis database of its own.
+# In PYTEST_WORKERS processes at once (pytest-xdist), each with a test database and a Redis database of its own; then
+# the tests that time real services of their own (marked faults: brokers killed or frozen, workers killed) alone, so
+# that no other test competes with them for the processor.
 pytest: install
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not faults"
+	$(BIN)/python -m pytest -m faults
 
 # Production processes (see README): workers scale out; exactly one beat.
 worker: install
