@@ -6,6 +6,8 @@ PG_TEST_URL := postgres://postgres@127.0.0.1:5432/liuwei_safety
 MANAGE := $(BIN)/python manage.py
 # The quick start's port: `make run PORT=8001` when 8000 is taken.
 PORT ?= 8000
+# The suite's parallel workers: one per core of the CI machine.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run port-free test install lint typecheck migrations-check deploy-check messages messages-check pytest worker beat
 
@@ -80,8 +82,12 @@ messages-check: messages
 	echo "$$po: $$missing untranslated, $$fuzzy fuzzy"; \
 	if [ "$$missing$$fuzzy" != "00" ]; then msgattrib --untranslated --only-fuzzy $$po | head -n 40; exit 1; fi
 
+# In PYTEST_WORKERS processes at once (pytest-xdist), each with a test database and a Redis database of its own; then
+# the tests that time real services of their own (marked faults: brokers killed or frozen, workers killed) alone, so
+# that no other test competes with them for the processor.
 pytest: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not faults"
+	$(BIN)/python -m pytest -m faults
 
 # Production processes (see README): workers scale out; exactly one beat.
 worker: install

@@ -5,6 +5,20 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-key")
 os.environ.setdefault("HTTPS", "false")
 
+
+def _redis_of_worker(url: str, worker: str) -> str:
+    """`make test` runs the suite in parallel workers (pytest-xdist: gw0, gw1 …), each with a test database of its
+    own; each gets a Redis database of its own too (the configured one, then the next ones), so one worker's broker
+    queues, cache entries and limits never meet another's."""
+    base, _, number = url.rpartition("/")
+    if not (worker.startswith("gw") and worker[2:].isdigit() and number.isdigit() and base.startswith("redis")):
+        return url
+    return f"{base}/{(int(number) + int(worker[2:])) % 16}"
+
+
+if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["REDIS_URL"] = _redis_of_worker(os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"])
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env_bool
 

@@ -19,7 +19,7 @@ from tests.factories import HazardFactory
 
 from .faults import celery_pointed_at
 
-pytestmark = pytest.mark.django_db(transaction=True)  # so the workflow's on-commit enqueue really runs
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]  # on-commit enqueues really run
 
 CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 WITHIN = 1.0  # seconds

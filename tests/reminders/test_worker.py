@@ -25,7 +25,7 @@ from tests.factories import HazardFactory
 
 from .faults import celery_pointed_at, database_url, unavailable
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/11"  # a database of its own; each run also uses a queue of its own

@@ -146,6 +146,9 @@ MAX_ROWS = 8  # existing rows named per path parameter
 # A page without query-string forms of its own gets this many corpus values (a different slice for each page, so the
 # whole corpus goes round); pages with their own GET forms get all of it.
 SAMPLE = 8
+# The walk runs as this many tests, each taking every SHARDS-th route with the forms found on its pages, so that
+# the suite's workers share it (a form found in two parts is walked in both).
+SHARDS = 4
 BISECT_DEPTH = 3
 # A POST form gets at most this many single-field mutations: every field its "any" values and the values of its
 # input's type, taken round-robin over the fields so that every field gets its first values before any its last.
@@ -370,8 +373,11 @@ class Walk:
         self.refused_baselines: list[str] = []
 
     # 1-2: every route, every role ------------------------------------------------------------------------------
-    def fetch_all(self, all_routes: list[Route]) -> None:
+    def fetch_all(self, all_routes: list[Route], *, shard: int = 0) -> None:
+        """The routes of one part of the walk (every SHARDS-th route), with the forms their pages carry."""
         for index, route in enumerate(all_routes):
+            if index % SHARDS != shard:
+                continue
             for label, kwargs in _kwargs(route):
                 url = _url(route, kwargs)
                 if url is None:
@@ -542,22 +548,25 @@ def _report(walker: Walker) -> str:
     return f"{len(walker.findings)} bad answers:\n" + "\n".join(lines)
 
 
-def test_it_answers_every_url_as_every_role_with_bad_values_without_server_errors_or_partial_writes(world):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_it_answers_every_url_as_every_role_with_bad_values_without_server_errors_or_partial_writes(world, shard):
     rich_world.build(world)
     started = time.monotonic()
     walker = Walker(clients=_clients(world), tables=project_tables())
     walk = Walk(walker, load_corpus())
     all_routes = routes()
-    walk.fetch_all(all_routes)
+    walk.fetch_all(all_routes, shard=shard)
     fetched = walker.sent
     walk.query_strings()
     queried = walker.sent - fetched
     walk.post_forms()
-    walk.script_endpoints(list(SCRIPT_ENDPOINTS))
+    if shard == 0:
+        walk.script_endpoints(list(SCRIPT_ENDPOINTS))
     elapsed = time.monotonic() - started
     fields = sum(len(form.fields) for _role, form in walk.forms.values())
     print(  # noqa: T201 — the walk's size, for the record (pytest -s)
-        f"\nbad-input walk: {len(all_routes)} routes, {len(walk.forms)} POST forms with {fields} fields"
+        f"\nbad-input walk, part {shard + 1} of {SHARDS}: {len(all_routes)} routes,"
+        f" {len(walk.forms)} POST forms with {fields} fields"
         f" ({len(walk.refused_baselines)} refused as the page filled them: {walk.refused_baselines}),"
         f" {walker.sent} requests ({fetched} fetches, {queried} query strings, {walker.sent - fetched - queried}"
         f" posts) in {elapsed:.0f}s"
