@@ -19,8 +19,8 @@ def _redis_of_worker(url: str, worker: str) -> str:
 if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ["REDIS_URL"] = _redis_of_worker(os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"])
 
-from .base import *  # noqa: F403
-from .base import BASE_DIR, env_bool
+from .base import *  # noqa: E402, F403
+from .base import BASE_DIR, env_bool  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

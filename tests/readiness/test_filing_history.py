@@ -141,7 +141,7 @@ def test_the_round_and_monthly_pages_take_the_same_queries_however_many_lines(wo
         target=world.village_a, month=dt.date(2024, 4, 1), actor=world.village_a_officer, hazards_found=0
     )
     client = client_for(world.office)
-    pages = (
+    pages: tuple[tuple[str, dict[str, str]], ...] = (
         (reverse("readiness:filing_round", args=[round_.pk]), {}),
         (reverse("readiness:monthly_reports"), {"month": "2024-04"}),
     )
