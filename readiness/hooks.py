@@ -1,1 +1,4 @@
 """What readiness adds to the lower layers: menu entries, panels and the work queue. Loaded by ReadinessConfig.ready."""
+
+# -- training and certificates ("training") --
+from . import training_hooks  # noqa: F401

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+from decimal import Decimal
 from typing import Any
 
 import factory
@@ -172,3 +174,43 @@ def act_in(client: Any, township: Township) -> None:
     session = client.session
     session[CURRENT_TOWNSHIP_KEY] = township.pk
     session.save()
+
+
+# -- readiness: training and certificates ----------------------------------------------------------------------
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "readiness.TrainingSession"
+
+    township = factory.SubFactory(TownshipFactory)
+    held_on = dt.date(2024, 6, 1)
+    topic = factory.Sequence(lambda n: f"安全培训{n}")
+    organiser = factory.SubFactory(UnitFactory, township=factory.SelfAttribute("..township"))
+    hours = Decimal("2.0")
+    created_by = factory.SubFactory(UserFactory)
+
+
+class AttendeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "readiness.Attendee"
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    name = "张三"
+    role = "principal"
+    created_by = factory.SelfAttribute("session.created_by")
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "readiness.Certificate"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    township = factory.SelfAttribute("enterprise.township")
+    holder = "李四"
+    operation = "electrical"
+    number = factory.Sequence(lambda n: f"T3413{n:013d}")
+    issued_on = dt.date(2024, 3, 1)
+    expires_on = dt.date(2030, 2, 28)
+    created_by = factory.SubFactory(UserFactory)

@@ -101,6 +101,9 @@ SECTORS: list[SectorSpec] = [
     SectorSpec("再生资源回收", "镇应急办"),
     SectorSpec("成品油流通", "镇应急办"),
     SectorSpec("邮政快递", "镇应急办"),
+    # §4's 2025 and 2026 training focus names 文博单位 and 物流仓储场所: no other sector holds them.
+    SectorSpec("文博单位", "文广站", aliases=("文博", "文物保护单位")),
+    SectorSpec("物流仓储", "镇应急办", aliases=("仓储物流",)),
     SectorSpec("特种设备", "市场监管所"),
     SectorSpec("林业", "国土局"),
     SectorSpec("电力", "供电站"),

@@ -1,2 +1,4 @@
 """Readiness records, one module per topic (training and certificates, drills and plans, enforcement, work plans,
 monthly reports); each is imported here so Django finds its models."""
+
+from .training import Attendee, Certificate, TrainingSession  # noqa: F401

@@ -213,4 +213,14 @@ def build(world: Any) -> dict[str, Any]:
     made.update(_dashboard(world))
     made.update(_reminders_and_jobs(world, hazards["rectifying"]))
     made["plan"] = build_plan_world(world)
+    made.update(_training(world))
     return made
+
+
+def _training(world: Any) -> dict[str, Any]:
+    from tests.factories import AttendeeFactory, CertificateFactory, TrainingSessionFactory
+
+    session = TrainingSessionFactory(township=world.township, organiser=world.unit_a, sector=world.sector_a)
+    attendee = AttendeeFactory(session=session, enterprise=world.enterprise_a)
+    certificate = CertificateFactory(enterprise=world.enterprise_a, created_by=world.office)
+    return {"training": session, "attendee": attendee, "certificate": certificate}

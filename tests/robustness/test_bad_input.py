@@ -67,6 +67,7 @@ from inspections.models import (
     WorkProblem,
 )
 from plan.models import Measure, ProgressReport, ReportAttachment, Target, Task
+from readiness.models import Attendee, Certificate, TrainingSession
 from reminders.engine import RULES
 from reminders.models import Reminder
 from tests.hazards.conftest import image_bytes
@@ -252,6 +253,12 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     },
     "plan:attachment": {"token": _rows(ReportAttachment, "token")},
     "plan:target": {"pk": _rows(Target)},
+    **{
+        f"readiness:{v}": {"pk": _rows(TrainingSession)}
+        for v in ("training_detail", "training_edit", "attendee_import", "attendee_import_template")
+    },
+    "readiness:attendee_remove": {"pk": _rows(TrainingSession), "attendee_pk": _rows(Attendee)},
+    **{f"readiness:certificate_{v}": {"pk": _rows(Certificate)} for v in ("edit", "review")},
 }
 
 
