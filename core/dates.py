@@ -1,7 +1,7 @@
 """The calendar every app counts by: dates of Asia/Shanghai (settings.TIME_ZONE), never the UTC date.
 
-"Today" is local_today(); a timestamp compares with local_midnight(day), not with a date. Months, quarters and years
-are those of the calendar; bounds are inclusive (first day, last day).
+"Today" is local_today(); a timestamp compares with local_midnight(day), not with a date. Months, quarters,
+half-years and years are those of the calendar; bounds are inclusive (first day, last day).
 """
 
 from __future__ import annotations
@@ -53,6 +53,23 @@ def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
 
 def quarter_label(year: int, quarter: int) -> str:
     return _("%(year)d Q%(quarter)d") % {"year": year, "quarter": quarter}
+
+
+def half_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The calendar half-year holding the day: 1 Jan – 30 Jun or 1 Jul – 31 Dec."""
+    if day.month <= 6:
+        return dt.date(day.year, 1, 1), dt.date(day.year, 6, 30)
+    return dt.date(day.year, 7, 1), dt.date(day.year, 12, 31)
+
+
+def previous_half_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The calendar half-year before the one holding the day."""
+    return half_bounds(half_bounds(day)[0] - dt.timedelta(days=1))
+
+
+def half_key(day: dt.date) -> str:
+    """The half-year holding the day as a period key (e.g. on reminders): "2026H1"."""
+    return f"{day.year}H{1 if day.month <= 6 else 2}"
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:

@@ -2,3 +2,6 @@
 
 # -- training and certificates ("training") --
 from . import training_hooks  # noqa: F401
+
+# -- drills and enforcement (§24, §28) --------------------------------------------------------------------------------
+from .drills import hooks as drills_hooks  # noqa: F401

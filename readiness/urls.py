@@ -6,4 +6,5 @@ app_name = "readiness"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("training/", include("readiness.training_urls")),
+    path("drills/", include("readiness.drills.urls")),
 ]

@@ -214,6 +214,7 @@ def build(world: Any) -> dict[str, Any]:
     made.update(_reminders_and_jobs(world, hazards["rectifying"]))
     made["plan"] = build_plan_world(world)
     made.update(_training(world))
+    made.update(_readiness_drills(world))
     return made
 
 
@@ -224,3 +225,27 @@ def _training(world: Any) -> dict[str, Any]:
     attendee = AttendeeFactory(session=session, enterprise=world.enterprise_a)
     certificate = CertificateFactory(enterprise=world.enterprise_a, created_by=world.office)
     return {"training": session, "attendee": attendee, "certificate": certificate}
+
+
+def _readiness_drills(world: Any) -> dict[str, Any]:
+    """§24 plans and drills, a §28 penalty (readiness.drills)."""
+    from readiness.drills.services import drill_record, penalty_record, plan_add
+    from readiness.models import PenaltyKind, PlanKind
+
+    plan = plan_add(
+        enterprise=world.enterprise_a, actor=world.ent_a,
+        fields={"kind": PlanKind.ONSITE, "title": "基坑坍塌现场处置方案", "approved_on": days(-40), "revised_on": None},
+    )  # fmt: skip
+    drill = drill_record(
+        enterprise=world.enterprise_a, actor=world.ent_a,
+        fields={"plan": plan, "kind": PlanKind.ONSITE, "held_on": days(-2), "scenario": "基坑坍塌", "participants": 8,
+                "evaluation": "处置及时", "improvements": ""},
+    )  # fmt: skip
+    world.office_unit.has_enforcement_power = True
+    world.office_unit.save()
+    penalty = penalty_record(
+        actor=world.office, township_id=world.township.pk,
+        fields={"enterprise": world.enterprise_a, "kind": PenaltyKind.FINE, "unit": world.office_unit,
+                "document_number": "刘应急罚〔2025〕1号", "decided_on": days(-1), "amount": Decimal("5000")},
+    )  # fmt: skip
+    return {"drill": drill, "penalty": penalty}

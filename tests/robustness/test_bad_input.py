@@ -67,7 +67,7 @@ from inspections.models import (
     WorkProblem,
 )
 from plan.models import Measure, ProgressReport, ReportAttachment, Target, Task
-from readiness.models import Attendee, Certificate, TrainingSession
+from readiness.models import Attendee, Certificate, Drill, DrillFile, Penalty, TrainingSession
 from reminders.engine import RULES
 from reminders.models import Reminder
 from tests.hazards.conftest import image_bytes
@@ -259,6 +259,13 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     },
     "readiness:attendee_remove": {"pk": _rows(TrainingSession), "attendee_pk": _rows(Attendee)},
     **{f"readiness:certificate_{v}": {"pk": _rows(Certificate)} for v in ("edit", "review")},
+    **{
+        f"readiness:{v}": {"pk": _rows(Enterprise)}
+        for v in ("enterprise_drills", "drill_create", "plan_create", "drill_key_unit")
+    },
+    "readiness:drill_detail": {"pk": _rows(Drill)},
+    "readiness:drill_file": {"pk": _rows(Drill), "token": _rows(DrillFile, "token")},
+    "readiness:penalty_detail": {"pk": _rows(Penalty)},
 }
 
 
