@@ -29,6 +29,7 @@ run: port-free install
 	$(MANAGE) create_quarter_plans
 	$(MANAGE) load_demo_readiness_training
 	$(MANAGE) load_demo_readiness_drills
+	$(MANAGE) load_demo_readiness_filing
 	$(MANAGE) generate_hazards 300 --seed 2024 --if-empty
 	$(MANAGE) generate_hazards 40 --seed 2025 --township 341324990 --if-empty
 	$(MANAGE) send_reminders

@@ -59,6 +59,7 @@ def live_document(user: User, township: Township, month: dt.date) -> Document:
         inspections=inspections_visible_to(user),
         month=month,
         sectors=report_sectors(scope, township),
+        reporting=monthly.reporting_values(township.pk, month) if scope.sees_all_of(township.pk) else None,
     )
     return document_of(table, filler_unit=filler_unit_name(user, township))
 

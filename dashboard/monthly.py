@@ -33,6 +33,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from core.spreadsheets import Column
 from hazards.models import RECTIFIED_STATUSES, Hazard, Level, Listing, Status
 from inspections.models import Inspection
+from readiness.filing_selectors import should_did, year_should_did
 from units.models import County, Sector, Township
 
 from .reports import CountyReportTable, ReportRow, ReportTable, ordered_rows, rate_cell, units_inspected
@@ -41,7 +42,8 @@ from .snapshots import next_month
 from .stats import q_found, q_rectified, rate
 
 # The version of the form's columns; a filed month keeps the version it was filed in (FiledMonthlyReport).
-FORM_VERSION = 2
+# 3: 应报单位数 / 实报单位数 from the villages' and units' monthly reports (readiness, issue 16).
+FORM_VERSION = 3
 PERIODS = (("month", "本月"), ("year", "累计"))
 RATE_FORMAT = "0.0"
 WAN_FORMAT = "0.00"
@@ -82,7 +84,12 @@ FIGURES: tuple[Figure, ...] = (
         )
     ),
     Figure("funds", "整改投入资金（万元）", "money", 12),
+    # The township's villages and units that must send their monthly report (零报告 included), and those that did:
+    # a figure of the township, so the sector rows leave it empty and the total (a county's township row) holds it.
+    Figure("should_report", "应报单位数（个）"),
+    Figure("did_report", "实报单位数（个）"),
 )
+REPORTING = ("should_report", "did_report")
 # Each rate and the counts it divides: recomputed for every total, never averaged.
 RATES = {"general_rate": ("rectified_general", "found_general"), "major_rate": ("rectified_major", "found_major")}
 # 五落实 as the county counts it, from the stored items (issue 13).
@@ -99,6 +106,7 @@ NOTES_XLSX = (
     "五落实按重大隐患统计：目标任务←整改措施，经费物资←整改资金，机构人员←整改责任人，时间要求←整改期限，"
     "安全措施应急预案←应急预案。",
     "挂牌督办：期间发现的隐患在该级挂牌督办的（含已摘牌），已整改为其中已验收或已销号的。资金单位为万元。",
+    "应报单位数：按本镇设置应报送月报的村（社区）和单位；实报单位数：其中已报送该月月报（含零报告）的；累计为当年各月之和。",
 )
 
 
@@ -232,8 +240,27 @@ def summed(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
         if column["kind"] == "money":
             total[column["key"]] = sum((row[column["key"]] for row in rows), Decimal("0.00"))
         elif column["kind"] == "count":
-            total[column["key"]] = sum(row[column["key"]] for row in rows)
+            # A township's figure (应报/实报) is empty on a sector's row.
+            total[column["key"]] = sum(row[column["key"]] or 0 for row in rows)
     return with_rates(total)
+
+
+def reporting_values(township_id: int, month: dt.date) -> dict[str, int]:
+    """应报单位数 / 实报单位数 of the township for the month (本月) and the year so far (累计), from the villages'
+    and units' monthly reports (readiness.filing_selectors)."""
+    start = month.replace(day=1)
+    values: dict[str, int] = {}
+    for period, (should, did) in (
+        ("month", should_did(township_id, start)),
+        ("year", year_should_did(township_id, start)),
+    ):
+        values[column_key(period, "should_report")] = should
+        values[column_key(period, "did_report")] = did
+    return values
+
+
+def _reporting_keys() -> list[str]:
+    return [column_key(period, key) for period, _label in PERIODS for key in REPORTING]
 
 
 def _inspected(inspections: QuerySet[Inspection], period: Period) -> dict[str, tuple[dict[Any, int], int]]:
@@ -250,6 +277,7 @@ def monthly_report(
     inspections: QuerySet[Inspection],
     month: dt.date,
     sectors: Sequence[tuple[int, str]],
+    reporting: dict[str, int] | None = None,
 ) -> ReportTable:
     """Rows by sector, then the total: the hazards found in the month and in the year so far (their state now), and
     the units inspected. Every hazard lies in exactly one sector, so the total's counts are the rows' sums; units
@@ -264,10 +292,13 @@ def monthly_report(
         values = by_sector.get(key) or empty_values()
         for name, (per_sector, _total) in inspected.items():
             values[column_key(name, "units_inspected")] = per_sector.get(key, 0)
+        values.update(dict.fromkeys(_reporting_keys()))
         rows.append(ReportRow(key, label, values))
     total_values = summed(row.values for row in rows)
     for name, (_per_sector, total) in inspected.items():
         total_values[column_key(name, "units_inspected")] = total
+    # 应报/实报 are the township's (a reader who sees only some sectors gets them empty).
+    total_values.update(reporting or dict.fromkeys(_reporting_keys()))
     start = period.month_start
     title = f"{township.name}安全生产事故隐患排查治理情况月报表（{start.year}年{start.month}月）"
     return ReportTable(township, title, "行业领域", start, period.end, rows, ReportRow(None, "合计", total_values))
@@ -280,6 +311,7 @@ def county_monthly_report(
     hazards: QuerySet[Hazard],
     inspections: QuerySet[Inspection],
     month: dt.date,
+    with_reporting: bool = True,
 ) -> CountyReportTable:
     """One row per township — the figures of the total row of that township's own monthly report, live, in a fixed
     number of queries however many townships — then the county total: their sum, its rates recomputed. The view
@@ -297,6 +329,7 @@ def county_monthly_report(
         values = by_town.get(pk) or empty_values()
         for period_name, per_town in inspected.items():
             values[column_key(period_name, "units_inspected")] = per_town.get(pk, 0)
+        values.update(reporting_values(pk, month) if with_reporting else dict.fromkeys(_reporting_keys()))
         rows.append(ReportRow(pk, name, values))
     county_name = "、".join(county.name for county in counties)
     start = period.month_start

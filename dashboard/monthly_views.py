@@ -31,7 +31,7 @@ from core.spreadsheets.views import xlsx_response
 from hazards.access import hazards_visible_to
 from inspections.access import inspections_visible_to
 from units.access import current_user, get_scope, office_township
-from units.models import Township, User
+from units.models import Role, Township, User
 from units.offices import filler_unit_name
 
 from . import filing, monthly
@@ -251,6 +251,7 @@ def _county_monthly(request: HttpRequest) -> tuple[MonthReportForm, Document | N
         hazards=hazards_visible_to(user),
         inspections=inspections_visible_to(user),
         month=form.cleaned_data["month"],
+        with_reporting=scope.has_role(Role.COUNTY),
     )
     filing.with_filed_figures(table, scope)
     columns = [*monthly.figure_columns(), FILING_COLUMN]

@@ -19,7 +19,7 @@ from .training_access import certificates_visible_to, may_read_coverage, may_rea
 from .training_forms import DUE, OVERDUE
 from .training_views import DUE_DAYS
 
-READINESS = menu.groups.add(menu.MenuGroup("readiness", _("Readiness"), order=45))
+READINESS = menu.groups.get("readiness")  # registered once in readiness/hooks.py
 menu.entries.add(
     menu.MenuEntry(
         READINESS.key, _("Training sessions"), "readiness:training_list", by_scope(may_read_training), order=10

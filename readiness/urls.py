@@ -7,4 +7,5 @@ app_name = "readiness"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("training/", include("readiness.training_urls")),
     path("drills/", include("readiness.drills.urls")),
+    path("filing/", include("readiness.filing_urls")),
 ]

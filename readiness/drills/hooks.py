@@ -18,7 +18,7 @@ from units.navigation import ALL_ROLES, by_scope, seen_by
 from . import access, due
 
 # The group "readiness" is shared by the readiness topics; at merge only one creation stays.
-READINESS = menu.groups.add(menu.MenuGroup("readiness", _("Readiness"), order=45))
+READINESS = menu.groups.get("readiness")  # registered once in readiness/hooks.py
 menu.entries.add(
     menu.MenuEntry(
         READINESS.key, _("Emergency drills"), "readiness:drill_list", by_scope(access.may_open_drill_list), order=30

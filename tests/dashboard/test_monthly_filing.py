@@ -54,7 +54,7 @@ def test_it_files_the_month_as_it_stands(world, client_for, hazards):  # noqa: F
     response = file(client, world)
     assert response.status_code == 302
     filed = FiledMonthlyReport.objects.get(township=world.township, month=NOVEMBER)
-    assert (filed.version, filed.form_version, filed.filed_by) == (1, 2, world.office)
+    assert (filed.version, filed.form_version, filed.filed_by) == (1, 3, world.office)
     assert filed.filed_at == at(2026, 12, 10, 10)
     assert filed.document == live
     assert filed.document["filler_unit"] == "刘圩镇应急办" and filed.document["title"].endswith("（2026年11月）")

@@ -101,7 +101,7 @@ def figures(*values: Any) -> dict[str, Any]:
         "units_inspected", "found_general", "rectified_general", "general_rate", "found_major", "rectified_major",
         "closed_major", "major_rate", "in_plan", "five_target", "five_funds", "five_staff", "five_time",
         "five_safety", "listed_province", "rectified_province", "listed_city", "rectified_city", "listed_county",
-        "rectified_county", "funds",
+        "rectified_county", "funds", "should_report", "did_report",
     ]  # fmt: skip
     assert len(values) == len(keys)
     return dict(zip(keys, values, strict=True))
@@ -109,12 +109,15 @@ def figures(*values: Any) -> dict[str, Any]:
 
 D = Decimal
 # fmt: off
-SECTOR_A_MONTH = figures(1, 1, 1, D("100.0"), 2, 1, 1, D("50.0"), 1, 1, 1, 1, 2, 1, 1, 0, 1, 1, 0, 0, D("1.73"))
+SECTOR_A_MONTH = figures(1, 1, 1, D("100.0"), 2, 1, 1, D("50.0"), 1, 1, 1, 1, 2, 1, 1, 0, 1, 1, 0, 0, D("1.73"),
+                         None, None)
 SECTOR_A_YEAR = SECTOR_A_MONTH  # nothing else of sector A found in 2026 (the 2025 hazard is not)
-SECTOR_B_MONTH = figures(0, 1, 0, D("0.0"), 0, 0, 0, None, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, D("0.00"))
-SECTOR_B_YEAR = figures(1, 1, 0, D("0.0"), 1, 1, 0, D("100.0"), 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, D("10.00"))
-TOTAL_MONTH = figures(1, 2, 1, D("50.0"), 2, 1, 1, D("50.0"), 1, 1, 1, 1, 2, 1, 1, 0, 1, 1, 0, 0, D("1.73"))
-TOTAL_YEAR = figures(2, 2, 1, D("50.0"), 3, 2, 1, D("66.7"), 1, 2, 2, 2, 3, 2, 1, 0, 1, 1, 1, 1, D("11.73"))
+SECTOR_B_MONTH = figures(0, 1, 0, D("0.0"), 0, 0, 0, None, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, D("0.00"),
+                         None, None)
+SECTOR_B_YEAR = figures(1, 1, 0, D("0.0"), 1, 1, 0, D("100.0"), 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, D("10.00"),
+                        None, None)
+TOTAL_MONTH = figures(1, 2, 1, D("50.0"), 2, 1, 1, D("50.0"), 1, 1, 1, 1, 2, 1, 1, 0, 1, 1, 0, 0, D("1.73"), 3, 0)
+TOTAL_YEAR = figures(2, 2, 1, D("50.0"), 3, 2, 1, D("66.7"), 1, 2, 2, 2, 3, 2, 1, 0, 1, 1, 1, 1, D("11.73"), 33, 0)
 # fmt: on
 
 

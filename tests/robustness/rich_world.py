@@ -200,6 +200,25 @@ def _reminders_and_jobs(world: Any, hazard: Any) -> dict[str, Any]:
     return {"reminders": reminders, "job": job}
 
 
+def _filing(world: Any) -> dict[str, Any]:
+    """A work-plan round with one plan filed (and its document), and one monthly report."""
+    from readiness.filing_services import filing_round_create, monthly_report_submit, work_plan_file
+
+    round_ = filing_round_create(
+        township=world.township, actor=world.office, title="工作计划", deadline=days(10),
+        for_villages=True, for_units=True,
+    )  # fmt: skip
+    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\ntrailer<<>>\n%%EOF\n")
+    plan = work_plan_file(
+        round=round_, target=world.village_a, actor=world.village_a_officer, files=[check_upload(pdf)]
+    )
+    last_month = dates.month_bounds(local_today())[0] - dt.timedelta(days=1)
+    report = monthly_report_submit(
+        target=world.village_a, month=last_month, actor=world.village_a_officer, hazards_found=0
+    )
+    return {"filing_round": round_, "work_plan": plan, "monthly_report": report}
+
+
 def build(world: Any) -> dict[str, Any]:
     """Everything the pages show, keyed by a short name (the walker takes ids from the database itself)."""
     hazards = _hazards(world)
@@ -210,6 +229,7 @@ def build(world: Any) -> dict[str, Any]:
     made.update(_inspections(world, template))
     made.update(_plans(world))
     made.update(_draw(world))
+    made.update(_filing(world))
     made.update(_dashboard(world))
     made.update(_reminders_and_jobs(world, hazards["rectifying"]))
     made["plan"] = build_plan_world(world)
