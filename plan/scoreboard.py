@@ -445,7 +445,7 @@ def _links(c: _Context, kind: str, pk: int) -> dict[str, list[Link]]:
     period = {"deadline_from": c.start.isoformat(), "deadline_to": c.cutoff.isoformat(), "dismissed": "false"}
     hz = "hazards:list"
     on_time = [
-        Link(str(_("due")), _url(hz, **who, **period), HAZARDS),
+        Link(str(_("hazards due")), _url(hz, **who, **period), HAZARDS),
         Link(str(_("rectified on time")), _url(hz, **who, **period, on_time="true"), HAZARDS),
     ]
     major = [Link(str(_("overdue major")), _url(hz, **who, level=Level.MAJOR, overdue="true"), HAZARDS)]
