@@ -123,3 +123,13 @@ class CertificateFilterForm(forms.Form):
         required=False,
         choices=[("", _("all")), (DUE, _("due within 90 days")), (OVERDUE, _("overdue"))],
     )
+
+
+class DeleteForm(forms.Form):
+    """The confirmation step before a session or certificate is deleted: why (kept in the history)."""
+
+    reason = forms.CharField(
+        label=_("reason for deleting"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )

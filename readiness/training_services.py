@@ -61,8 +61,27 @@ def session_save(*, actor: User, data: dict[str, Any], session: TrainingSession 
     if not may_edit_session(scope, session):
         # A department records only the sessions of its sectors, organised by its unit.
         raise _refuse()
+    session._history_user = actor  # type: ignore[attr-defined]
     session.save()
     return session
+
+
+def _delete_with_reason(record: TrainingSession | Certificate, actor: User, reason: str) -> None:
+    """Delete; the history keeps the last state with who deleted it and why."""
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowError(_("Give the reason for deleting."))
+    record._history_user = actor  # type: ignore[union-attr]
+    record._change_reason = reason  # type: ignore[union-attr]
+    record.delete()
+
+
+@transaction.atomic
+def session_delete(*, actor: User, session: TrainingSession, reason: str) -> None:
+    """Delete a session recorded in error, with its attendees (whoever may change it: the office, or the
+    department that organised it in its sector)."""
+    session = _locked_session(actor, session)
+    _delete_with_reason(session, actor, reason)
 
 
 @dataclass(frozen=True)
@@ -139,19 +158,34 @@ def certificate_save(*, actor: User, data: dict[str, Any], certificate: Certific
     clash = Certificate.objects.filter(township_id=certificate.township_id, number=certificate.number)
     if clash.exclude(pk=certificate.pk).exists():
         raise WorkflowError(_("A certificate with this number is already recorded."))
+    certificate._history_user = actor  # type: ignore[attr-defined]
     certificate.save()
     return certificate
+
+
+def _locked_certificate(actor: User, certificate: Certificate) -> Certificate:
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    scope = get_scope(actor)
+    if not may_manage_certificates(scope) or not scope.is_office_for(locked.township_id):
+        raise _refuse()
+    return locked
+
+
+@transaction.atomic
+def certificate_delete(*, actor: User, certificate: Certificate, reason: str) -> None:
+    """Delete a certificate recorded in error or no longer held (the office of its township)."""
+    certificate = _locked_certificate(actor, certificate)
+    _delete_with_reason(certificate, actor, reason)
 
 
 @transaction.atomic
 def certificate_review(*, actor: User, certificate: Certificate, reviewed_on: dt.date) -> Certificate:
     """Record a passed review (复审): the next one falls due three years later."""
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if not get_scope(actor).is_office_for(certificate.township_id):
-        raise _refuse()
+    certificate = _locked_certificate(actor, certificate)
     _check_dates(certificate.issued_on, certificate.expires_on, reviewed_on)
     if certificate.last_review_on and reviewed_on < certificate.last_review_on:
         raise WorkflowError(_("A later review is already recorded."))
     certificate.last_review_on = reviewed_on
+    certificate._history_user = actor  # type: ignore[attr-defined]
     certificate.save(update_fields=["last_review_on", "updated_at"])
     return certificate

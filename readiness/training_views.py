@@ -31,6 +31,7 @@ from units.access import (
     office_township,
 )
 from units.models import Enterprise
+from units.selectors import master_record_history
 
 from . import training_services as services
 from .models import Attendee, Certificate, TrainingSession
@@ -54,6 +55,7 @@ from .training_forms import (
     CertificateFilterForm,
     CertificateForm,
     CoverageForm,
+    DeleteForm,
     ReviewForm,
     SessionFilterForm,
     SessionForm,
@@ -179,8 +181,40 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attendees": attendees_visible_to(user, session),
         "editable": editable,
         "form": form,
+        "history": master_record_history(session) if editable else [],
     }
     return render(request, T + "session_detail.html", context)
+
+
+def _confirm_delete(
+    request: HttpRequest, record: TrainingSession | Certificate, delete: Any, done_url: str, back_url: str
+) -> HttpResponse:
+    """The confirmation step: the page names the record and asks why; only the POST with a reason deletes."""
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete(record, form.cleaned_data["reason"])
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Deleted: %(record)s.") % {"record": record})
+            return redirect(done_url)
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "record": record, "kind": record._meta.verbose_name, "back_url": back_url}
+    return render(request, T + "confirm_delete.html", context, status=status)
+
+
+@login_required
+def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    session = get_session_for_user(user, pk)
+    if not may_edit_session(get_scope(user), session):
+        raise Http404
+
+    def delete(record: TrainingSession, reason: str) -> None:
+        services.session_delete(actor=user, session=record, reason=reason)
+
+    return _confirm_delete(request, session, delete, reverse("readiness:training_list"), session.get_absolute_url())
 
 
 @login_required
@@ -312,6 +346,7 @@ def _certificate_form_page(request: HttpRequest, certificate: Certificate | None
     enterprises = _township_enterprises(request, township.pk)
     form = CertificateForm(request.POST or None, instance=certificate, enterprises=enterprises)
     review = ReviewForm(prefix="review")
+    history = master_record_history(certificate) if certificate is not None else []
     if request.method == "POST" and form.is_valid():
         try:
             services.certificate_save(actor=user, data=form.cleaned_data, certificate=certificate)
@@ -320,7 +355,8 @@ def _certificate_form_page(request: HttpRequest, certificate: Certificate | None
         else:
             messages.success(request, _("The certificate was saved."))
             return redirect("readiness:certificate_list")
-    return render(request, T + "certificate_form.html", {"form": form, "certificate": certificate, "review": review})
+    context = {"form": form, "certificate": certificate, "review": review, "history": history}
+    return render(request, T + "certificate_form.html", context)
 
 
 @login_required
@@ -351,8 +387,21 @@ def certificate_review(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("readiness:certificate_list")
     enterprises = _township_enterprises(request, certificate.township_id)
     form = CertificateForm(instance=certificate, enterprises=enterprises)
-    context = {"form": form, "certificate": certificate, "review": review}
+    history = master_record_history(certificate)
+    context = {"form": form, "certificate": certificate, "review": review, "history": history}
     return render(request, T + "certificate_form.html", context, status=400)
+
+
+@login_required
+def certificate_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    certificate = get_certificate_for_office(user, pk)
+
+    def delete(record: Certificate, reason: str) -> None:
+        services.certificate_delete(actor=user, certificate=record, reason=reason)
+
+    back = reverse("readiness:certificate_edit", args=[certificate.pk])
+    return _confirm_delete(request, certificate, delete, reverse("readiness:certificate_list"), back)
 
 
 class CertificateImportView(SpreadsheetImportView):

@@ -17,7 +17,7 @@ from hazards.models import DeadlineExtension, Hazard, Listing
 from inspections import plans
 from inspections.models import SupervisionVisit, WorkProblem
 from reminders.models import Delivery, Reminder
-from tests.factories import HazardFactory, SupervisionGroupFactory
+from tests.factories import CertificateFactory, HazardFactory, SupervisionGroupFactory
 from tests.plan.builders import build_plan_world
 from units.access import get_scope
 from units.models import Enterprise
@@ -62,6 +62,9 @@ def waiting(world, planned):
                                 recipient_key=f"user:{user.pk}", township=world.township, title="整改期限将到",
                                 sms_state=state)  # fmt: skip
     build_plan_world(world)  # plan tasks: a report to review, one returned, a quarter to report on and one missing
+    # Special-operation certificates: one past its review, one due within 90 days, one far off.
+    for issued in (today - dt.timedelta(days=1100), today - dt.timedelta(days=1060), today - dt.timedelta(days=30)):
+        CertificateFactory(enterprise=world.enterprise_a, issued_on=issued, expires_on=issued + dt.timedelta(days=2190))
 
 
 def listed(response: Any) -> int:
@@ -108,6 +111,8 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
         "reminders.unread": 1,
         "plan.late": 1,  # the village's plan task misses last quarter's report
         "plan.to_review": 1,
+        "readiness.certificates_overdue": 1,
+        "readiness.certificates_due": 1,
     }
     assert counts(world.village_a_officer) == {
         "hazards.overdue": 2,
@@ -125,6 +130,8 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
         "hazards.overdue": 2,
         "hazards.to_rectify": 2,  # rectifying within their deadlines: the extended one and the one listed for 10 days
         "inspections.own_self_inspection_due": 1,
+        "readiness.certificates_overdue": 1,
+        "readiness.certificates_due": 1,
     }
     # The lead unit accepts the general hazard and decides the extension it did not ask for; the other unit nothing.
     assert {"hazards.to_verify": 1, "hazards.extensions": 1}.items() <= counts(world.dept_a).items()

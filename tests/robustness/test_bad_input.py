@@ -256,10 +256,10 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     "plan:target": {"pk": _rows(Target)},
     **{
         f"readiness:{v}": {"pk": _rows(TrainingSession)}
-        for v in ("training_detail", "training_edit", "attendee_import", "attendee_import_template")
+        for v in ("training_detail", "training_edit", "training_delete", "attendee_import", "attendee_import_template")
     },
     "readiness:attendee_remove": {"pk": _rows(TrainingSession), "attendee_pk": _rows(Attendee)},
-    **{f"readiness:certificate_{v}": {"pk": _rows(Certificate)} for v in ("edit", "review")},
+    **{f"readiness:certificate_{v}": {"pk": _rows(Certificate)} for v in ("edit", "review", "delete")},
     **{
         f"readiness:{v}": {"pk": _rows(Enterprise)}
         for v in ("enterprise_drills", "drill_create", "plan_create", "drill_key_unit")
