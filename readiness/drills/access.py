@@ -12,6 +12,10 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from hazards.access import hazards_visible_to
+from hazards.models import Hazard
+from inspections.access import inspections_visible_to
+from inspections.models import Inspection
 from units.access import Scope, enterprises_visible_to, get_scope
 from units.models import Enterprise, Role, Unit
 
@@ -59,6 +63,20 @@ def penalties_visible_to(user: Any) -> QuerySet[Penalty]:
     return Penalty.objects.filter(q)
 
 
+def linkable_hazards(user: Any, enterprise: Enterprise | None) -> QuerySet[Hazard]:
+    """The hazards a penalty may link: the enterprise's, among those the user sees."""
+    if enterprise is None:
+        return Hazard.objects.none()
+    return hazards_visible_to(user).filter(enterprise=enterprise)
+
+
+def linkable_inspections(user: Any, enterprise: Enterprise | None) -> QuerySet[Inspection]:
+    """The inspections a penalty may link: the enterprise's law-enforcement ones, among those the user sees."""
+    if enterprise is None:
+        return Inspection.objects.none()
+    return inspections_visible_to(user).filter(is_law_enforcement=True, enterprise=enterprise)
+
+
 def deciding_units_for(scope: Scope, township_id: int | None) -> QuerySet[Unit]:
     """The units with enforcement power (§28) the user may record a penalty for: all of the township's for the office,
     their own for a department's staff."""
@@ -70,6 +88,11 @@ def deciding_units_for(scope: Scope, township_id: int | None) -> QuerySet[Unit]:
     if scope.is_read_only:
         return units.none()
     return units.filter(pk__in=scope.unit_ids)
+
+
+def may_void_penalty(scope: Scope, penalty: Penalty) -> bool:
+    """Only the township's office corrects a penalty recorded in error, and only once."""
+    return penalty.voided_at is None and scope.is_office_for(penalty.township_id)
 
 
 def may_see_zero_penalty(scope: Scope) -> bool:

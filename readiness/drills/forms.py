@@ -11,13 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import local_today, month_bounds, quarter_bounds, year_bounds
 from hazards.forms import PhotoField
-from hazards.models import Hazard
-from inspections.models import Inspection
 from units.access import Scope
 from units.forms import StyledFormMixin
 from units.models import Enterprise, Sector, Village
 
 from ..models import Drill, EmergencyPlan, Penalty, PenaltyKind, PlanKind
+from .access import linkable_hazards, linkable_inspections
 from .due import DONE, DUE, NONE, OBLIGATIONS, OVERDUE, STATE_LABELS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -97,6 +96,9 @@ class DrillFilterForm(StyledFormMixin, forms.Form):
 
 
 class PenaltyForm(StyledFormMixin, forms.ModelForm):
+    """The linked hazard and inspection are chosen among the enterprise's records the user sees (its law-enforcement
+    inspections): the lists follow the enterprise chosen (submitted, or picked with "list its records")."""
+
     class Meta:
         model = Penalty
         fields = [
@@ -114,19 +116,47 @@ class PenaltyForm(StyledFormMixin, forms.ModelForm):
         ]
         widgets = {"decided_on": DATE, "facts": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(
-        self, *args: Any, enterprises: QuerySet[Enterprise], units: Any, township_id: int, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], units: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
+        enterprise_field = self.fields["enterprise"]
+        enterprise_field.queryset = enterprises.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        hazards = Hazard.objects.filter(township_id=township_id, enterprise__isnull=False).order_by("-pk")
-        self.fields["hazard"].queryset = hazards  # type: ignore[attr-defined]
-        inspections = Inspection.objects.law_enforcement().filter(township_id=township_id).order_by("-pk")
+        chosen = self._chosen_enterprise()
+        self.fields["hazard"].queryset = linkable_hazards(user, chosen).order_by("-pk")  # type: ignore[attr-defined]
+        inspections = linkable_inspections(user, chosen).order_by("-done_on", "-pk")
         self.fields["inspection"].queryset = inspections  # type: ignore[attr-defined]
-        for name in ("hazard", "inspection"):
-            self.fields[name].widget = forms.NumberInput(attrs={"class": "form-control", "min": 1})
-            self.fields[name].help_text = _("Optional: its number in the register.")
+        self.fields["hazard"].label_from_instance = lambda h: f"#{h.pk} · {h.title}"  # type: ignore[attr-defined]
+        self.fields["inspection"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda i: f"#{i.pk} · {i.done_on or '—'} · {i.get_kind_display()}"
+        )
+        for name, message in (
+            ("hazard", _("Choose one of this enterprise's hazards that you may see.")),
+            ("inspection", _("Choose one of this enterprise's law-enforcement inspections that you may see.")),
+        ):
+            self.fields[name].error_messages["invalid_choice"] = message
+            self.fields[name].empty_label = _("none")  # type: ignore[attr-defined]
+            self.fields[name].help_text = (
+                _("Optional: one of the enterprise's records.")
+                if chosen
+                else _("Choose the enterprise and press “List its records” to link one of its records.")
+            )
+
+    def _chosen_enterprise(self) -> Enterprise | None:
+        field = self.fields["enterprise"]
+        value = self.data.get(self.add_prefix("enterprise")) if self.is_bound else self.initial.get("enterprise")
+        if value in (None, ""):
+            return None
+        try:
+            chosen = field.clean(value)
+        except forms.ValidationError:
+            return None
+        return chosen if isinstance(chosen, Enterprise) else None
+
+
+class VoidForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("reason for voiding"), max_length=500, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500})
+    )
 
 
 PERIODS = [("month", _("month")), ("quarter", _("quarter")), ("year", _("year"))]
@@ -162,6 +192,7 @@ class PeriodForm(StyledFormMixin, forms.Form):
 
 class PenaltyFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("search"), required=False, max_length=100)
+    voided = forms.BooleanField(label=_("include voided"), required=False)
     kind = forms.ChoiceField(label=_("kind"), required=False, choices=_choices(_("all kinds"), PenaltyKind.choices))
     start = forms.DateField(label=_("from"), required=False, widget=DATE)
     end = forms.DateField(label=_("to"), required=False, widget=DATE)

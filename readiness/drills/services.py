@@ -17,7 +17,14 @@ from units.access import get_scope
 from units.models import Enterprise, User
 
 from ..models import Drill, DrillFile, DrillKeyUnit, EmergencyPlan, Penalty, PenaltyKind
-from .access import deciding_units_for, may_mark_key_unit, may_record_drills
+from .access import (
+    deciding_units_for,
+    linkable_hazards,
+    linkable_inspections,
+    may_mark_key_unit,
+    may_record_drills,
+    may_void_penalty,
+)
 
 EARLIEST = dt.date(2000, 1, 1)
 
@@ -122,4 +129,25 @@ def penalty_record(*, actor: User, township_id: int, fields: dict[str, Any]) -> 
         linked = fields.get(link)
         if linked is not None and linked.enterprise_id != enterprise.pk:
             raise WorkflowError(_("The linked hazard or inspection is not of this enterprise."))
+    hazard, inspection = fields.get("hazard"), fields.get("inspection")
+    if hazard is not None and not linkable_hazards(actor, enterprise).filter(pk=hazard.pk).exists():
+        raise WorkflowError(_("The linked hazard or inspection is not of this enterprise."))
+    if inspection is not None and not linkable_inspections(actor, enterprise).filter(pk=inspection.pk).exists():
+        raise WorkflowError(_("The linked hazard or inspection is not of this enterprise."))
     return Penalty.objects.create(township_id=township_id, recorded_by=actor, recorded_at=timezone.now(), **fields)
+
+
+@transaction.atomic
+def penalty_void(*, penalty: Penalty, actor: User, reason: str) -> Penalty:
+    """The office voids a penalty recorded in error: who, when and why are kept on the record, which stays (listed
+    when asked for); a voided penalty no longer counts anywhere (零处罚 included)."""
+    locked = Penalty.objects.select_for_update().get(pk=penalty.pk)
+    if locked.voided_at is not None:
+        raise WorkflowError(_("This penalty is already voided."))
+    if not may_void_penalty(get_scope(actor), locked):
+        raise WorkflowError(_("Only the township's office voids a penalty."))
+    if not reason.strip():
+        raise WorkflowError(_("Please give the reason."))
+    locked.voided_at, locked.voided_by, locked.void_reason = timezone.now(), actor, reason.strip()
+    locked.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    return locked

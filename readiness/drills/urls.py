@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern] = [
     path("penalties/export/", views.penalty_export, name="penalty_export"),
     path("penalties/new/", views.penalty_create, name="penalty_create"),
     path("penalties/<int:pk>/", views.penalty_detail, name="penalty_detail"),
+    path("penalties/<int:pk>/void/", views.penalty_void, name="penalty_void"),
     path("zero-penalty/", views.zero_penalty, name="zero_penalty"),
     path("zero-penalty/export/", views.zero_penalty_export, name="zero_penalty_export"),
 ]

@@ -29,7 +29,16 @@ from units.models import Enterprise
 
 from . import access, due, services
 from .exports import drills_workbook, penalties_workbook, zero_penalty_workbook
-from .forms import DrillFilterForm, DrillForm, KeyUnitForm, PenaltyFilterForm, PenaltyForm, PeriodForm, PlanForm
+from .forms import (
+    DrillFilterForm,
+    DrillForm,
+    KeyUnitForm,
+    PenaltyFilterForm,
+    PenaltyForm,
+    PeriodForm,
+    PlanForm,
+    VoidForm,
+)
 from .zero_penalty import enforcement_counts
 
 T = "readiness/drills/"
@@ -218,6 +227,8 @@ def _penalties(request: HttpRequest) -> tuple[PenaltyFilterForm, QuerySet[Any]]:
     qs = access.penalties_visible_to(user).select_related("enterprise", "unit")
     if data.get("q"):
         qs = qs.filter(Q(enterprise__name__icontains=data["q"]) | Q(document_number__icontains=data["q"]))
+    if not data.get("voided"):
+        qs = qs.filter(voided_at__isnull=True)
     if data.get("kind"):
         qs = qs.filter(kind=data["kind"])
     if data.get("start"):
@@ -255,7 +266,10 @@ def penalty_create(request: HttpRequest) -> HttpResponse:
     if not units.exists():
         raise Http404
     enterprises = enterprises_visible_to(user).filter(township_id=township_id)
-    form = PenaltyForm(request.POST or None, enterprises=enterprises, units=units, township_id=township_id)
+    # "List its records" reloads the form by GET with what was typed: the values are only initial, bound on POST.
+    initial = {k: v for k, v in request.GET.items() if k in PenaltyForm.Meta.fields and len(v) <= 2000}
+    data = request.POST if request.method == "POST" else None
+    form = PenaltyForm(data, initial=initial, enterprises=enterprises, units=units, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             penalty = services.penalty_record(actor=user, township_id=township_id, fields=form.cleaned_data)
@@ -269,8 +283,29 @@ def penalty_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def penalty_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = access.penalties_visible_to(request.user).select_related("enterprise", "unit", "recorded_by")
-    return render(request, T + "penalty_detail.html", {"penalty": get_or_404(qs, pk=pk)})
+    qs = access.penalties_visible_to(request.user).select_related("enterprise", "unit", "recorded_by", "voided_by")
+    penalty = get_or_404(qs, pk=pk)
+    may_void = access.may_void_penalty(get_scope(current_user(request)), penalty)
+    return render(request, T + "penalty_detail.html", {"penalty": penalty, "may_void": may_void})
+
+
+@login_required
+def penalty_void(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation step (GET) and the correction itself (POST, with the reason)."""
+    user = current_user(request)
+    penalty = get_or_404(access.penalties_visible_to(user).select_related("enterprise", "unit"), pk=pk)
+    if not access.may_void_penalty(get_scope(user), penalty):
+        raise Http404
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.penalty_void(penalty=penalty, actor=user, reason=form.cleaned_data["reason"])
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The penalty was voided; it no longer counts."))
+            return redirect(penalty)
+    return render(request, T + "penalty_void.html", {"penalty": penalty, "form": form})
 
 
 def _zero(request: HttpRequest) -> tuple[PeriodForm, Any, Any]:

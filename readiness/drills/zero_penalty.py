@@ -1,6 +1,7 @@
 """§28 "零处罚" / "只检查不处罚": the units with enforcement power that carried out law-enforcement inspections in a
 period but decided no penalty in it (约谈通报). An inspection counts when submitted with its date in the period;
-a penalty when its decision date is in the period."""
+a penalty when its decision date is in the period and it
+is not voided."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def enforcement_counts(township_ids: frozenset[int], start: dt.date, end: dt.dat
         .annotate(n=Count("pk"))
     )
     penalties = (
-        Penalty.objects.filter(unit=OuterRef("pk"), decided_on__range=(start, end))
+        Penalty.objects.filter(unit=OuterRef("pk"), decided_on__range=(start, end), voided_at__isnull=True)
         .values("unit")
         .annotate(n=Count("pk"))
     )

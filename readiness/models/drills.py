@@ -174,6 +174,12 @@ class Penalty(models.Model):
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # A correction: the office voids a penalty recorded in error (who, when, why); the record stays.
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    void_reason = models.CharField(_("reason for voiding"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("penalty")
@@ -189,6 +195,10 @@ class Penalty(models.Model):
                 name="penalty_double_has_person",
                 condition=~Q(kind=PenaltyKind.DOUBLE) | (Q(person_amount__isnull=False) & ~Q(person_name="")),
             ),
+            models.CheckConstraint(
+                name="penalty_void_has_who_and_why",
+                condition=Q(voided_at__isnull=True) | (Q(voided_by__isnull=False) & ~Q(void_reason="")),
+            ),
         ]
         indexes = [models.Index(fields=["unit", "decided_on"], name="penalty_unit_idx")]
 
@@ -197,3 +207,7 @@ class Penalty(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("readiness:penalty_detail", args=[self.pk])
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None

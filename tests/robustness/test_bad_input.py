@@ -270,6 +270,7 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     **{f"readiness:{v}": {"pk": _rows(FilingRound)} for v in ("filing_round", "work_plan_file")},
     **{f"readiness:work_plan{v}": {"pk": _rows(WorkPlan)} for v in ("", "_approve", "_return", "_refile")},
     "readiness:work_plan_document": {"pk": _rows(WorkPlanFile)},
+    "readiness:penalty_void": {"pk": _rows(Penalty)},
 }
 
 
