@@ -33,7 +33,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from core.spreadsheets import Column
 from hazards.models import RECTIFIED_STATUSES, Hazard, Level, Listing, Status
 from inspections.models import Inspection
-from readiness.filing_selectors import should_did, year_should_did
+from readiness.filing_selectors import Reporters, should_did, year_should_did
 from units.models import County, Sector, Township
 
 from .reports import CountyReportTable, ReportRow, ReportTable, ordered_rows, rate_cell, units_inspected
@@ -249,10 +249,11 @@ def reporting_values(township_id: int, month: dt.date) -> dict[str, int]:
     """应报单位数 / 实报单位数 of the township for the month (本月) and the year so far (累计), from the villages'
     and units' monthly reports (readiness.filing_selectors)."""
     start = month.replace(day=1)
+    book = Reporters(township_id)  # who must report, loaded once for both periods
     values: dict[str, int] = {}
     for period, (should, did) in (
-        ("month", should_did(township_id, start)),
-        ("year", year_should_did(township_id, start)),
+        ("month", should_did(township_id, start, book)),
+        ("year", year_should_did(township_id, start, book)),
     ):
         values[column_key(period, "should_report")] = should
         values[column_key(period, "did_report")] = did

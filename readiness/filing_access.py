@@ -90,3 +90,7 @@ def plan_roles(user: Any, plan: WorkPlan) -> frozenset[str]:
 
 def reports_visible_to(user: Any) -> QuerySet[MonthlyReport]:
     return MonthlyReport.objects.filter(target_q(get_scope(user)))
+
+
+def get_report_for_user(user: Any, pk: Any) -> MonthlyReport:
+    return get_or_404(reports_visible_to(user).select_related("village", "unit", "township"), pk=pk)

@@ -122,6 +122,11 @@ class MonthlyReportForm(StyledFormMixin, forms.Form):
         return month
 
 
+class CorrectionForm(StyledFormMixin, forms.Form):
+    hazards_found = forms.IntegerField(label=_("hazards found in the month"), min_value=0, max_value=9999)
+    note = forms.CharField(label=_("note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ZeroReportForm(BoundedForm):
     """The phone's one tap: a zero report (零报告) for one village or unit and month."""
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core import menu, work_queue
 from core.dates import local_today
 from core.work_queue import QueueEntry, Urgency, Waiting
-from units.access import ACTING_TOWNSHIP_ATTR, get_scope
+from units.access import get_scope
 from units.navigation import by_scope
 
 from . import filing_selectors as sel
@@ -23,17 +23,11 @@ menu.entries.add(
 )
 
 
-def _township_id(user: Any) -> int | None:
-    """The township the user acts in (set on the request's user before the queue is built); else their only one."""
-    township_id = getattr(user, ACTING_TOWNSHIP_ATTR, None)
-    if township_id is None:
-        ids = get_scope(user).township_ids
-        township_id = next(iter(ids)) if len(ids) == 1 else None
-    return township_id
-
-
 def _plans_to_file(user: Any) -> Waiting:
-    count = sel.plans_to_file_count(get_scope(user), _township_id(user))
+    # The scope is the township the user acts in (units.access narrows it to the session's township), as the other
+    # apps' queue entries read it.
+    scope = get_scope(user)
+    count = sel.plans_to_file_count(scope, scope.township_ids)
     return Waiting(count, reverse("readiness:filing_rounds"))
 
 
@@ -45,7 +39,8 @@ def _plans_to_review(user: Any) -> Waiting:
 
 def _reports_to_file(user: Any) -> Waiting:
     today = local_today()
-    count = sel.reports_to_file_count(get_scope(user), _township_id(user), today)
+    scope = get_scope(user)
+    count = sel.reports_to_file_count(scope, scope.township_ids, today)
     return Waiting(count, f"{reverse('readiness:monthly_reports')}?month={sel.report_month(today):%Y-%m}")
 
 

@@ -26,12 +26,13 @@ from units.access import get_scope
 from units.models import Township, Unit, User, Village
 
 from .filing_access import own_target, plan_roles
-from .filing_selectors import Target, reporters, round_filers, settings_for
+from .filing_selectors import Reporters, Target, may_correct, round_filers, settings_for
 from .models.filing import (
     PLAN_TRANSITIONS,
     FilingRound,
     FilingSettings,
     MonthlyReport,
+    MonthlyReportEvent,
     WorkPlan,
     WorkPlanEvent,
     WorkPlanFile,
@@ -176,16 +177,16 @@ def monthly_report_submit(
     """
     if not own_target(get_scope(actor), target):
         raise WorkflowError(_("You do not report for %(name)s.") % {"name": target})
-    if Target(target).key not in {t.key for t in reporters(target.township_id)}:
-        raise WorkflowError(_("%(name)s does not report monthly (the township's settings).") % {"name": target})
     month = month.replace(day=1)
     if month_bounds(month)[1] >= local_today():
         raise WorkflowError(_("A month is reported on once it has ended."))
+    if Target(target).key not in {t.key for t in Reporters(target.township_id).for_month(month)}:
+        raise WorkflowError(_("%(name)s does not report monthly (the township's settings).") % {"name": target})
     if not 0 <= hazards_found <= 9999:
         raise WorkflowError(_("The number of hazards must be between 0 and 9999."))
     try:
         with transaction.atomic():
-            return MonthlyReport.objects.create(
+            report = MonthlyReport.objects.create(
                 township_id=target.township_id, month=month, hazards_found=hazards_found, note=note.strip()[:500],
                 reported_by=actor, **Target(target).fields(),
             )  # fmt: skip
@@ -193,6 +194,37 @@ def monthly_report_submit(
         raise WorkflowError(
             _("%(name)s has already reported on %(month)s.") % {"name": target, "month": f"{month:%Y-%m}"}
         ) from exc
+    MonthlyReportEvent.objects.create(
+        report=report, action=MonthlyReportEvent.Action.SEND, hazards_found=hazards_found, note=report.note,
+        actor=actor, created_at=report.reported_at,
+    )  # fmt: skip
+    return report
+
+
+@transaction.atomic
+def monthly_report_correct(*, report_id: int, actor: User, hazards_found: int, note: str = "") -> MonthlyReport:
+    """Its village or unit corrects a sent report, until the month's due day (inclusive); afterwards the office
+    counts on it and it stands. The report keeps its first sending time (on time or late); each correction is an
+    event with the new count, so the office sees the count's history.
+    """
+    report = MonthlyReport.objects.select_for_update(of=("self",)).select_related("village", "unit").get(pk=report_id)
+    target = report.village or report.unit
+    if target is None or not own_target(get_scope(actor), target):
+        raise WorkflowError(_("You do not report for %(name)s.") % {"name": target})
+    due = Reporters(report.township_id).due(report.month)
+    if not may_correct(report, local_today(), due):
+        raise WorkflowError(
+            _("The report can be corrected until %(due)s; that day has passed.") % {"due": f"{due:%Y-%m-%d}"}
+        )
+    if not 0 <= hazards_found <= 9999:
+        raise WorkflowError(_("The number of hazards must be between 0 and 9999."))
+    report.hazards_found, report.note = hazards_found, note.strip()[:500]
+    report.save(update_fields=["hazards_found", "note"])
+    MonthlyReportEvent.objects.create(
+        report=report, action=MonthlyReportEvent.Action.CORRECT, hazards_found=hazards_found, note=report.note,
+        actor=actor,
+    )  # fmt: skip
+    return report
 
 
 @transaction.atomic

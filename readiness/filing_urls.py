@@ -17,6 +17,7 @@ urlpatterns = [
     path("monthly/", views.monthly, name="monthly_reports"),
     path("monthly/report/", views.monthly_report, name="monthly_report_new"),
     path("monthly/zero/", views.monthly_zero, name="monthly_report_zero"),
+    path("monthly/<int:pk>/correct/", views.monthly_correct, name="monthly_report_correct"),
     path("monthly/misses/", views.monthly_misses, name="monthly_misses"),
     path("monthly/settings/", views.filing_settings, name="monthly_settings"),
 ]

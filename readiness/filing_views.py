@@ -30,12 +30,15 @@ from . import filing_services as services
 from .filing_access import (
     get_plan_file_for_user,
     get_plan_for_user,
+    get_report_for_user,
     get_round_for_user,
     may_file,
     may_see_filing,
+    own_target,
     rounds_visible_to,
 )
 from .filing_forms import (
+    CorrectionForm,
     MonthForm,
     MonthlyReportForm,
     PlanFileForm,
@@ -239,22 +242,25 @@ def monthly(request: HttpRequest) -> HttpResponse:
     form = MonthForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     month = (data.get("month") or sel.report_month(today)).replace(day=1)
-    targets = sel.visible_targets(sel.reporters(township.pk), scope)
-    lines = sel.month_lines(township.pk, month, targets, today)
+    book = sel.Reporters(township.pk)
+    targets = sel.visible_targets(book.for_month(month), scope)
+    lines = sel.month_lines(township.pk, month, targets, today, book)
     counts = {
         s: sum(1 for line in lines if line.state == s) for s in (sel.REPORTED, sel.LATE, sel.MISSING, sel.WAITING)
     }
     if data.get("state"):
         lines = [line for line in lines if line.state == data["state"]]
-    settings = sel.settings_for(township)
+    settings = book.settings_at(month)
     own = {t.key for t in _own(scope, targets)}
+    due = book.due(month)
     context = {
         "form": form,
         "month": month,
         "lines": lines,
         "counts": counts,
         "own": own,
-        "due": sel.due_date(month, settings.due_day),
+        "due": due,
+        "may_correct": today <= due,
         "settings": settings,
         "may_report": month < today.replace(day=1),
         "previous": sel.previous_month(month),
@@ -265,6 +271,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
 
 
 def _reportable(request: HttpRequest) -> tuple[Any, list[sel.Target]]:
+    """The user's own villages and units that report monthly (now; the service checks the month's)."""
     user = current_user(request)
     scope = get_scope(user)
     township_id = current_township_id(request)
@@ -320,6 +327,28 @@ def monthly_zero(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def monthly_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Its village or unit corrects a sent report until the month's due day; each correction is kept."""
+    user = current_user(request)
+    report = get_report_for_user(user, pk)
+    target = report.village or report.unit
+    if target is None or not own_target(get_scope(user), target):
+        raise Http404
+    initial = {"hazards_found": report.hazards_found, "note": report.note}
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.monthly_report_correct(report_id=report.pk, actor=user, **form.cleaned_data)
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The monthly report was corrected."))
+            return _back_to_month(report.month)
+    context = {"form": form, "report": report, "target": target, "events": report.events.select_related("actor")}
+    return render(request, T + "monthly_correct.html", context)
+
+
+@login_required
 def monthly_misses(request: HttpRequest) -> HttpResponse:
     user = _require_reader(request)
     scope = get_scope(user)
@@ -327,7 +356,7 @@ def monthly_misses(request: HttpRequest) -> HttpResponse:
     today = local_today()
     form = YearForm(request.GET or None)
     year = (form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None) or today.year
-    targets = sel.visible_targets(sel.reporters(township.pk), scope)
+    targets = sel.visible_targets(sel.Reporters(township.pk).for_month(), scope)
     misses = sel.misses_per_year(township.pk, year, targets, today)
     rows = sorted(((t, misses[t.key]) for t in targets), key=lambda row: (-row[1], row[0].name))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

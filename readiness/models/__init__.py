@@ -2,5 +2,13 @@
 monthly reports); each is imported here so Django finds its models."""
 
 from .drills import Drill, DrillFile, DrillKeyUnit, EmergencyPlan, Penalty, PenaltyKind, PlanKind  # noqa: F401
-from .filing import FilingRound, FilingSettings, MonthlyReport, WorkPlan, WorkPlanEvent, WorkPlanFile  # noqa: F401
+from .filing import (  # noqa: F401
+    FilingRound,
+    FilingSettings,
+    MonthlyReport,
+    MonthlyReportEvent,
+    WorkPlan,
+    WorkPlanEvent,
+    WorkPlanFile,
+)
 from .training import Attendee, Certificate, TrainingSession  # noqa: F401

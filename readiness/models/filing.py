@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.files import StoredFile, stored_path
 from inspections.models.workflow import Transition, table
@@ -46,6 +47,8 @@ class FilingSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("A month's report is due by this day of the following month (1–28)."),
     )
+    # Past months are judged by the settings in force at their end (filing_selectors.Reporters).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("monthly report settings")
@@ -235,3 +238,34 @@ class MonthlyReport(models.Model):
     @property
     def is_zero(self) -> bool:
         return self.hazards_found == 0
+
+
+class MonthlyReportEvent(models.Model):
+    """One step of a monthly report: sent, or corrected by its village or unit within the due period (the count it
+    gave at each step, so the office sees what changed)."""
+
+    class Action(models.TextChoices):
+        SEND = "send", _("sent")
+        CORRECT = "correct", _("corrected")
+
+    report = models.ForeignKey(
+        MonthlyReport, on_delete=models.CASCADE, related_name="events", verbose_name=_("monthly report")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    hazards_found = models.PositiveIntegerField(_("hazards found"), validators=[MaxValueValidator(9999)])
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("monthly report event")
+        verbose_name_plural = _("monthly report events")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(name="monthly_report_event_action", condition=Q(action__in=["send", "correct"])),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.report_id}"

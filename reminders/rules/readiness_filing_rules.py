@@ -105,7 +105,8 @@ class _MonthlyRule(Rule):
         directory = Directory()
         url = f"{reverse('readiness:monthly_reports')}?month={month:%Y-%m}"
         for township in Township.objects.filter(is_active=True).order_by("pk"):
-            for line in sel.month_lines(township.pk, month, sel.reporters(township.pk), today):
+            book = sel.Reporters(township.pk)
+            for line in sel.month_lines(township.pk, month, book.for_month(month), today, book):
                 if line.state not in self.states:
                     continue
                 people = _people(directory, line.target)

@@ -21,6 +21,7 @@ from inspections.models import Inspection
 from tests.conftest import World
 from tests.dashboard.test_reports import document_rows
 from tests.factories import HazardFactory
+from tests.readiness.backdate import long_existing  # noqa: F401  (应报: villages existed all 2026)
 
 pytestmark = pytest.mark.django_db
 

@@ -66,10 +66,11 @@ def test_it_counts_misses_per_year_as_recounted_by_hand(world) -> None:
     misses = sel.misses_per_year(world.township.pk, 2024, targets, dt.date(2024, 6, 10))
     assert misses[f"v:{world.village_a.pk}"] == 5 - 2  # March late, April and May missing
     assert misses[f"v:{world.village_b.pk}"] == 5
-    # A later due day (the 10th) makes March on time and May not yet due.
-    filing_settings_update(
-        township=world.township, actor=world.office, villages_report=True, units_report="duties", due_day=10
-    )
+    # A later due day (the 10th), in force since January, makes March on time and May not yet due.
+    with at("2024-01-02"):
+        filing_settings_update(
+            township=world.township, actor=world.office, villages_report=True, units_report="duties", due_day=10
+        )
     misses = sel.misses_per_year(world.township.pk, 2024, targets, dt.date(2024, 6, 10))
     assert misses[f"v:{world.village_a.pk}"] == 1  # April only
 

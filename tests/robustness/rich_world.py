@@ -203,6 +203,9 @@ def _reminders_and_jobs(world: Any, hazard: Any) -> dict[str, Any]:
 def _filing(world: Any) -> dict[str, Any]:
     """A work-plan round with one plan filed (and its document), and one monthly report."""
     from readiness.filing_services import filing_round_create, monthly_report_submit, work_plan_file
+    from tests.readiness.backdate import date_back_creation
+
+    date_back_creation()  # the villages existed last month (who reports on a month: who existed by its end)
 
     round_ = filing_round_create(
         township=world.township, actor=world.office, title="工作计划", deadline=days(10),

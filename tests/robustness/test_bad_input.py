@@ -68,7 +68,7 @@ from inspections.models import (
 )
 from plan.models import Measure, ProgressReport, ReportAttachment, Target, Task
 from readiness.models import Attendee, Certificate, Drill, DrillFile, Penalty, TrainingSession
-from readiness.models.filing import FilingRound, WorkPlan, WorkPlanFile
+from readiness.models.filing import FilingRound, MonthlyReport, WorkPlan, WorkPlanFile
 from reminders.engine import RULES
 from reminders.models import Reminder
 from tests.hazards.conftest import image_bytes
@@ -267,6 +267,7 @@ PATH_VALUES: dict[str, dict[str, Callable[[], list[Any]]]] = {
     "readiness:drill_detail": {"pk": _rows(Drill)},
     "readiness:drill_file": {"pk": _rows(Drill), "token": _rows(DrillFile, "token")},
     "readiness:penalty_detail": {"pk": _rows(Penalty)},
+    "readiness:monthly_report_correct": {"pk": _rows(MonthlyReport)},
     **{f"readiness:{v}": {"pk": _rows(FilingRound)} for v in ("filing_round", "work_plan_file")},
     **{f"readiness:work_plan{v}": {"pk": _rows(WorkPlan)} for v in ("", "_approve", "_return", "_refile")},
     "readiness:work_plan_document": {"pk": _rows(WorkPlanFile)},

@@ -10,11 +10,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from core.dates import local_today
+from core.dates import local_midnight, local_today
 from core.files import check_upload
 from readiness import filing_selectors as sel
-from readiness.models.filing import FilingRound, MonthlyReport, WorkPlan, WorkPlanEvent, WorkPlanFile
-from units.models import Role, Township, User
+from readiness.models.filing import (
+    FilingRound,
+    MonthlyReport,
+    MonthlyReportEvent,
+    WorkPlan,
+    WorkPlanEvent,
+    WorkPlanFile,
+)
+from units.models import Role, Township, Unit, User, Village
 
 PDF = b"%PDF-1.4\n% demo work plan (invented)\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TITLE = "治本攻坚三年行动工作计划（2024—2026年）"
@@ -35,6 +42,7 @@ class Command(BaseCommand):
             )  # fmt: skip
             if created:
                 self._plans(round, office)
+            self._existing_since_2024(township)
             self._reports(township, office)
         self.stdout.write("demo work plans and monthly reports loaded")
 
@@ -52,6 +60,15 @@ class Command(BaseCommand):
                     plan=plan, action=action, from_state="submitted", to_state=state, actor=office, note=note
                 )
 
+    def _existing_since_2024(self, township: Township) -> None:
+        """The demo's villages and units stand for ones that existed when the plan began: their creation records
+        (which decide the months they must report on, filing_selectors.Reporters) are dated back to 2024 if later."""
+        since = local_midnight(dt.date(2024, 1, 1))
+        for model in (Village, Unit):
+            model.history.filter(  # type: ignore[attr-defined]
+                township_id=township.pk, history_type="+", history_date__gt=since
+            ).update(history_date=since)
+
     def _reports(self, township: Township, office: User) -> None:
         """Two months ago everyone reported zero; last month the first half of the villages and units did."""
         today = local_today()
@@ -60,7 +77,12 @@ class Command(BaseCommand):
         targets = sel.reporters(township.pk)
         for month, chosen in ((before, targets), (last, targets[: len(targets) // 2])):
             for target in chosen:
-                MonthlyReport.objects.get_or_create(
+                report, made = MonthlyReport.objects.get_or_create(
                     month=month, **target.fields(),
                     defaults={"township": township, "hazards_found": 0, "reported_by": office},
                 )  # fmt: skip
+                if made:
+                    MonthlyReportEvent.objects.create(
+                        report=report, action=MonthlyReportEvent.Action.SEND, hazards_found=0, actor=office,
+                        created_at=report.reported_at,
+                    )  # fmt: skip
