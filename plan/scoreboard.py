@@ -22,7 +22,7 @@ The indicators (INDICATORS, each with its definition and default weight shown on
 * training coverage — the share of the year's §4 focus enterprises of the village (a unit: of its led sectors)
   covered by a session of the year held by the period's last day (readiness.training_coverage);
 * monthly reports on time — the monthly reports due in the period (due day in the quarter, readiness filing) filed
-  by their due day, of those due;
+  by their due day, of those due; a month counts for the villages and units that had to report on it then;
 * plan tasks on time — the plan tasks of the village (unit) with their deadline due in the period that were done by
   the deadline, of those due;
 * escalations received — the escalation measures (督办, 约谈, 通报…) addressed to the village (unit) in the period
@@ -382,37 +382,32 @@ def _training(c: _Context) -> Counts:
     return {k: (v[0], v[1]) for k, v in counts.items()}
 
 
-def _months_due(c: _Context, due_day: int) -> list[tuple[dt.date, dt.date]]:
-    """(month, due day) of the monthly reports due in the period: due day within start … cut-off."""
-    months = []
-    month = filing_selectors.previous_month(c.start)
-    while filing_selectors.due_date(month, due_day) <= c.cutoff:
-        due = filing_selectors.due_date(month, due_day)
-        if due >= c.start:
-            months.append((month, due))
-        month = filing_selectors.next_month(month)
-    return months
-
-
 def _monthly(c: _Context) -> tuple[Counts, set[tuple[str, int]]]:
-    settings = filing_selectors.settings_for(c.township_id)
-    reporters = filing_selectors.reporters(c.township_id, settings)
-    months = _months_due(c, settings.due_day)
-    due_of = dict(months)
+    """Monthly reports due in the period: the months whose due day (under the settings in force then) falls in
+    start … cut-off; each counts for the villages and units that had to report on it (readiness filing's
+    Reporters: who existed by the month's end); on time when filed by the due day."""
+    book = filing_selectors.Reporters(c.township_id)
+    due_of: dict[dt.date, dt.date] = {}
+    month = filing_selectors.previous_month(c.start)
+    while month <= c.end:
+        due = book.due(month)
+        if c.start <= due <= c.cutoff:
+            due_of[month] = due
+        month = filing_selectors.next_month(month)
     on_time: set[tuple[str, dt.date]] = set()
     rows = MonthlyReport.objects.filter(township_id=c.township_id, month__in=list(due_of)).values_list(
         "village_id", "unit_id", "month", "reported_at"
     )
-    for village_id, unit_id, month, at in rows:
-        if timezone.localdate(at) <= due_of[month]:
-            on_time.add((filing_selectors.target_key(village_id, unit_id), month))
-    counts: Counts = {}
-    keys = set()
-    for target in reporters:
-        key = (VILLAGE if target.is_village else UNIT, target.obj.pk)
-        keys.add(key)
-        counts[key] = (sum(1 for m, _d in months if (target.key, m) in on_time), len(months))
-    return counts, keys
+    for village_id, unit_id, month_of, at in rows:
+        if timezone.localdate(at) <= due_of[month_of]:
+            on_time.add((filing_selectors.target_key(village_id, unit_id), month_of))
+    counts: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    for month_of in due_of:
+        for target in book.for_month(month_of):
+            key = (VILLAGE if target.is_village else UNIT, target.obj.pk)
+            counts[key][1] += 1
+            counts[key][0] += (target.key, month_of) in on_time
+    return {k: (v[0], v[1]) for k, v in counts.items()}, set(counts)
 
 
 def _plan_tasks(c: _Context) -> Counts:

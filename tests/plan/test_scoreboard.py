@@ -27,6 +27,7 @@ from tests.factories import (
     TrainingSessionFactory,
 )
 from tests.plan.builders import load_world_plan, measure
+from units.models import Unit, Village
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -39,6 +40,13 @@ def _local(day: dt.date, hour: int = 10) -> dt.datetime:
 
 def _inspection(world: Any, **fields: Any) -> Inspection:
     return Inspection.objects.create(township=world.township, channel="supervision", created_by=world.office, **fields)
+
+
+def _backdate_history(township: Any) -> None:
+    """The villages, units and filing settings existed before 2024 (filing judges a month by who existed then)."""
+    long_ago = local_midnight(D(2023, 12, 1))
+    for model in (Village, Unit, FilingSettings):
+        model.history.filter(township_id=township.pk).update(history_date=long_ago)  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -82,6 +90,7 @@ def data(world: Any) -> Any:
     AttendeeFactory(session=session, enterprise=factory, role="principal")
     # Monthly reports (villages only): due in Q1 are Dec 2024 (5 Jan), Jan (5 Feb), Feb (5 Mar).
     FilingSettings.objects.create(township=w.township, units_report=FilingSettings.Units.NONE)
+    _backdate_history(w.township)
     for village, month, at in (
         (w.village_a, D(2024, 12, 1), D(2025, 1, 3)),
         (w.village_a, D(2025, 1, 1), D(2025, 2, 10)),  # late
@@ -170,6 +179,7 @@ def test_figures_scores_and_ranks_by_hand(data: Any) -> None:
 def test_a_unit_leading_no_sector_and_ties(world: Any) -> None:
     """Nothing due: the rates with nothing due are not applicable; equal counts all normalise to 1; equal scores
     share the rank."""
+    _backdate_history(world.township)
     board = compute(world.township.pk, 2025, 1, AFTER_Q1)
     assert {r.rank for r in board.villages} == {1}
     assert len({r.score for r in board.villages}) == 1
