@@ -45,9 +45,12 @@ panels.panels.add(
 
 def _own_drills_due(user: Any) -> Waiting:
     """An enterprise contact's own enterprises whose drills are due or overdue (§24)."""
-    own = enterprises_visible_to(user).filter(is_active=True, pk__in=get_scope(user).enterprise_ids)
+    ids = get_scope(user).enterprise_ids
+    own = enterprises_visible_to(user).filter(is_active=True, pk__in=ids)
     count = due.with_drill_state(own).filter(Q(dr_state__in=(due.DUE, due.OVERDUE))).count()
-    return Waiting(count, reverse("readiness:drill_list"))
+    # The list page sends a contact on to their (first) enterprise's page: link there directly.
+    url = reverse("readiness:enterprise_drills", args=[min(ids)]) if ids else reverse("readiness:drill_list")
+    return Waiting(count, url)
 
 
 def _drills_overdue(user: Any) -> Waiting:

@@ -68,13 +68,16 @@ def waiting(world, planned):
 
 
 def listed(response: Any) -> int:
-    """How many records the linked page lists: its paginator's count, the quarter board's visits, or an enterprise
-    contact's own enterprises whose self-inspection is not done."""
+    """How many records the linked page lists: its paginator's count, the quarter board's visits, an enterprise's
+    drills page (whether a drill is owed), or an enterprise contact's own enterprises whose self-inspection is not
+    done."""
     context = response.context
     if "boards" in context:
         return int(context["total"])
     if "page_obj" in context:
         return int(context["page_obj"].paginator.count)
+    if "key_form" in context:  # an enterprise's own drills page (§24): 1 when a drill is due or overdue
+        return int(context["status"].state in ("due", "overdue"))
     return sum(1 for _enterprise, status in context["own"] if status.state != plans.DONE)
 
 
@@ -107,6 +110,7 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
         "inspections.problems_overdue": 1,
         "inspections.problems_open": 2,
         "inspections.self_inspections_overdue": 1,
+        "readiness.drills_overdue": 1,  # enterprise_a (建筑施工, §24's half-yearly unit) registered 800 days ago
         "reminders.to_check": 1,
         "reminders.unread": 1,
         "plan.late": 1,  # the village's plan task misses last quarter's report
@@ -122,6 +126,7 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
         "inspections.problems_open": 2,
         "inspections.visits_to_do": 1,
         "inspections.self_inspections_overdue": 1,
+        "readiness.drills_overdue": 1,
         "reminders.unread": 1,
         "plan.late": 1,
         "plan.to_report": 1,
@@ -132,6 +137,7 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
         "inspections.own_self_inspection_due": 1,
         "readiness.certificates_overdue": 1,
         "readiness.certificates_due": 1,
+        "readiness.own_drills_due": 1,
     }
     # The lead unit accepts the general hazard and decides the extension it did not ask for; the other unit nothing.
     assert {"hazards.to_verify": 1, "hazards.extensions": 1}.items() <= counts(world.dept_a).items()

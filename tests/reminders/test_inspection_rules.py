@@ -514,6 +514,7 @@ def test_nothing_ever_tells_the_target_of_an_unannounced_inspection(world, group
     assert not Reminder.objects.filter(url=unannounced.get_absolute_url()).exists()
     to_target = Reminder.objects.filter(user=world.ent_a)
     assert to_target.exists()  # it does receive its own self-inspection reminders …
-    assert set(to_target.values_list("rule", flat=True)) <= set(SELF_RULES)  # … and nothing else
+    # … and its own drills' (§24: enterprise_a is a half-yearly unit) — and nothing else
+    assert set(to_target.values_list("rule", flat=True)) <= {*SELF_RULES, "drill_due_soon", "drill_overdue"}
     for reminder in Reminder.objects.all():
         assert str(unannounced.planned_on) not in reminder.title + reminder.body
