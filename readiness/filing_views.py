@@ -93,6 +93,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     context = {
         "rounds": rounds.order_by("-deadline", "-pk"),
         "may_create": scope.is_office_for(current_township_id(request)),
+        "to_file": sel.plans_to_file_count(scope, scope.township_ids),
         "today": local_today(),
     }
     return render(request, T + "round_list.html", context)

@@ -7,18 +7,22 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from core import work_queue
 from core.dates import quarter_of
+from core.files import check_upload
 from core.work_queue import Urgency
 from hazards.access import extension_deciders_q, hazard_actions, hazards_visible_to, verifiable_q
 from hazards.models import DeadlineExtension, Hazard, Listing
 from inspections import plans
 from inspections.models import SupervisionVisit, WorkProblem
+from readiness.filing_services import filing_round_create, work_plan_file
 from reminders.models import Delivery, Reminder
 from tests.factories import CertificateFactory, HazardFactory, SupervisionGroupFactory
 from tests.plan.builders import build_plan_world
+from tests.readiness.backdate import date_back_creation
 from units.access import get_scope
 from units.models import Enterprise
 
@@ -65,6 +69,13 @@ def waiting(world, planned):
     # Special-operation certificates: one past its review, one due within 90 days, one far off.
     for issued in (today - dt.timedelta(days=1100), today - dt.timedelta(days=1060), today - dt.timedelta(days=30)):
         CertificateFactory(enterprise=world.enterprise_a, issued_on=issued, expires_on=issued + dt.timedelta(days=2190))
+    # Work plans and monthly reports: a round for villages and units in which village_b filed (the office reviews
+    # it); last month nobody reported (the villages and units existed then).
+    date_back_creation()
+    round_ = filing_round_create(township=world.township, actor=world.office, title="工作计划",
+                                 deadline=today + dt.timedelta(days=10), for_villages=True, for_units=True)  # fmt: skip
+    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\ntrailer<<>>\n%%EOF\n")
+    work_plan_file(round=round_, target=world.village_b, actor=world.village_b_officer, files=[check_upload(pdf)])
 
 
 def listed(response: Any) -> int:
@@ -72,6 +83,10 @@ def listed(response: Any) -> int:
     drills page (whether a drill is owed), or an enterprise contact's own enterprises whose self-inspection is not
     done."""
     context = response.context
+    if "rounds" in context:  # work plans: the user's own to file, else the plans awaiting the office's review
+        return int(context["to_file"]) or sum(r.submitted for r in context["rounds"])
+    if "lines" in context and "month" in context:  # monthly reports: the user's own lines not reported
+        return sum(1 for line in context["lines"] if line.target.key in context["own"] and line.report is None)
     if "boards" in context:
         return int(context["total"])
     if "page_obj" in context:
@@ -117,6 +132,7 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
         "plan.to_review": 1,
         "readiness.certificates_overdue": 1,
         "readiness.certificates_due": 1,
+        "readiness.plans_to_review": 1,
     }
     assert counts(world.village_a_officer) == {
         "hazards.overdue": 2,
@@ -130,6 +146,8 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
         "reminders.unread": 1,
         "plan.late": 1,
         "plan.to_report": 1,
+        "readiness.plans_to_file": 1,
+        "readiness.monthly_to_file": 1,
     }
     assert counts(world.ent_a) == {
         "hazards.overdue": 2,
@@ -143,6 +161,11 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
     assert {"hazards.to_verify": 1, "hazards.extensions": 1}.items() <= counts(world.dept_a).items()
     assert {"plan.returned": 1, "plan.to_report": 1}.items() <= counts(world.dept_a).items()
     assert "hazards.to_verify" not in counts(world.dept_b) and "hazards.extensions" not in counts(world.dept_b)
+    # Both units file a plan; only unit_a (supervision duties) reports monthly.
+    assert {"readiness.plans_to_file": 1, "readiness.monthly_to_file": 1}.items() <= counts(world.dept_a).items()
+    assert counts(world.dept_b).get("readiness.plans_to_file") == 1 and "readiness.monthly_to_file" not in counts(
+        world.dept_b
+    )
 
 
 def test_what_it_counts_is_what_the_hazard_page_offers_to_accept_and_decide(world, waiting):
