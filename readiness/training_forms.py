@@ -57,7 +57,7 @@ class SessionForm(_Styled, forms.ModelForm):  # type: ignore[type-arg]
 
 
 class AttendeeForm(_Styled, forms.Form):
-    name = forms.CharField(label=_("name"), max_length=30)
+    name = forms.CharField(label=_("full name"), max_length=30)
     enterprise = forms.ModelChoiceField(label=_("enterprise"), queryset=Enterprise.objects.none())
     role = forms.ChoiceField(label=_("role"), choices=AttendeeRole.choices)
 

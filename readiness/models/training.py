@@ -89,7 +89,7 @@ class Attendee(models.Model):
         TrainingSession, on_delete=models.CASCADE, related_name="attendees", verbose_name=_("session")
     )
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise"))
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(_("full name"), max_length=30)
     role = models.CharField(_("role"), max_length=20, choices=AttendeeRole.choices)
     # The person is the one the enterprise's record names for this role (its principal or fire-safety person).
     matches_record = models.BooleanField(_("named in the enterprise's record"), default=False)
