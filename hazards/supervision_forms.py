@@ -276,6 +276,11 @@ class EscalationFilterForm(forms.Form):
 
     rung = forms.ChoiceField(required=False, choices=Rung.choices)
     target_kind = forms.ChoiceField(required=False, choices=Escalation.Target.choices)
+    # The scoreboard (plan) links the measures addressed to one village or unit in a quarter here.
+    village = forms.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX)
+    unit = forms.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX)
+    taken_from = forms.DateField(required=False)
+    taken_to = forms.DateField(required=False)
 
 
 class EscalationForm(ServiceForm):

@@ -446,12 +446,18 @@ def escalations(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(rung=rung)
     if kind:
         qs = qs.filter(target_kind=kind)
+    narrowed = {k: filters.cleaned_data.get(k) for k in ("village", "unit", "taken_from", "taken_to")}
+    lookups = {"village": "village_id", "unit": "unit_id", "taken_from": "taken_on__gte", "taken_to": "taken_on__lte"}
+    for name, lookup in lookups.items():
+        if narrowed[name]:
+            qs = qs.filter(**{lookup: narrowed[name]})
     context = {
         "page_obj": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
         "rungs": Rung.choices,
         "kinds": Escalation.Target.choices,
         "rung": rung,
         "kind": kind,
+        "narrowed": any(narrowed.values()),
         "can_add": may_escalate_in(scope, current_township_id(request)),
         "querystring": _querystring(request),
     }

@@ -118,3 +118,34 @@ def report_actions(user: Any, report: ProgressReport) -> Steps:
 
 def may_file_report(user: Any, task: Task) -> bool:
     return task.state == Task.State.ACTIVE and ReportRole.RESPONSIBLE in report_roles(user, task)
+
+
+# -- the scoreboard ------------------------------------------------------------------------------------------------
+
+
+def may_open_board(scope: Scope) -> bool:
+    """Leadership, the office, the county (every row of their townships); a village's officers or a unit's staff
+    (their own row and its rank). Enterprises and county departments: nothing."""
+    return bool(scope.all_townships or scope.village_ids or scope.unit_ids)
+
+
+def link_areas(scope: Scope) -> frozenset[str]:
+    """The lists behind the figures that the user may open (a link to a page they cannot open is not shown)."""
+    from hazards.access import ESCALATION_READERS
+    from readiness.drills.access import reads_drills
+    from readiness.training_access import may_read_coverage
+
+    from .scoreboard import DRILLS, ESCALATIONS, FILING, HAZARDS, INSPECTIONS, PLAN, TRAINING
+
+    areas = {HAZARDS}
+    if may_see_tasks(scope):
+        areas.add(PLAN)
+    if scope.all_townships:
+        areas |= {INSPECTIONS, FILING}
+        if reads_drills(scope):
+            areas.add(DRILLS)
+        if may_read_coverage(scope):
+            areas.add(TRAINING)
+        if scope.has_role(*ESCALATION_READERS):
+            areas.add(ESCALATIONS)
+    return frozenset(areas)

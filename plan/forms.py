@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -140,10 +141,20 @@ class TaskFilterForm(BoundedForm):
     late = forms.BooleanField(label=_("late only"), required=False)
     to_report = forms.BooleanField(label=_("to report on"), required=False)
     measure = forms.ModelChoiceField(label=_("measure"), queryset=Measure.objects.none(), required=False)
+    # The scoreboard links a village's or unit's tasks due in a quarter here (not shown in the filter bar).
+    village = forms.ModelChoiceField(queryset=Village.objects.none(), required=False, widget=forms.HiddenInput)
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, widget=forms.HiddenInput)
+    deadline_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    deadline_to = forms.DateField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, measures: QuerySet[Measure], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, measures: QuerySet[Measure], township_ids: Iterable[int] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["measure"].queryset = measures  # type: ignore[attr-defined]
+        towns = list(township_ids)
+        self.fields["village"].queryset = Village.objects.filter(township_id__in=towns)  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = Unit.objects.filter(township_id__in=towns)  # type: ignore[attr-defined]
         for field in self.fields.values():
             css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-select form-select-sm"
             if isinstance(field.widget, forms.TextInput):

@@ -16,7 +16,7 @@ from units.access import get_scope
 from units.models import Role
 from units.navigation import by_scope, seen_by
 
-from .access import may_read_plan, may_see_tasks, reports_visible_to, tasks_visible_to
+from .access import may_open_board, may_read_plan, may_see_tasks, reports_visible_to, tasks_visible_to
 from .models import ProgressReport
 from .progress import late_task_ids, to_report_ids
 
@@ -26,6 +26,7 @@ for order, (label, url_name, visible) in enumerate(
         (_("Measures and targets"), "plan:overview", by_scope(may_read_plan)),
         (_("Plan tasks"), "plan:tasks", by_scope(may_see_tasks)),
         (_("Quarterly progress reports"), "plan:reports", by_scope(may_see_tasks)),
+        (_("Scoreboard"), "plan:scoreboard", by_scope(may_open_board)),
     )
 ):
     menu.entries.add(menu.MenuEntry(PLAN.key, label, url_name, visible, order=order))

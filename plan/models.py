@@ -329,3 +329,57 @@ class TargetEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} = {self.value} ({self.as_of})"
+
+
+# -- the scoreboard (赛马, plan 四(五)) ------------------------------------------------------------------------------
+
+
+class ScoreWeights(models.Model):
+    """The weight of each scoreboard indicator in one township (an office setting). One row per township; every
+    change is kept by simple_history (who, when, old → new: plan.scoreboard_views.weight_changes)."""
+
+    township = models.OneToOneField(Township, on_delete=models.CASCADE, related_name="+", verbose_name=_("township"))
+    on_time_rate = models.PositiveSmallIntegerField(_("on-time rectification rate"), default=20)
+    overdue_major = models.PositiveSmallIntegerField(_("overdue major hazards"), default=15)
+    supervision = models.PositiveSmallIntegerField(_("supervision visits completed"), default=10)
+    self_inspection = models.PositiveSmallIntegerField(_("self-inspections completed"), default=10)
+    drill_coverage = models.PositiveSmallIntegerField(_("drill coverage"), default=10)
+    training_coverage = models.PositiveSmallIntegerField(_("training coverage"), default=10)
+    monthly_on_time = models.PositiveSmallIntegerField(_("monthly reports on time"), default=10)
+    plan_on_time = models.PositiveSmallIntegerField(_("plan tasks on time"), default=10)
+    escalations = models.PositiveSmallIntegerField(_("escalations received"), default=5)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("scoreboard weights")
+        verbose_name_plural = _("scoreboard weights")
+
+    def __str__(self) -> str:
+        return f"{self.township_id}"
+
+
+class FrozenBoard(models.Model):
+    """A closed quarter's scoreboard as it stood when frozen: the weights, every row's figures, score and rank
+    (JSON written by plan.scoreboard.Board.as_data). A past quarter's page reads it and nothing else."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    data = models.JSONField()
+    frozen_at = models.DateTimeField(_("frozen at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("frozen scoreboard")
+        verbose_name_plural = _("frozen scoreboards")
+        ordering = ["-year", "-quarter", "township"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "year", "quarter"], name="plan_frozen_board_unique"),
+            models.CheckConstraint(name="plan_frozen_board_quarter", condition=Q(quarter__gte=1, quarter__lte=4)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township_id} {self.year}Q{self.quarter}"

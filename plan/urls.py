@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import scoreboard_views, views
 
 app_name = "plan"
 
@@ -24,4 +24,7 @@ urlpatterns = [
     path("reports/<int:pk>/resubmit/", views.report_resubmit, name="report_resubmit"),
     path("files/<str:token>/", views.attachment_file, name="attachment"),
     path("targets/<int:pk>/", views.target_detail, name="target"),
+    path("scoreboard/", scoreboard_views.board, name="scoreboard"),
+    path("scoreboard/export/", scoreboard_views.export, name="scoreboard_export"),
+    path("scoreboard/weights/", scoreboard_views.weights, name="scoreboard_weights"),
 ]

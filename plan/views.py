@@ -218,7 +218,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     tasks = access.tasks_visible_to(user).filter(township_id=_township_id(request))
     measures = access.measures_visible_to(user).filter(plan__township_id=_township_id(request))
-    form = TaskFilterForm(request.GET or None, measures=measures.order_by("plan", "number"))
+    form = TaskFilterForm(
+        request.GET or None, measures=measures.order_by("plan", "number"), township_ids=[_township_id(request)]
+    )
     data = _cleaned(form)
     state = data.get("state", "")
     if state == "":
@@ -231,6 +233,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
         tasks = tasks.filter(pk__in=to_report_ids(tasks, local_today()))
     if data.get("measure"):
         tasks = tasks.filter(measure=data["measure"])
+    narrowing = {"village": "village", "unit": "unit", "deadline_from": "deadline__gte", "deadline_to": "deadline__lte"}
+    for name, lookup in narrowing.items():
+        if data.get(name):
+            tasks = tasks.filter(**{lookup: data[name]})
     if data.get("q"):
         q = data["q"]
         tasks = tasks.filter(Q(title__icontains=q) | Q(village__name__icontains=q) | Q(unit__name__icontains=q))
