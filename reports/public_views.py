@@ -87,6 +87,11 @@ def track(request: HttpRequest) -> HttpResponse:
             digest = codes.code_hash(form.cleaned_data["code"])
             report = Report.objects.filter(tracking_code_hash=digest).select_related("hazard").first()
             not_found = report is None
+    return track_answer(request, form, report, not_found=not_found)
+
+
+def track_answer(request: HttpRequest, form: TrackForm, report: Report | None, *, not_found: bool) -> HttpResponse:
+    """The tracking page: the report found by a code (or the one answer for a wrong or unknown code)."""
     context = {
         "form": form,
         "report": report,

@@ -26,7 +26,7 @@ from units.models import Village
 from . import limits, posters, rewards
 from .access import may_see_reports, report_townships, reports_visible_to
 from .forms import TrackForm
-from .public_views import public_page
+from .public_views import public_page, track_answer
 from .reward_exports import rewards_workbook
 from .reward_forms import ApproveForm, PayForm, ProposeForm, RefuseForm, RewardFilterForm, TierForm
 from .reward_models import Reward, RewardStatus, RewardTier
@@ -132,13 +132,7 @@ def claim(request: HttpRequest) -> HttpResponse:
         rewards.claim(raw_code=form.cleaned_data["code"])
         report = rewards.report_for_code(form.cleaned_data["code"])
         not_found = report is None
-    context = {
-        "form": form,
-        "report": report,
-        "not_found": not_found,
-        "photo_count": report.photos.count() if report else 0,
-    }
-    return render(request, "reports/public/track.html", context)
+    return track_answer(request, form, report, not_found=not_found)
 
 
 # -- the rewards list and its export -----------------------------------------------------------------------------------
