@@ -22,7 +22,7 @@ from .access import may_see_reports, reports_visible_to
 from .models import Status
 from .services import reply_overdue_q
 
-REPORTS = menu.groups.add(menu.MenuGroup("reports", _("Public reports"), order=35))
+REPORTS = menu.groups.add(menu.MenuGroup("reports", _("Public reports"), order=38))
 menu.entries.add(menu.MenuEntry(REPORTS.key, _("Public reports"), "reports:list", by_scope(may_see_reports), order=10))
 
 

@@ -21,8 +21,8 @@ def test_it_shows_the_office_every_group_in_order(world, settings):
     settings.LANGUAGE_CODE = "en"
     groups = menu.menu_for(world.office, "/")
     assert labels(groups) == [
-        "Dashboard", "Hazards", "Inspections", "Three-year plan", "Statistics", "Readiness", "Organisation",
-        "Administration",
+        "Dashboard", "Hazards", "Inspections", "Three-year plan", "Public reports", "Statistics", "Readiness",
+        "Organisation", "Administration",
     ]  # fmt: skip
     administration = [str(item["label"]) for item in groups[-1]["items"]]
     assert administration == ["Reminder rules", "Deliveries to check"]  # the Django admin is the administrator's

@@ -20,6 +20,7 @@ from inspections import plans
 from inspections.models import SupervisionVisit, WorkProblem
 from readiness.filing_services import filing_round_create, work_plan_file
 from reminders.models import Delivery, Reminder
+from reports import services as reports
 from tests.factories import CertificateFactory, HazardFactory, SupervisionGroupFactory
 from tests.plan.builders import build_plan_world
 from tests.readiness.backdate import date_back_creation
@@ -76,6 +77,18 @@ def waiting(world, planned):
                                  deadline=today + dt.timedelta(days=10), for_villages=True, for_units=True)  # fmt: skip
     pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\ntrailer<<>>\n%%EOF\n")
     work_plan_file(round=round_, target=world.village_b, actor=world.village_b_officer, files=[check_upload(pdf)])
+    # Public reports: one from the web just received; a 12345 work order being checked whose 办结时限 has passed.
+    reports.submit_web_report(
+        township=world.township, fields={"village": world.village_a, "place": "村东", "enterprise_name": "",
+                                         "content": "仓库住人"}, identity=reports.Identity("", "", ""), photos=()
+    )  # fmt: skip
+    order, _code = reports.enter_report(
+        actor=world.office, identity=reports.Identity("", "", ""),
+        fields={"township": world.township, "received_via": "hotline_12345", "received_at": timezone.now(),
+                "work_order_number": "GD1", "reply_due_on": today - dt.timedelta(days=1), "village": world.village_a,
+                "place": "加油站旁", "enterprise_name": "", "content": "违规储存液化气"},
+    )  # fmt: skip
+    reports.start_check(actor=world.office, report_id=order.pk)
 
 
 def listed(response: Any) -> int:
@@ -133,6 +146,8 @@ def test_it_counts_for_each_role_what_waits_for_them(world, waiting):
         "readiness.certificates_overdue": 1,
         "readiness.certificates_due": 1,
         "readiness.plans_to_review": 1,
+        "reports.to_check": 1,
+        "reports.reply_overdue": 1,
     }
     assert counts(world.village_a_officer) == {
         "hazards.overdue": 2,
