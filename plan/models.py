@@ -22,7 +22,7 @@ from units.models import Township, Unit, Village
 
 
 class Plan(models.Model):
-    """One township's implementation plan (实施方案), e.g. 刘圩镇 2024–2026."""
+    """One township's implementation plan (实施方案), e.g. its three-year plan 2024–2026."""
 
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township"))
     key = models.CharField(_("key"), max_length=50, editable=False)

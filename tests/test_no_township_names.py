@@ -20,7 +20,17 @@ SCANNED = {".py", ".html", ".txt", ".js", ".css", ".json", ".toml", ".cfg", ".in
 SKIPPED_DIRS = {".venv", ".git", "node_modules", "tests", "test-artifacts", "staticfiles", "media", "locale"}
 SKIPPED_PREFIXES = ("static/vendor/",)
 # The reference and demo data: where a township's name belongs.
-DATA_FILES = ("units/reference", "units/demo", "units/management/commands/load_demo_data.py")
+DATA_FILES = (
+    "units/reference",
+    "units/demo",
+    "units/management/commands/load_demo_data.py",
+    # the demo records of the higher apps, and the plan's own text (a data file of the township's plan)
+    "readiness/drills/demo.py",
+    "readiness/management/commands/load_demo_",
+    "plan/demo.py",
+    "plan/management/commands/load_demo_plan.py",
+    "plan/data/",
+)
 CATALOGUES = ("locale/zh_Hans/LC_MESSAGES/django.po", "locale/pending/*.po")
 
 TOWNSHIP = re.compile(r"[\u4e00-\u9fff]{2,8}(镇|乡|街道)")

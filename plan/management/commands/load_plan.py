@@ -12,7 +12,7 @@ from units.models import Township
 
 
 class Command(BaseCommand):
-    help = "Load the plan's actions, measures and targets from a data file (default: 刘圩镇 2024–2026)."
+    help = "Load the plan's actions, measures and targets from a data file (default: the demo township's plan)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help="the plan's data file (JSON)")
