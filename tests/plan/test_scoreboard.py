@@ -11,6 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from core.dates import local_midnight
+from core.errors import WorkflowError
 from hazards.models.supervision import Escalation
 from inspections.models import Inspection, Kind, SupervisionVisit
 from inspections.models import Status as IStatus
@@ -202,7 +203,7 @@ def test_weights_change_is_recorded_and_rescores(data: Any, client_for: Any) -> 
     assert page.status_code == 200
     assert b"20 \xe2\x86\x92 0" in page.content and b"10 \xe2\x86\x92 40" in page.content
     # Only the office sets them; out of range is refused with nothing saved.
-    with pytest.raises(Exception, match=""):
+    with pytest.raises(WorkflowError, match=r"安委办|safety office"):
         services.weights_update(township=data.township, actor=data.leader, weights=weights)
     response = client_for(data.office).post(reverse("plan:scoreboard_weights"), {i.key: 0 for i in INDICATORS})
     assert response.status_code == 200 and ScoreWeights.objects.get(township=data.township).supervision == 40
@@ -234,7 +235,7 @@ def test_quarter_and_year_boundaries(data: Any) -> None:
     # On 1 February only December's monthly report (due 5 January, of the year before) is due.
     live = compute(data.township.pk, 2025, 1, D(2025, 2, 1))
     assert _figures(_rows(live)["刘圩村"])["monthly_on_time"] == (1, 1)
-    with pytest.raises(Exception, match=""):
+    with pytest.raises(WorkflowError, match=r"结束|ended"):
         services.freeze_quarter(township_id=data.township.pk, year=2025, quarter=1, today=D(2025, 3, 31))
     # 1 January freezes the year before's Q4 in every township, once.
     assert services.freeze_last_quarter(today=D(2025, 1, 1)) == 2
